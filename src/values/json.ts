@@ -1,0 +1,118 @@
+// Values out: `toJson` is what the CLI writes; `encodeValue`/`decodeValue` are a
+// tagged encoding for the state file that round-trips every value exactly.
+import Big from "big.js";
+import { Duration, Timestamp, isRecord, setField, type Rec, type Value } from "./value.js";
+
+/** ISO-8601 UTC with milliseconds, or null when the instant is out of range. */
+export function timestampToIso(ms: number): string | null {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+/** ISO-8601 duration: `PT1H30M`, `P30D` for whole days, `P1DT2H`, `PT0.5S`, `-PT15M`, `PT0S`. */
+export function durationToIso(ms: number): string {
+  if (!Number.isFinite(ms)) return "PT0S";
+  const sign = ms < 0 ? "-" : "";
+  let rest = Math.abs(ms);
+  const days = Math.floor(rest / 86_400_000);
+  rest -= days * 86_400_000;
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = rest / 1000;
+  let time = "";
+  if (hours) time += `${hours}H`;
+  if (minutes) time += `${minutes}M`;
+  if (seconds) time += `${Number(seconds.toFixed(3))}S`;
+  if (!days && !time) return "PT0S";
+  return `${sign}P${days ? `${days}D` : ""}${time ? `T${time}` : ""}`;
+}
+
+/** A decimal's exact text without exponent (`"12.5"`, `"10000000000000000000000000"`). */
+export const decimalToString = (d: Big): string => d.toFixed();
+
+/**
+ * JSON-ready output: timestamps as ISO text, decimals as exact strings,
+ * durations as ISO durations, maps as objects with sorted keys, records in
+ * field order, non-finite numbers as null.
+ */
+export function toJson(v: Value): unknown {
+  if (v === null || typeof v === "string" || typeof v === "boolean") return v;
+  if (typeof v === "number") return Number.isFinite(v) ? v : null;
+  if (v instanceof Big) return decimalToString(v);
+  if (v instanceof Timestamp) return timestampToIso(v.ms);
+  if (v instanceof Duration) return durationToIso(v.ms);
+  if (Array.isArray(v)) return v.map(toJson);
+  const out: Record<string, Value> = {};
+  if (v instanceof Map) {
+    for (const k of [...v.keys()].sort()) setField(out, k, toJson(v.get(k) as Value) as Value);
+    return out;
+  }
+  const r = v as Rec;
+  for (const k of Object.keys(r)) setField(out, k, toJson(r[k] as Value) as Value);
+  return out;
+}
+
+// Tagged encoding. Plain JSON scalars stand for themselves; everything else is a
+// one-key object whose key is a tag: {"$d":"12.5"} decimal, {"$t":ms}
+// timestamp, {"$D":ms} duration, {"$n":"NaN"|"Infinity"|"-Infinity"|"-0"}
+// special numbers, {"$m":[[k,v],…]} map, {"$r":[[k,v],…]} record (pairs keep
+// field order and make any key safe).
+
+/** Encodes a value as JSON that `decodeValue` turns back into an equal value. */
+export function encodeValue(v: Value): unknown {
+  if (v === null || typeof v === "string" || typeof v === "boolean") return v;
+  if (typeof v === "number") return Number.isFinite(v) && !Object.is(v, -0) ? v : { $n: Object.is(v, -0) ? "-0" : String(v) };
+  if (v instanceof Big) return { $d: v.toFixed() };
+  if (v instanceof Timestamp) return { $t: v.ms };
+  if (v instanceof Duration) return { $D: v.ms };
+  if (Array.isArray(v)) return v.map(encodeValue);
+  if (v instanceof Map) return { $m: [...v].map(([k, x]) => [k, encodeValue(x)]) };
+  return { $r: Object.keys(v).map((k) => [k, encodeValue((v as Rec)[k] as Value)]) };
+}
+
+export class ValueDecodeError extends Error {}
+
+const SPECIAL: Record<string, number> = { NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity, "-0": -0 };
+
+function pairs(x: unknown, where: string): Array<[string, unknown]> {
+  if (!Array.isArray(x) || !x.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === "string")) {
+    throw new ValueDecodeError(`bad ${where} entries`);
+  }
+  return x as Array<[string, unknown]>;
+}
+
+/** Decodes `encodeValue`'s output; throws `ValueDecodeError` on anything else (a damaged state file). */
+export function decodeValue(json: unknown): Value {
+  if (json === null || typeof json === "string" || typeof json === "boolean") return json;
+  if (typeof json === "number") return json;
+  if (Array.isArray(json)) return json.map(decodeValue);
+  if (typeof json !== "object" || !isRecord(json)) throw new ValueDecodeError(`not an encoded value: ${typeof json}`);
+  const keys = Object.keys(json);
+  if (keys.length !== 1) throw new ValueDecodeError(`an encoded value has exactly one tag, got ${JSON.stringify(keys)}`);
+  const tag = keys[0]!;
+  const body = (json as Record<string, unknown>)[tag];
+  switch (tag) {
+    case "$d":
+      if (typeof body === "string" && /^-?\d+(\.\d+)?$/.test(body)) return new Big(body);
+      break;
+    case "$t":
+      if (typeof body === "number" && Number.isFinite(body)) return new Timestamp(body);
+      break;
+    case "$D":
+      if (typeof body === "number" && Number.isFinite(body)) return new Duration(body);
+      break;
+    case "$n":
+      if (typeof body === "string" && Object.hasOwn(SPECIAL, body)) return SPECIAL[body]!;
+      break;
+    case "$m":
+      return new Map(pairs(body, "map").map(([k, x]) => [k, decodeValue(x)]));
+    case "$r": {
+      const out: Record<string, Value> = {};
+      for (const [k, x] of pairs(body, "record")) setField(out, k, decodeValue(x));
+      return out;
+    }
+  }
+  throw new ValueDecodeError(`bad encoded value with tag ${JSON.stringify(tag)}`);
+}
