@@ -111,7 +111,7 @@ export function convert(raw: unknown, type: Type): Converted {
       if ((typeof raw === "number" && Number.isFinite(raw)) || typeof raw === "boolean") return ok(String(raw));
       return fail(type, raw);
     case "int": {
-      const n = typeof raw === "number" ? (Number.isSafeInteger(raw) ? raw : undefined) : typeof raw === "string" ? parseInt(raw) : undefined;
+      const n = typeof raw === "number" ? (Number.isSafeInteger(raw) ? raw : undefined) : typeof raw === "string" ? parseIntText(raw) : undefined;
       return n === undefined ? fail(type, raw) : ok(n);
     }
     case "number": {
