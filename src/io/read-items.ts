@@ -1,0 +1,84 @@
+import fs from "node:fs";
+import type { Readable } from "node:stream";
+import { describeError, ioError, type Format, type IoResult, type ReadItem } from "./item.js";
+import { readCsv } from "./read-csv.js";
+import { readJsonStream } from "./read-json.js";
+import { readJsonl } from "./read-jsonl.js";
+
+export interface ReadOptions {
+  readonly format: Format;
+  /** For `csv` only. */
+  readonly delimiter?: string;
+}
+
+/**
+ * Items from an open stream (a file, or standard input as file "-"). `jsonl` and
+ * `csv` are streamed; `json` is read whole, as it is one document.
+ */
+export async function* readItems(input: Readable, file: string, options: ReadOptions): AsyncGenerator<ReadItem> {
+  switch (options.format) {
+    case "jsonl":
+      yield* readJsonl(input, file);
+      return;
+    case "csv":
+      yield* readCsv(input, file, options.delimiter !== undefined ? { delimiter: options.delimiter } : {});
+      return;
+    case "json": {
+      const result = await readJsonStream(input, file);
+      if (result.ok) yield* result.items;
+      else yield { kind: "error", error: result.error };
+      return;
+    }
+  }
+}
+
+/** Why a path cannot be opened for reading, in words; `what` is e.g. "source file". */
+export function openErrorMessage(e: unknown, what: string, file: string): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ENOENT") return `${what} not found: ${file}`;
+  if (code === "EACCES" || code === "EPERM") return `${what} is not readable (permission denied): ${file}`;
+  if (code === "EISDIR") return `${what} is a directory, not a file: ${file}`;
+  return `cannot open ${what} ${file}: ${describeError(e)}`;
+}
+
+/**
+ * Opens a file and gives its items. Opening happens here, so a missing or unreadable
+ * file is an error before any item; the handle is closed when the items are used up,
+ * or by `close()`.
+ */
+export async function openFileItems(
+  absolutePath: string,
+  file: string,
+  options: ReadOptions & { readonly what?: string },
+): Promise<IoResult<{ items: AsyncGenerator<ReadItem>; close: () => Promise<void> }>> {
+  const what = options.what ?? "file";
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(absolutePath, "r");
+    const stat = await handle.stat().catch(async (e: unknown) => {
+      await handle.close();
+      throw e;
+    });
+    if (!stat.isFile()) {
+      await handle.close();
+      return { ok: false, error: ioError(`${what} is not a regular file: ${file}`, file) };
+    }
+  } catch (e) {
+    return { ok: false, error: ioError(openErrorMessage(e, what, file), file) };
+  }
+  const stream = handle.createReadStream({ autoClose: true });
+  async function* items(): AsyncGenerator<ReadItem> {
+    try {
+      yield* readItems(stream, file, options);
+    } finally {
+      stream.destroy();
+    }
+  }
+  const generator = items();
+  // A generator never started does not run its `finally`, so closing destroys the stream too.
+  const close = async (): Promise<void> => {
+    await generator.return(undefined);
+    stream.destroy();
+  };
+  return { ok: true, items: generator, close };
+}

@@ -1,0 +1,72 @@
+import type { Readable } from "node:stream";
+import { describeError, ioError, type Item, type IoResult } from "./item.js";
+import { isJsonObject, jsonKind } from "./read-jsonl.js";
+
+/** The 1-based line each element of a (valid) top-level JSON array starts on. */
+function elementLines(text: string): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  let depth = 0;
+  let inString = false;
+  let expectElement = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "\n") line++;
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === " " || c === "\t" || c === "\r" || c === "\n" || c === "\ufeff") continue;
+    if (depth === 1 && expectElement && c !== "]") {
+      lines.push(line);
+      expectElement = false;
+    }
+    if (c === '"') inString = true;
+    else if (c === "[" || c === "{") {
+      depth++;
+      if (depth === 1) expectElement = true;
+    } else if (c === "]" || c === "}") depth--;
+    else if (c === "," && depth === 1) expectElement = true;
+  }
+  return lines;
+}
+
+/**
+ * A whole `json` file: a top-level array of objects. A file that is not JSON or not
+ * an array is an error; an element that is not an object is a reject naming its index.
+ */
+export function parseJsonArray(text: string, file: string): IoResult<{ items: Item[] }> {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (e) {
+    return { ok: false, error: ioError(`${file} is not valid JSON: ${describeError(e)}`, file) };
+  }
+  if (!Array.isArray(value)) {
+    return { ok: false, error: ioError(`${file} must hold a JSON array of objects, but holds ${jsonKind(value)}`, file) };
+  }
+  const lines = elementLines(body);
+  const items: Item[] = value.map((element: unknown, index): Item => {
+    const line = lines[index] ?? 1;
+    if (isJsonObject(element)) return { kind: "record", file, line, record: element };
+    return {
+      kind: "reject", file, line,
+      reason: `line ${line}: element ${index} of the array: expected a JSON object, got ${jsonKind(element)}`,
+      text: JSON.stringify(element) ?? "",
+    };
+  });
+  return { ok: true, items };
+}
+
+/** Reads a whole stream (standard input) as one `json` document. */
+export async function readJsonStream(input: Readable, file: string): Promise<IoResult<{ items: Item[] }>> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of input) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  } catch (e) {
+    return { ok: false, error: ioError(`cannot read ${file}: ${describeError(e)}`, file) };
+  }
+  return parseJsonArray(Buffer.concat(chunks).toString("utf8"), file);
+}
