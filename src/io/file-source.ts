@@ -1,0 +1,193 @@
+import fg from "fast-glob";
+import fs from "node:fs";
+import path from "node:path";
+import { displayPath } from "./display-path.js";
+import { describeError, failure, ioError, type Format, type IoError, type IoResult, type Item, type ReadItem } from "./item.js";
+import { openFileItems } from "./read-items.js";
+import { START, type SourcePosition } from "./source-position.js";
+
+export interface FileSourceOptions {
+  /** A path or a glob, relative to baseDir unless absolute. */
+  readonly pattern: string;
+  readonly baseDir: string;
+  readonly format: Format;
+  readonly delimiter?: string;
+  /** Records per batch; without it, each batch is one whole file. */
+  readonly batch?: number;
+  /** Resume after this position (from a state file). */
+  readonly resume?: SourcePosition;
+}
+
+export interface SourceBatch {
+  /** Records and rejects in file order; with `batch N`, at most N records. */
+  readonly items: ReadonlyArray<Item>;
+  /** The files (display paths) this batch read from or opened, in order. */
+  readonly files: ReadonlyArray<string>;
+}
+
+export interface FileSource {
+  /** Every matched file (display paths), in reading order. */
+  readonly files: ReadonlyArray<string>;
+  /** The next batch, or `batch: undefined` once every file is read. */
+  next(): Promise<IoResult<{ batch: SourceBatch | undefined }>>;
+  /** The position after the last batch returned (before any, the resume position). */
+  position(): SourcePosition;
+  close(): Promise<void>;
+}
+
+interface OpenFile {
+  readonly name: string;
+  readonly display: string;
+  readonly items: AsyncGenerator<ReadItem>;
+  readonly close: () => Promise<void>;
+  consumed: number;
+  lastLine: number;
+}
+
+/** Paths relative to baseDir (or absolute, for an absolute pattern), sorted by code unit. */
+async function resolvePattern(pattern: string, baseDir: string): Promise<IoResult<{ names: string[] }>> {
+  const shown = displayPath(path.resolve(baseDir, pattern));
+  if (!fg.isDynamicPattern(pattern)) {
+    const abs = path.resolve(baseDir, pattern);
+    try {
+      const stat = await fs.promises.stat(abs);
+      if (!stat.isFile()) return failure(`source path is not a file: ${shown}`, shown);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return failure(code === "ENOENT" ? `source file not found: ${shown}` : `cannot read source file ${shown}: ${describeError(e)}`, shown);
+    }
+    return { ok: true, names: [pattern.split(path.sep).join("/")] };
+  }
+  let names: string[];
+  try {
+    names = await fg(pattern, { cwd: baseDir, onlyFiles: true, followSymbolicLinks: true });
+  } catch (e) {
+    return failure(`cannot expand the glob ${shown}: ${describeError(e)}`);
+  }
+  if (names.length === 0) return failure(`no file matches the source pattern ${shown}`);
+  names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { ok: true, names };
+}
+
+export async function openFileSource(options: FileSourceOptions): Promise<IoResult<{ source: FileSource }>> {
+  if (options.batch !== undefined && !(Number.isInteger(options.batch) && options.batch > 0)) {
+    return failure(`batch size must be a positive whole number, got ${options.batch}`);
+  }
+  const resolved = await resolvePattern(options.pattern, options.baseDir);
+  if (!resolved.ok) return resolved;
+  const names = resolved.names;
+  const displays = names.map((n) => displayPath(path.resolve(options.baseDir, n)));
+  const resume = options.resume ?? START;
+
+  // The first file to read, and how many of its items were already returned.
+  let nextIndex = 0;
+  if (resume.kind === "after") {
+    while (nextIndex < names.length && names[nextIndex]! < resume.file) nextIndex++;
+  }
+  let current: OpenFile | undefined;
+  let position: SourcePosition = resume;
+  let failed: IoError | undefined;
+
+  async function openNext(): Promise<IoResult<{ file: OpenFile | undefined }>> {
+    if (nextIndex >= names.length) return { ok: true, file: undefined };
+    const name = names[nextIndex]!;
+    const display = displays[nextIndex]!;
+    nextIndex++;
+    const opened = await openFileItems(path.resolve(options.baseDir, name), display, {
+      format: options.format,
+      what: "source file",
+      ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
+    });
+    if (!opened.ok) return opened;
+    const file: OpenFile = { name, display, items: opened.items, close: opened.close, consumed: 0, lastLine: 0 };
+    if (resume.kind === "after" && name === resume.file && resume.item > 0) {
+      // Skip what an earlier invocation returned, checking the file still starts the same way.
+      let last: Item | undefined;
+      while (file.consumed < resume.item) {
+        const step = await file.items.next();
+        if (step.done === true) break;
+        if (step.value.kind === "error") {
+          await file.close();
+          return { ok: false, error: step.value.error };
+        }
+        last = step.value;
+        file.consumed++;
+      }
+      if (file.consumed < resume.item || last === undefined || last.line !== resume.line) {
+        await file.close();
+        return failure(
+          `cannot resume ${display}: the saved position is after item ${resume.item} (line ${resume.line}), ` +
+            `but the file no longer matches it (was it rewritten?). Restore the file, or move the state file away to start fresh.`,
+          display,
+        );
+      }
+      file.lastLine = last.line;
+    }
+    return { ok: true, file };
+  }
+
+  async function next(): Promise<IoResult<{ batch: SourceBatch | undefined }>> {
+    if (failed !== undefined) return { ok: false, error: failed };
+    const items: Item[] = [];
+    const files: string[] = [];
+    let records = 0;
+    let opened = false;
+    // The position moves only when a batch is returned, never on a failed call.
+    let reached: SourcePosition | undefined;
+    const fail = async (error: IoError): Promise<{ ok: false; error: IoError }> => {
+      failed = error;
+      await closeSource();
+      return { ok: false, error };
+    };
+    try {
+      for (;;) {
+        if (current === undefined) {
+          // Without `batch`, one call is one file: stop once a file was read to its end.
+          if (options.batch === undefined && opened) break;
+          const o = await openNext();
+          if (!o.ok) return await fail(o.error);
+          if (o.file === undefined) break;
+          current = o.file;
+          opened = true;
+          files.push(current.display);
+        }
+        if (options.batch !== undefined && records >= options.batch) break;
+        const step = await current.items.next();
+        if (step.done === true) {
+          reached = { kind: "after", file: current.name, line: current.lastLine, item: current.consumed };
+          await current.close();
+          current = undefined;
+          continue;
+        }
+        const item = step.value;
+        if (item.kind === "error") return await fail(item.error);
+        if (files[files.length - 1] !== current.display) files.push(current.display);
+        items.push(item);
+        current.consumed++;
+        current.lastLine = item.line;
+        if (item.kind === "record") records++;
+      }
+    } catch (e) {
+      return await fail(ioError(`cannot read source ${options.pattern}: ${describeError(e)}`));
+    }
+    if (current !== undefined) reached = { kind: "after", file: current.name, line: current.lastLine, item: current.consumed };
+    if (reached !== undefined) position = reached;
+    if (items.length === 0 && !opened) return { ok: true, batch: undefined };
+    return { ok: true, batch: { items, files } };
+  }
+
+  async function closeSource(): Promise<void> {
+    const c = current;
+    current = undefined;
+    nextIndex = names.length;
+    if (c !== undefined) await c.close();
+  }
+
+  const source: FileSource = {
+    files: displays,
+    next,
+    position: () => position,
+    close: closeSource,
+  };
+  return { ok: true, source };
+}

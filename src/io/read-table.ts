@@ -1,0 +1,34 @@
+import path from "node:path";
+import { displayPath } from "./display-path.js";
+import type { Format, IoResult, Item } from "./item.js";
+import { openFileItems } from "./read-items.js";
+
+export interface TableOptions {
+  /** The table's path, relative to baseDir unless absolute. */
+  readonly path: string;
+  readonly baseDir: string;
+  readonly format: Format;
+  readonly delimiter?: string;
+}
+
+/** A lookup table's whole file (tables are small). Key checks happen elsewhere. */
+export async function readTable(options: TableOptions): Promise<IoResult<{ items: Item[] }>> {
+  const absolute = path.resolve(options.baseDir, options.path);
+  const file = displayPath(absolute);
+  const opened = await openFileItems(absolute, file, {
+    format: options.format,
+    what: "table file",
+    ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
+  });
+  if (!opened.ok) return opened;
+  const items: Item[] = [];
+  try {
+    for await (const item of opened.items) {
+      if (item.kind === "error") return { ok: false, error: item.error };
+      items.push(item);
+    }
+  } finally {
+    await opened.close();
+  }
+  return { ok: true, items };
+}
