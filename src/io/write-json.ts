@@ -1,0 +1,6 @@
+import type { JsonRecord } from "./write-jsonl.js";
+
+/** A pretty top-level array, 2-space indent, with a trailing newline. */
+export function writeJson(records: ReadonlyArray<JsonRecord>): string {
+  return JSON.stringify(records, null, 2) + "\n";
+}
