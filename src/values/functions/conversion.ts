@@ -1,0 +1,100 @@
+// Conversion functions: string int number decimal bool timestamp.
+// int() of a number or decimal truncates toward zero; int/number/decimal of a
+// bool give 1 or 0; timestamp() of an int or number reads epoch milliseconds.
+import Big from "big.js";
+import { T } from "../types.js";
+import { Duration, Timestamp, type Value } from "../value.js";
+import { parseBool, parseDecimal, parseIntText, parseNumber, parseTimestamp } from "../convert.js";
+import { durationToIso, timestampToIso, toJson } from "../json.js";
+import { anyParam, scalarParam, sig, type FunctionDef } from "./def.js";
+import { parseTime } from "./time.js";
+
+/** The text of a value: decimals exact, timestamps and durations ISO-8601, lists/maps/records as JSON. */
+export function valueToString(v: Value): string {
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  if (v === null) return "null";
+  if (v instanceof Big) return v.toFixed();
+  if (v instanceof Timestamp) return timestampToIso(v.ms) ?? "";
+  if (v instanceof Duration) return durationToIso(v.ms);
+  return JSON.stringify(toJson(v));
+}
+
+export function toInt(v: Value): Value {
+  if (typeof v === "number") return Number.isFinite(v) ? Math.trunc(v) || 0 : null;
+  if (v instanceof Big) {
+    const n = Number(v.round(0, Big.roundDown).toFixed());
+    return Number.isSafeInteger(n) ? n : null;
+  }
+  if (typeof v === "string") return parseIntText(v) ?? null;
+  if (typeof v === "boolean") return v ? 1 : 0;
+  return null;
+}
+
+export function toNumber(v: Value): Value {
+  if (typeof v === "number") return v;
+  if (v instanceof Big) return Number(v.toString());
+  if (typeof v === "string") return parseNumber(v) ?? null;
+  if (typeof v === "boolean") return v ? 1 : 0;
+  return null;
+}
+
+export function toDecimal(v: Value): Value {
+  if (v instanceof Big) return v;
+  if (typeof v === "number") return Number.isFinite(v) ? new Big(v) : null;
+  if (typeof v === "string") return parseDecimal(v) ?? null;
+  if (typeof v === "boolean") return new Big(v ? 1 : 0);
+  return null;
+}
+
+export function toBool(v: Value): Value {
+  if (typeof v === "boolean") return v;
+  if (typeof v === "string") return parseBool(v) ?? null;
+  if (typeof v === "number") return Number.isNaN(v) ? null : v !== 0;
+  if (v instanceof Big) return !v.eq(0);
+  return null;
+}
+
+export function toTimestamp(v: Value, pattern?: Value): Value {
+  if (pattern !== undefined) return parseTime(v, pattern);
+  if (v instanceof Timestamp) return v;
+  if (typeof v === "string") return parseTimestamp(v) ?? null;
+  if (typeof v === "number") return Number.isFinite(v) && new Date(v).getTime() === v ? new Timestamp(Math.trunc(v)) : null;
+  return null;
+}
+
+const conv = (name: string, result: "int" | "number" | "decimal" | "bool", impl: (v: Value) => Value): FunctionDef => ({
+  name,
+  signature: `${name}(x) -> ${result}`,
+  minArgs: 1,
+  maxArgs: 1,
+  check: sig(name, [scalarParam], T[result]),
+  impl,
+});
+
+export const conversionFunctions: ReadonlyArray<FunctionDef> = [
+  {
+    name: "string",
+    signature: "string(x) -> string",
+    minArgs: 1,
+    maxArgs: 1,
+    check: sig("string", [anyParam], T.string),
+    impl: (v) => (v === null ? null : valueToString(v)),
+  },
+  conv("int", "int", toInt),
+  conv("number", "number", toNumber),
+  conv("decimal", "decimal", toDecimal),
+  conv("bool", "bool", toBool),
+  {
+    name: "timestamp",
+    signature: "timestamp(s string[, pattern string]) -> timestamp",
+    minArgs: 1,
+    maxArgs: 2,
+    check: sig(
+      "timestamp",
+      [{ describe: "a string, timestamp or epoch milliseconds", accepts: (t) => ["string", "timestamp", "int", "number", "any", "null"].includes(t.kind) }, T.string],
+      T.timestamp,
+    ),
+    impl: toTimestamp,
+  },
+];

@@ -1,0 +1,98 @@
+// Number functions. Each keeps its argument's type (floor(2.5) is the number 2;
+// use int(…) to get an int). round rounds half away from zero; digits may be
+// negative (round(1250, -2) = 1300). Numbers round via their shortest decimal
+// text, so round(1.005, 2) = 1.01 as a reader expects.
+import Big from "big.js";
+import { T, type Type } from "../types.js";
+import { compareValues, type Value } from "../value.js";
+import { numericParam, sig, unifyArgs, type CheckResult, type FunctionDef } from "./def.js";
+
+const ROUND_HALF_UP = 1; // big.js: half away from zero
+const ROUND_DOWN = 0;
+const ROUND_UP = 3;
+
+function roundBig(x: Big, digits: number, mode: number): Big {
+  if (digits >= 0) return x.round(digits, mode as Big.RoundingMode);
+  const f = new Big(10).pow(-digits);
+  return x.div(f).round(0, mode as Big.RoundingMode).times(f);
+}
+
+function applyRounding(x: Value, digits: number, mode: (b: Big) => number): Value {
+  try {
+    if (typeof x === "number") {
+      if (!Number.isFinite(x)) return null;
+      const r = Number(roundBig(new Big(x), digits, mode(new Big(x))).toString());
+      return r === 0 ? 0 : r;
+    }
+    if (x instanceof Big) return roundBig(x, digits, mode(x));
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+export function round(x: Value, digits?: Value): Value {
+  const d = digits === undefined ? 0 : digits;
+  if (typeof d !== "number" || !Number.isInteger(d) || Math.abs(d) > 1000) return null;
+  return applyRounding(x, d, () => ROUND_HALF_UP);
+}
+export const floor = (x: Value): Value => applyRounding(x, 0, (b) => (b.s < 0 ? ROUND_UP : ROUND_DOWN));
+export const ceil = (x: Value): Value => applyRounding(x, 0, (b) => (b.s < 0 ? ROUND_DOWN : ROUND_UP));
+
+export function abs(x: Value): Value {
+  if (typeof x === "number") return Math.abs(x);
+  if (x instanceof Big) return x.abs();
+  return null;
+}
+
+/** The greatest (sign 1) or least (-1) non-null argument; null if none or if two are incomparable. */
+function extreme(sign: 1 | -1) {
+  return (...args: Value[]): Value => {
+    let best: Value = null;
+    for (const a of args) {
+      if (a === null) continue;
+      if (best === null) {
+        best = a;
+        continue;
+      }
+      const c = compareValues(a, best);
+      if (c === undefined) return null;
+      if (c * sign > 0) best = a;
+    }
+    return best;
+  };
+}
+
+const sameAsArg = (args: ReadonlyArray<Type>): Type => args[0] ?? T.any;
+const ordered = (name: string) => (args: ReadonlyArray<Type>): CheckResult => {
+  const u = unifyArgs(name, args);
+  if (u.ok && !["any", "null", "string", "int", "number", "decimal", "bool", "timestamp", "duration"].includes(u.type.kind)) {
+    return { ok: false, message: `${name} needs comparable arguments, got ${u.type.kind}`, arg: 0 };
+  }
+  return u;
+};
+const unary = (name: string, impl: (x: Value) => Value): FunctionDef => ({
+  name,
+  signature: `${name}(x number) -> number`,
+  minArgs: 1,
+  maxArgs: 1,
+  check: sig(name, [numericParam], sameAsArg),
+  impl,
+});
+
+export const numberFunctions: ReadonlyArray<FunctionDef> = [
+  unary("abs", abs),
+  {
+    name: "round",
+    signature: "round(x number[, digits int]) -> number",
+    minArgs: 1,
+    maxArgs: 2,
+    check: sig("round", [numericParam, T.int], sameAsArg),
+    impl: round,
+  },
+  unary("floor", floor),
+  unary("ceil", ceil),
+  { name: "greatest", signature: "greatest(x, …) -> x", minArgs: 1, maxArgs: Infinity, check: ordered("greatest"), impl: extreme(1) },
+  { name: "least", signature: "least(x, …) -> x", minArgs: 1, maxArgs: Infinity, check: ordered("least"), impl: extreme(-1) },
+];
+

@@ -1,0 +1,127 @@
+// Text functions. Lengths and positions count Unicode code points, not UTF-16
+// units; `substr` is 0-based (like JS and VRL): substr("hello", 1, 3) = "ell".
+import { T } from "../types.js";
+import { isMap, type Value } from "../value.js";
+import { scalarParam, sig, type FunctionDef } from "./def.js";
+import { valueToString } from "./conversion.js";
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+const codePoints = (s: string): string[] | undefined => (SURROGATE.test(s) ? Array.from(s) : undefined);
+
+const str = (v: Value): v is string => typeof v === "string";
+const int = (v: Value): v is number => typeof v === "number" && Number.isInteger(v);
+
+export function length(v: Value): Value {
+  if (typeof v === "string") return codePoints(v)?.length ?? v.length;
+  if (Array.isArray(v)) return v.length;
+  if (isMap(v)) return v.size;
+  return null;
+}
+
+export function substr(s: Value, start: Value, len?: Value): Value {
+  if (!str(s) || !int(start) || start < 0) return null;
+  if (len !== undefined && (!int(len) || len < 0)) return null;
+  const cps = codePoints(s);
+  if (!cps) return len === undefined ? s.slice(start) : s.slice(start, start + len);
+  return (len === undefined ? cps.slice(start) : cps.slice(start, start + len)).join("");
+}
+
+export function padLeft(s: Value, n: Value, ch?: Value): Value {
+  if (!str(s) || !int(n)) return null;
+  const pad = ch === undefined ? " " : ch;
+  if (!str(pad) || Array.from(pad).length !== 1) return null;
+  const len = codePoints(s)?.length ?? s.length;
+  return len >= n ? s : pad.repeat(n - len) + s;
+}
+
+export function split(s: Value, sep: Value): Value {
+  if (!str(s) || !str(sep)) return null;
+  return sep === "" ? Array.from(s) : s.split(sep);
+}
+
+/** Joins the text of its arguments; null arguments are skipped (like PostgreSQL's concat). */
+export function concat(...args: Value[]): Value {
+  let out = "";
+  for (const a of args) if (a !== null) out += valueToString(a);
+  return out;
+}
+
+const S = T.string;
+const strFn = (name: string, f: (s: string) => string): FunctionDef => ({
+  name,
+  signature: `${name}(s string) -> string`,
+  minArgs: 1,
+  maxArgs: 1,
+  check: sig(name, [S], S),
+  impl: (s) => (str(s) ? f(s) : null),
+});
+const predicate = (name: string, f: (s: string, x: string) => boolean): FunctionDef => ({
+  name,
+  signature: `${name}(s string, x string) -> bool`,
+  minArgs: 2,
+  maxArgs: 2,
+  check: sig(name, [S, S], T.bool),
+  impl: (s, x) => (str(s) && str(x) ? f(s, x) : null),
+});
+
+export const textFunctions: ReadonlyArray<FunctionDef> = [
+  strFn("lower", (s) => s.toLowerCase()),
+  strFn("upper", (s) => s.toUpperCase()),
+  strFn("trim", (s) => s.trim()),
+  {
+    name: "length",
+    signature: "length(x string | list | map) -> int",
+    minArgs: 1,
+    maxArgs: 1,
+    check: sig(
+      "length",
+      [{ describe: "a string, list or map", accepts: (t) => ["string", "list", "map", "any", "null"].includes(t.kind) }],
+      T.int,
+    ),
+    impl: length,
+  },
+  {
+    name: "substr",
+    signature: "substr(s string, start int[, len int]) -> string",
+    minArgs: 2,
+    maxArgs: 3,
+    check: sig("substr", [S, T.int, T.int], S),
+    impl: substr,
+  },
+  {
+    name: "replace",
+    signature: "replace(s string, from string, to string) -> string",
+    minArgs: 3,
+    maxArgs: 3,
+    check: sig("replace", [S, S, S], S),
+    impl: (s, from, to) => (str(s) && str(from) && str(to) ? (from === "" ? s : s.split(from).join(to)) : null),
+  },
+  {
+    name: "split",
+    signature: "split(s string, sep string) -> list<string>",
+    minArgs: 2,
+    maxArgs: 2,
+    check: sig("split", [S, S], T.list(S)),
+    impl: split,
+  },
+  predicate("starts_with", (s, x) => s.startsWith(x)),
+  predicate("ends_with", (s, x) => s.endsWith(x)),
+  predicate("contains", (s, x) => s.includes(x)),
+  {
+    name: "pad_left",
+    signature: "pad_left(s string, n int[, ch string]) -> string",
+    minArgs: 2,
+    maxArgs: 3,
+    check: sig("pad_left", [S, T.int, S], S),
+    impl: padLeft,
+  },
+  {
+    name: "concat",
+    signature: "concat(x, …) -> string",
+    minArgs: 0,
+    maxArgs: Infinity,
+    check: sig("concat", [scalarParam], S, true),
+    impl: concat,
+  },
+];
+
