@@ -1,0 +1,185 @@
+// Decoding outside records against a declared schema. `compileDecoder` builds,
+// once per schema, a plain-loop decoder; `recordCodec` wraps it as an io-ts
+// codec for the boundaries that speak io-ts.
+import * as t from "io-ts";
+import { convert, showRaw, type Converted } from "./convert.js";
+import { decodeValue, encodeValue, ValueDecodeError } from "./json.js";
+import { typeToString, type Type } from "./types.js";
+import { isRecord, type Rec, type Value } from "./value.js";
+
+export interface DecodeField {
+  /** Output name, e.g. "data.account". */
+  readonly name: string;
+  /** Where the value is read: ["data", "account"]. */
+  readonly path: ReadonlyArray<string>;
+  readonly type: Type;
+  readonly optional: boolean;
+  readonly default?: Value;
+}
+
+export interface DecoderOptions {
+  /**
+   * Treat an empty string as absent for every field, strings included (CSV,
+   * where an empty cell means no value). Without it an empty string is absent
+   * only for non-string fields (it could never convert to them anyway).
+   */
+  readonly emptyIsAbsent?: boolean;
+}
+
+export type Decoded =
+  | { readonly ok: true; readonly record: Rec; readonly dropped: number }
+  | { readonly ok: false; readonly reasons: ReadonlyArray<string> };
+
+export type Decoder = (raw: unknown) => Decoded;
+
+interface CompiledField {
+  readonly name: string;
+  readonly path: ReadonlyArray<string>;
+  /** The whole dotted name, also accepted as one flat key (CSV headers). */
+  readonly flatKey: string | undefined;
+  readonly optional: boolean;
+  readonly fallback: Value;
+  readonly isString: boolean;
+  readonly proto: boolean;
+  readonly convert: (raw: unknown) => Converted;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+const INVALID = Symbol("invalid");
+
+/** A converter with fast paths for values that are already of the right type. */
+function converterFor(type: Type): (raw: unknown) => Converted {
+  switch (type.kind) {
+    case "string":
+      return (raw) => (typeof raw === "string" ? { ok: true, value: raw } : convert(raw, type));
+    case "bool":
+      return (raw) => (typeof raw === "boolean" ? { ok: true, value: raw } : convert(raw, type));
+    case "number":
+      return (raw) => (typeof raw === "number" && Number.isFinite(raw) ? { ok: true, value: raw } : convert(raw, type));
+    case "int":
+      return (raw) => (typeof raw === "number" && Number.isSafeInteger(raw) ? { ok: true, value: raw } : convert(raw, type));
+    default:
+      return (raw) => convert(raw, type);
+  }
+}
+
+/** Compiles a decoder for one schema. Output records are plain objects with fields in schema order. */
+export function compileDecoder(fields: ReadonlyArray<DecodeField>, options: DecoderOptions = {}): Decoder {
+  const emptyIsAbsent = options.emptyIsAbsent === true;
+  const compiled: CompiledField[] = fields.map((f) => ({
+    name: f.name,
+    path: f.path.length ? f.path : [f.name],
+    flatKey: f.path.length > 1 ? f.name : undefined,
+    optional: f.optional,
+    fallback: f.default === undefined ? null : f.default,
+    isString: f.type.kind === "string",
+    proto: f.name === "__proto__",
+    convert: converterFor(f.type),
+  }));
+  // Keys declared at the top level, and below each object that a dotted path reads.
+  const topLevel = new Set<string>();
+  const nestedByPrefix = new Map<string, { path: string[]; children: Set<string> }>();
+  for (const f of compiled) {
+    topLevel.add(f.path[0]!);
+    if (f.flatKey) topLevel.add(f.flatKey);
+    for (let i = 1; i < f.path.length; i++) {
+      const prefix = f.path.slice(0, i);
+      const id = JSON.stringify(prefix);
+      let n = nestedByPrefix.get(id);
+      if (!n) nestedByPrefix.set(id, (n = { path: prefix, children: new Set() }));
+      n.children.add(f.path[i]!);
+    }
+  }
+  const nested = [...nestedByPrefix.values()];
+  const n = compiled.length;
+
+  return (raw: unknown): Decoded => {
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+      return { ok: false, reasons: [`expected a record, got ${showRaw(raw)}`] };
+    }
+    const src = raw as Record<string, unknown>;
+    const out: Record<string, Value> = {};
+    let reasons: string[] | undefined;
+    for (let i = 0; i < n; i++) {
+      const f = compiled[i]!;
+      let v: unknown;
+      if (f.flatKey !== undefined && hasOwn.call(src, f.flatKey)) v = src[f.flatKey];
+      else {
+        v = src;
+        const path = f.path;
+        for (let j = 0; j < path.length; j++) {
+          if (typeof v !== "object" || v === null || Array.isArray(v)) {
+            if (v !== undefined && v !== null) {
+              (reasons ??= []).push(`${f.name}: expected a record at ${path.slice(0, j).join(".")}, got ${showRaw(v)}`);
+              v = INVALID;
+            } else v = undefined;
+            break;
+          }
+          const key = path[j]!;
+          v = hasOwn.call(v, key) ? (v as Record<string, unknown>)[key] : undefined;
+        }
+        if (v === INVALID) continue;
+      }
+      let value: Value;
+      if (v === undefined || v === null || (v === "" && (emptyIsAbsent || !f.isString))) {
+        if (!f.optional && f.fallback === null) {
+          (reasons ??= []).push(`${f.name}: missing`);
+          continue;
+        }
+        value = f.fallback;
+      } else {
+        const c = f.convert(v);
+        if (!c.ok) {
+          (reasons ??= []).push(`${f.name}: ${c.reason}`);
+          continue;
+        }
+        value = c.value;
+      }
+      if (f.proto) Object.defineProperty(out, "__proto__", { value, enumerable: true, writable: true, configurable: true });
+      else out[f.name] = value;
+    }
+    if (reasons) return { ok: false, reasons };
+    let dropped = 0;
+    for (const k in src) if (hasOwn.call(src, k) && !topLevel.has(k)) dropped++;
+    for (let i = 0; i < nested.length; i++) {
+      const node = nested[i]!;
+      let o: unknown = src;
+      for (let j = 0; j < node.path.length && o !== undefined; j++) {
+        const key = node.path[j]!;
+        o = typeof o === "object" && o !== null && !Array.isArray(o) && hasOwn.call(o, key) ? (o as Record<string, unknown>)[key] : undefined;
+      }
+      if (typeof o !== "object" || o === null || Array.isArray(o)) continue;
+      for (const k in o) if (hasOwn.call(o, k) && !node.children.has(k)) dropped++;
+    }
+    return { ok: true, record: out, dropped };
+  };
+}
+
+/** An io-ts codec for records of this schema; its `validate` is the compiled decoder. */
+export function recordCodec(fields: ReadonlyArray<DecodeField>, options: DecoderOptions = {}): t.Type<Rec, unknown, unknown> {
+  const decode = compileDecoder(fields, options);
+  const name = `{${fields.map((f) => `${f.name} ${typeToString(f.type)}${f.optional ? "?" : ""}`).join(", ")}}`;
+  return new t.Type<Rec, unknown, unknown>(
+    name,
+    (u): u is Rec => isRecord(u),
+    (u, c) => {
+      const r = decode(u);
+      return r.ok ? t.success(r.record) : t.failures(r.reasons.map((message) => ({ value: u, context: c, message })));
+    },
+    (r) => r,
+  );
+}
+
+/** An io-ts codec for one value in the state file's tagged encoding (`encodeValue`). */
+export const valueStateCodec: t.Type<Value, unknown, unknown> = new t.Type<Value, unknown, unknown>(
+  "Value",
+  (u): u is Value => true,
+  (u, c) => {
+    try {
+      return t.success(decodeValue(u));
+    } catch (e) {
+      return t.failure(u, c, e instanceof ValueDecodeError ? e.message : String(e));
+    }
+  },
+  encodeValue,
+);
