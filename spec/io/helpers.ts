@@ -1,0 +1,26 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Item, ReadItem } from "../../src/io/item.js";
+
+export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures");
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "peppa-io-"));
+}
+
+export async function collect(items: AsyncIterable<ReadItem>): Promise<ReadItem[]> {
+  const out: ReadItem[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+/** A compact view of items for assertions: "7:record" / "9:reject". */
+export function shape(items: ReadonlyArray<ReadItem>): string[] {
+  return items.map((i) => (i.kind === "error" ? `error` : `${i.line}:${i.kind}`));
+}
+
+export function recordsOf(items: ReadonlyArray<Item | ReadItem>): unknown[] {
+  return items.flatMap((i) => (i.kind === "record" ? [i.record] : []));
+}

@@ -1,0 +1,129 @@
+import fs from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { openFileItems, readItems } from "../../src/io/read-items.js";
+import { parseJsonArray } from "../../src/io/read-json.js";
+import { readTable } from "../../src/io/read-table.js";
+import { collect, FIXTURES, recordsOf, shape, tempDir } from "./helpers.js";
+
+async function readFixture(name: string, format: "jsonl" | "csv" | "json", delimiter?: string) {
+  const opened = await openFileItems(path.join(FIXTURES, name), name, { format, ...(delimiter ? { delimiter } : {}) });
+  if (!opened.ok) throw new Error(opened.error.message);
+  return collect(opened.items);
+}
+
+test("jsonl: a malformed line in the middle is a reject with its line, and the rest is read", async () => {
+  const items = await readFixture("events.jsonl", "jsonl");
+  assert.equal(shape(items), ["1:record", "2:record", "4:reject", "5:reject", "6:record"]);
+  const bad = items[2]!;
+  assert.is(bad.kind, "reject");
+  if (bad.kind === "reject") {
+    assert.match(bad.reason, /^line 4: invalid JSON: /);
+    assert.is(bad.text, '{"id":3, broken');
+    assert.is(bad.file, "events.jsonl");
+  }
+  const notObject = items[3]!;
+  if (notObject.kind === "reject") assert.is(notObject.reason, "line 5: expected a JSON object, got an array");
+  assert.equal(recordsOf(items), [{ id: 1, name: "a" }, { id: 2 }, { id: 4 }]);
+});
+
+test("jsonl: standard input as a Readable, CRLF and a BOM", async () => {
+  const input = Readable.from([Buffer.from('\ufeff{"a":1}\r\n{"a":'), Buffer.from('2}\r\n')]);
+  const items = await collect(readItems(input, "-", { format: "jsonl" }));
+  assert.equal(shape(items), ["1:record", "2:record"]);
+  assert.equal(recordsOf(items), [{ a: 1 }, { a: 2 }]);
+  assert.is(items[0]!.kind === "record" && items[0]!.file, "-");
+});
+
+test("csv: BOM, CRLF, ';' delimiter, quoted delimiter, quotes and newline; bad row rejected", async () => {
+  const items = await readFixture("bom-crlf-semicolon.csv", "csv", ";");
+  assert.equal(shape(items), ["2:record", "3:record", "5:record", "6:reject", "7:record"]);
+  assert.equal(recordsOf(items), [
+    { id: "1", note: "semi;colon", amount: "10" },
+    { id: "2", note: 'multi\nline "quoted"', amount: "20" },
+    { id: "3", note: "", amount: "" },
+    { id: "5", note: "y", amount: "50" },
+  ]);
+  const bad = items[3]!;
+  if (bad.kind !== "reject") throw new Error("expected a reject");
+  assert.is(bad.reason, "line 6: expected 3 cells as in the header, got 2");
+  assert.is(bad.text, "4;x");
+});
+
+test("csv: quoted newlines keep later line numbers right; too many cells and an unclosed quote", async () => {
+  const text = 'a,b\n1,"x\ny\nz"\n2,3\n\n4,5,6\n7,"a"b\n8,9\n10,"11\n12,13\n';
+  const items = await collect(readItems(Readable.from([text]), "-", { format: "csv" }));
+  assert.equal(shape(items), ["2:record", "5:record", "7:reject", "8:record", "9:record", "10:reject"]);
+  const last = items[5]!;
+  if (last.kind !== "reject") throw new Error("expected a reject");
+  assert.match(last.reason, /^line 10: malformed CSV: Quote Not Closed/);
+  assert.equal(recordsOf(items)[2], { a: "7", b: '"a"b' });
+});
+
+test("csv: a header naming a column twice ends the file with an error", async () => {
+  const items = await collect(readItems(Readable.from(["a,a\n1,2\n"]), "dup.csv", { format: "csv" }));
+  assert.equal(shape(items), ["error"]);
+  const e = items[0]!;
+  if (e.kind === "error") assert.is(e.error.message, 'dup.csv line 1: the header names column "a" twice');
+});
+
+test("csv: many rows stream through with correct line numbers", async () => {
+  const rows = ["k,v", ...Array.from({ length: 5000 }, (_, i) => (i === 2500 ? "bad" : `${i},"v\n${i}"`))];
+  const items = await collect(readItems(Readable.from([rows.join("\n")]), "big.csv", { format: "csv" }));
+  assert.is(items.length, 5000);
+  const bad = items[2500]!;
+  assert.is(bad.kind, "reject");
+  assert.is(bad.kind !== "error" && bad.line, 2 + 2500 * 2);
+  assert.is(items[4999]!.kind !== "error" && items[4999]!.line, 2 + 4999 * 2 - 1);
+});
+
+test("json: an array of objects; a non-object element is a reject naming index and line", async () => {
+  const items = await readFixture("array.json", "json");
+  assert.equal(shape(items), ["2:record", "3:reject", "4:record"]);
+  const bad = items[1]!;
+  if (bad.kind === "reject") assert.is(bad.reason, 'line 3: element 1 of the array: expected a JSON object, got a string');
+  assert.equal(recordsOf(items)[1], { id: 3, s: "a]b{" });
+});
+
+test("json: a file that is not an array, or not JSON, is an error naming it", () => {
+  const notArray = parseJsonArray('{"a":1}', "x.json");
+  assert.is(notArray.ok, false);
+  if (!notArray.ok) assert.is(notArray.error.message, "x.json must hold a JSON array of objects, but holds an object");
+  const broken = parseJsonArray("[{", "y.json");
+  if (broken.ok) throw new Error("expected an error");
+  assert.match(broken.error.message, /^y\.json is not valid JSON: /);
+});
+
+test("empty files give no items; a missing file is an error before any item", async () => {
+  const dir = tempDir();
+  for (const format of ["jsonl", "csv", "json"] as const) {
+    fs.writeFileSync(path.join(dir, `e.${format}`), format === "json" ? "[]" : "");
+    const opened = await openFileItems(path.join(dir, `e.${format}`), `e.${format}`, { format });
+    if (!opened.ok) throw new Error(opened.error.message);
+    assert.equal(await collect(opened.items), []);
+  }
+  const missing = await openFileItems(path.join(dir, "nope.csv"), "nope.csv", { format: "csv", what: "source file" });
+  assert.is(missing.ok, false);
+  if (!missing.ok) assert.is(missing.error.message, "source file not found: nope.csv");
+});
+
+test("readTable: the whole file, and a clear error for a missing one", async () => {
+  const table = await readTable({ path: "bom-crlf-semicolon.csv", baseDir: FIXTURES, format: "csv", delimiter: ";" });
+  if (!table.ok) throw new Error(table.error.message);
+  assert.is(table.items.length, 5);
+  const cwd = process.cwd();
+  const dir = tempDir();
+  fs.mkdirSync(path.join(dir, "streams"));
+  process.chdir(dir);
+  try {
+    const missing = await readTable({ path: "data/crm_accounts.csv", baseDir: "streams", format: "csv" });
+    if (missing.ok) throw new Error("expected an error");
+    assert.is(missing.error.message, "table file not found: streams/data/crm_accounts.csv");
+  } finally {
+    process.chdir(cwd);
+  }
+});
+
+test.run();
