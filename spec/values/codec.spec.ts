@@ -1,0 +1,76 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { isLeft, isRight } from "fp-ts/lib/Either.js";
+import Big from "big.js";
+import { compileDecoder, recordCodec, type DecodeField } from "../../src/values/codec.js";
+import { T, type Type } from "../../src/values/types.js";
+import type { Value } from "../../src/values/value.js";
+
+const field = (name: string, type: Type, optional = false, dflt?: Value): DecodeField => ({
+  name,
+  path: name.split("."),
+  type,
+  optional,
+  ...(dflt === undefined ? {} : { default: dflt }),
+});
+
+const schema = [
+  field("tenant", T.string),
+  field("qty", T.int),
+  field("data.account", T.string),
+  field("data.meta.region", T.string, true, "eu"),
+  field("note", T.string, true),
+];
+const decode = compileDecoder(schema);
+
+test("decodes nested dotted paths in schema order and counts dropped fields", () => {
+  const r = decode({ extra: 1, qty: "3", data: { account: "A-1", other: true, meta: { region: "us", x: 1 } }, tenant: "T-1" });
+  assert.ok(r.ok);
+  if (!r.ok) return;
+  assert.equal(Object.keys(r.record), ["tenant", "qty", "data.account", "data.meta.region", "note"]);
+  assert.equal(r.record, { tenant: "T-1", qty: 3, "data.account": "A-1", "data.meta.region": "us", note: null });
+  assert.is(r.dropped, 3); // extra, data.other, data.meta.x
+});
+
+test("defaults fill missing optional fields; an empty cell counts as absent", () => {
+  const r = decode({ tenant: "T", qty: "", data: { account: "A" } });
+  assert.equal(r, { ok: false, reasons: ["qty: missing"] });
+  const csv = compileDecoder(schema, { emptyIsAbsent: true });
+  const c = csv({ tenant: "T", qty: "1", "data.account": "A", "data.meta.region": "", note: "" });
+  assert.equal(c, { ok: true, record: { tenant: "T", qty: 1, "data.account": "A", "data.meta.region": "eu", note: null }, dropped: 0 });
+});
+
+test("one reason per bad field", () => {
+  assert.equal(decode({ tenant: null, qty: "abc", data: 5 }), {
+    ok: false,
+    reasons: ["tenant: missing", 'qty: expected int, got "abc"', "data.account: expected a record at data, got 5", "data.meta.region: expected a record at data, got 5"],
+  });
+  assert.equal(decode("x"), { ok: false, reasons: ['expected a record, got "x"'] });
+  assert.equal(decode([1]), { ok: false, reasons: ["expected a record, got [1]"] });
+  assert.equal(decode(null), { ok: false, reasons: ["expected a record, got null"] });
+});
+
+test("__proto__, constructor and unicode names are ordinary fields", () => {
+  const d = compileDecoder([field("__proto__", T.string), field("constructor", T.int, true), field("größe", T.decimal), field("toString", T.string, true)]);
+  const r = d(JSON.parse('{"__proto__": "p", "größe": "1.50", "hasOwnProperty": 1}'));
+  assert.ok(r.ok);
+  if (!r.ok) return;
+  assert.equal(Object.keys(r.record), ["__proto__", "constructor", "größe", "toString"]);
+  assert.is(Object.getPrototypeOf(r.record), Object.prototype);
+  assert.is(Object.getOwnPropertyDescriptor(r.record, "__proto__")?.value, "p");
+  assert.is(r.record.constructor, null); // not Object
+  assert.ok((r.record["größe"] as Big).eq("1.5"));
+  assert.is(r.dropped, 1);
+  assert.equal(d({}), { ok: false, reasons: ["__proto__: missing", "größe: missing"] });
+});
+
+test("recordCodec validates through io-ts", () => {
+  const codec = recordCodec(schema);
+  const good = codec.decode({ tenant: "T", qty: 2, data: { account: "A" } });
+  assert.ok(isRight(good));
+  const bad = codec.decode({ tenant: "T", qty: 2.5, data: { account: "A" } });
+  assert.ok(isLeft(bad));
+  if (isLeft(bad)) assert.equal(bad.left.map((e) => e.message), ["qty: expected int, got 2.5"]);
+});
+
+test.run();
