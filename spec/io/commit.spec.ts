@@ -4,7 +4,10 @@ import path from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { commitFiles, recoverCommit, truncateOutputs } from "../../src/io/commit.js";
-import { FIXTURES, tempDir } from "./helpers.js";
+import { fileURLToPath } from "node:url";
+import { tempDir } from "./helpers.js";
+
+const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures", "commit-child.ts");
 
 const OLD = { "out/a.jsonl": '{"old":"a"}\n', "out/sub/b.csv": "k,v\nold,b\n", "state.json": '{"state":"old"}\n' };
 const NEW = { "out/a.jsonl": '{"old":"a"}\n{"new":"a"}\n', "out/sub/b.csv": "k,v\nold,b\nnew,b\n", "state.json": '{"state":"new"}\n' };
@@ -30,7 +33,7 @@ function leftovers(dir: string): string[] {
 
 function runChild(dir: string, env: Record<string, string>, bigLines = 0, killAfterMs?: number): Promise<{ signal: NodeJS.Signals | null; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(FIXTURES, "commit-child.ts"), dir, String(bigLines)], {
+    const child = spawn(process.execPath, ["--import", "tsx", CHILD, dir, String(bigLines)], {
       env: { ...process.env, PEPPA_COMMIT_CHILD: "1", ...env },
       stdio: ["ignore", "pipe", "inherit"],
     });

@@ -1,14 +1,15 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Item, ReadItem } from "../../src/io/item.js";
-
-export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures");
+import { writeFixtures } from "./fixtures/files.js";
 
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "peppa-io-"));
 }
+
+/** A temp folder holding the reader fixtures (fixtures/files.ts). */
+export const FIXTURES = writeFixtures(tempDir());
 
 export async function collect(items: AsyncIterable<ReadItem>): Promise<ReadItem[]> {
   const out: ReadItem[] = [];
