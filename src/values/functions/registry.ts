@@ -10,8 +10,25 @@ import { aggregateFunctions, otherFunctions, simulateFunctions } from "./other.j
 export type { FunctionDef, CheckResult, Param } from "./def.js";
 export { sig, checkArgs, unifyArgs, numericParam, anyParam, scalarParam, listParam } from "./def.js";
 
-export const builtins: ReadonlyMap<string, FunctionDef> = new Map(
-  [...textFunctions, ...numberFunctions, ...conversionFunctions, ...timeFunctions, ...otherFunctions, ...simulateFunctions, ...aggregateFunctions].map(
-    (f) => [f.name, f] as const,
-  ),
-);
+/** A safety net for totality: an implementation that throws anyway (a bug, or an engine limit) gives null. */
+function total(f: FunctionDef): FunctionDef {
+  const impl = f.impl;
+  if (!impl) return f;
+  return {
+    ...f,
+    impl: (...args) => {
+      try {
+        return impl(...args);
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+const all = [...textFunctions, ...numberFunctions, ...conversionFunctions, ...timeFunctions, ...otherFunctions, ...simulateFunctions, ...aggregateFunctions];
+
+export const builtins: ReadonlyMap<string, FunctionDef> = new Map(all.map((f) => [f.name, total(f)] as const));
+
+/** The implementations without the safety net, for tests that prove they do not need it. */
+export const rawBuiltins: ReadonlyMap<string, FunctionDef> = new Map(all.map((f) => [f.name, f] as const));

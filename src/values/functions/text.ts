@@ -26,8 +26,11 @@ export function substr(s: Value, start: Value, len?: Value): Value {
   return (len === undefined ? cps.slice(start) : cps.slice(start, start + len)).join("");
 }
 
+/** pad_left refuses widths beyond this (null), rather than build a huge string. */
+const MAX_PAD = 1_000_000;
+
 export function padLeft(s: Value, n: Value, ch?: Value): Value {
-  if (!str(s) || !int(n)) return null;
+  if (!str(s) || !int(n) || n > MAX_PAD) return null;
   const pad = ch === undefined ? " " : ch;
   if (!str(pad) || Array.from(pad).length !== 1) return null;
   const len = codePoints(s)?.length ?? s.length;
