@@ -1,0 +1,60 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import Big from "big.js";
+import { aggregateFor } from "../../src/values/aggregates.js";
+import { T, type Type } from "../../src/values/types.js";
+import { Timestamp, valueEquals, type Value } from "../../src/values/value.js";
+
+/** Folds values, round-tripping the accumulator through JSON text halfway (as the state file does). */
+function fold(name: string, values: Value[], type?: Type, argCount = 1): Value {
+  const agg = aggregateFor(name, argCount, type)!;
+  let acc = agg.create();
+  values.forEach((v, i) => {
+    acc = agg.add(acc, v);
+    if (i === Math.floor(values.length / 2)) acc = agg.decode(JSON.parse(JSON.stringify(agg.encode(acc))));
+  });
+  return agg.result(acc);
+}
+const eq = (a: Value, b: Value) => assert.ok(valueEquals(a, b) && (a === null) === (b === null), `${String(a)} != ${String(b)}`);
+
+test("count counts records, count(x) non-null values", () => {
+  assert.is(fold("count", [1, null, 3], undefined, 0), 3);
+  assert.is(fold("count", [1, null, 3]), 2);
+  assert.is(fold("count", [], undefined, 0), 0);
+});
+
+test("sum and avg", () => {
+  assert.is(fold("sum", [1, 2, null, 4], T.int), 7);
+  assert.is(fold("sum", [null], T.int), null);
+  const money = Array.from({ length: 10 }, () => new Big("0.10"));
+  assert.is((fold("sum", money, T.decimal) as Big).toFixed(), "1");
+  assert.ok((fold("sum", [new Big("0.1"), new Big("0.2")], T.decimal) as Big).eq("0.3"));
+  assert.ok((fold("sum", [1, new Big("0.5")], T.decimal) as Big).eq("1.5"));
+  assert.is(fold("avg", [1, 2, null], T.int), 1.5);
+  assert.ok((fold("avg", [new Big("1"), new Big("2"), new Big("2")], T.decimal) as Big).eq(new Big(5).div(3)));
+  assert.is(fold("avg", [], T.number), null);
+});
+
+test("min, max, first, last skip nulls", () => {
+  const t = (ms: number) => new Timestamp(ms);
+  eq(fold("min", [t(5), null, t(2), t(9)], T.timestamp), t(2));
+  eq(fold("max", [t(5), null, t(2), t(9)], T.timestamp), t(9));
+  assert.is(fold("min", ["b", "a", "c"]), "a");
+  assert.is(fold("first", [null, "x", "y"]), "x");
+  assert.is(fold("last", ["x", "y", null]), "y");
+  assert.is(fold("max", []), null);
+});
+
+test("count_distinct and collect_set", () => {
+  assert.is(fold("count_distinct", ["a", "b", "a", null, 1, "1"]), 4);
+  assert.is(fold("count_distinct", [2, new Big("2.0")]), 1);
+  assert.equal(fold("collect_set", ["b", "a", "b", null, "c", "a"]), ["b", "a", "c"]);
+});
+
+test("unknown aggregates and arities", () => {
+  assert.is(aggregateFor("median", 1), undefined);
+  assert.is(aggregateFor("sum", 0), undefined);
+  assert.throws(() => aggregateFor("sum", 1)!.decode({ bogus: true }));
+});
+
+test.run();
