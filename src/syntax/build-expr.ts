@@ -1,0 +1,220 @@
+// CST -> AST for expressions, literals and names. The base of AstBuilder; where
+// recovery left a node incomplete it yields an ErrorExpr so the rest still builds.
+import type { CstNode, IToken } from "chevrotain";
+import type * as C from "../../grammar/cst.js";
+import { streamParser } from "../../grammar/parser.js";
+import type { BinaryOp, DurationUnit, Expr, Ident, ListLit, RecordLit, RecordLitField, Span } from "./ast.js";
+import type { Lexed } from "./lex.js";
+import { isRealToken, joinSpans, LineIndex, tokenSpan } from "./span.js";
+
+const BaseVisitor = streamParser.getBaseCstVisitorConstructor<unknown, unknown>();
+
+const unitMs: Readonly<Record<DurationUnit, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+export abstract class ExpressionBuilder extends BaseVisitor {
+  /** Where nodes without real tokens (recovery) are placed: the current declaration's start. */
+  protected anchor: Span;
+
+  constructor(protected readonly lexed: Lexed, protected readonly lines: LineIndex) {
+    super();
+    this.anchor = lines.span(0, 0);
+  }
+
+  protected span(t: IToken | undefined): Span {
+    return isRealToken(t) ? tokenSpan(t) : this.anchor;
+  }
+
+  protected nodeSpan(node: CstNode | undefined): Span {
+    const loc = node?.location;
+    if (loc === undefined || !Number.isFinite(loc.startOffset)) return this.anchor;
+    const end = Number.isFinite(loc.endOffset) ? loc.endOffset! + 1 : loc.startOffset + 1;
+    return this.lines.span(loc.startOffset, end);
+  }
+
+  protected ident(t: IToken | undefined): Ident {
+    const image = isRealToken(t) ? t.image : "";
+    if (image.startsWith("`")) {
+      const closed = image.length >= 2 && image.endsWith("`");
+      return { kind: "Ident", name: image.slice(1, closed ? -1 : undefined), quoted: true, span: this.span(t) };
+    }
+    return { kind: "Ident", name: image, quoted: false, span: this.span(t) };
+  }
+
+  protected errorExpr(span: Span = this.anchor): Expr {
+    return { kind: "ErrorExpr", span };
+  }
+
+  protected expr(node: CstNode | undefined): Expr {
+    return node === undefined ? this.errorExpr() : (this.visit(node) as Expr | undefined) ?? this.errorExpr(this.nodeSpan(node));
+  }
+
+  protected stringValue(t: IToken | undefined): string {
+    return t === undefined ? "" : this.lexed.strings.get(t.startOffset) ?? "";
+  }
+
+  /** Folds `a op b op c` to the left; operators come from several token arrays, so order by offset. */
+  private leftFold(operands: ReadonlyArray<CstNode> | undefined, ops: ReadonlyArray<IToken>): Expr {
+    if (operands === undefined || operands.length === 0) return this.errorExpr();
+    const sorted = [...ops].sort((a, b) => a.startOffset - b.startOffset);
+    let left = this.expr(operands[0]);
+    for (let i = 1; i < operands.length; i++) {
+      const op = sorted[i - 1];
+      const right = this.expr(operands[i]);
+      const image = (op?.image ?? "+") as BinaryOp;
+      left = { kind: "Binary", op: image, left, right, opSpan: this.span(op), span: joinSpans(left.span, right.span) };
+    }
+    return left;
+  }
+
+  expression(ctx: C.ExpressionCstChildren): Expr {
+    return this.expr(ctx.ifExpression?.[0] ?? ctx.coalesceExpression?.[0]);
+  }
+
+  ifExpression(ctx: C.IfExpressionCstChildren): Expr {
+    const [c, t, o] = [ctx.expression?.[0], ctx.expression?.[1], ctx.expression?.[2]];
+    const start = this.span(ctx.KwIf?.[0]);
+    const otherwise = this.expr(o);
+    return { kind: "If", cond: this.expr(c), then: this.expr(t), otherwise, span: joinSpans(start, otherwise.span) };
+  }
+
+  coalesceExpression(ctx: C.CoalesceExpressionCstChildren): Expr {
+    return this.leftFold(ctx.orExpression, ctx.Coalesce ?? []);
+  }
+
+  orExpression(ctx: C.OrExpressionCstChildren): Expr {
+    return this.leftFold(ctx.andExpression, ctx.KwOr ?? []);
+  }
+
+  andExpression(ctx: C.AndExpressionCstChildren): Expr {
+    return this.leftFold(ctx.notExpression, ctx.KwAnd ?? []);
+  }
+
+  notExpression(ctx: C.NotExpressionCstChildren): Expr {
+    if (ctx.KwNot) {
+      const operand = this.expr(ctx.notExpression?.[0]);
+      return { kind: "Unary", op: "not", operand, span: joinSpans(this.span(ctx.KwNot[0]), operand.span) };
+    }
+    return this.expr(ctx.comparison?.[0]);
+  }
+
+  comparison(ctx: C.ComparisonCstChildren): Expr {
+    const left = this.expr(ctx.additive?.[0]);
+    if (!ctx.additive || ctx.additive.length < 2) {
+      if (ctx.comparisonOperator || ctx.KwIn || ctx.KwMatches || ctx.KwBetween) return this.errorExpr(left.span);
+      return left;
+    }
+    const right = this.expr(ctx.additive[1]);
+    const span = joinSpans(left.span, right.span);
+    if (ctx.KwMatches) return { kind: "Matches", subject: left, pattern: right, span };
+    if (ctx.KwBetween) {
+      const high = this.expr(ctx.additive[2]);
+      return { kind: "Between", value: left, low: right, high, span: joinSpans(left.span, high.span) };
+    }
+    const opToken = ctx.KwIn?.[0] ?? this.operatorToken(ctx.comparisonOperator?.[0]);
+    const op = (ctx.KwIn ? "in" : opToken?.image ?? "==") as BinaryOp;
+    return { kind: "Binary", op, left, right, opSpan: this.span(opToken), span };
+  }
+
+  private operatorToken(node: C.ComparisonOperatorCstNode | undefined): IToken | undefined {
+    const c = node?.children;
+    return c && (c.EqEq ?? c.NotEq ?? c.LtEq ?? c.GtEq ?? c.Lt ?? c.Gt)?.[0];
+  }
+
+  comparisonOperator(): undefined {
+    return undefined;
+  }
+
+  additive(ctx: C.AdditiveCstChildren): Expr {
+    return this.leftFold(ctx.multiplicative, [...(ctx.Plus ?? []), ...(ctx.Minus ?? [])]);
+  }
+
+  multiplicative(ctx: C.MultiplicativeCstChildren): Expr {
+    return this.leftFold(ctx.unary, [...(ctx.Star ?? []), ...(ctx.Slash ?? []), ...(ctx.Percent ?? [])]);
+  }
+
+  unary(ctx: C.UnaryCstChildren): Expr {
+    if (ctx.Minus) {
+      const operand = this.expr(ctx.unary?.[0]);
+      return { kind: "Unary", op: "-", operand, span: joinSpans(this.span(ctx.Minus[0]), operand.span) };
+    }
+    return this.expr(ctx.postfix?.[0]);
+  }
+
+  postfix(ctx: C.PostfixCstChildren): Expr {
+    let object = this.expr(ctx.primary?.[0]);
+    const suffixes: CstNode[] = [...(ctx.memberSuffix ?? []), ...(ctx.indexSuffix ?? [])];
+    suffixes.sort((a, b) => (a.location?.startOffset ?? 0) - (b.location?.startOffset ?? 0));
+    for (const suffix of suffixes) {
+      const span = joinSpans(object.span, this.nodeSpan(suffix));
+      if (suffix.name === "memberSuffix") {
+        const c = (suffix as C.MemberSuffixCstNode).children;
+        object = { kind: "Member", object, field: this.ident(c.Name?.[0]), span };
+      } else {
+        const c = (suffix as C.IndexSuffixCstNode).children;
+        object = { kind: "Index", object, keys: (c.expression ?? []).map((e) => this.expr(e)), span };
+      }
+    }
+    return object;
+  }
+
+  memberSuffix(): undefined {
+    return undefined;
+  }
+
+  indexSuffix(): undefined {
+    return undefined;
+  }
+
+  primary(ctx: C.PrimaryCstChildren): Expr {
+    const sub = ctx.call?.[0] ?? ctx.parenthesized?.[0] ?? ctx.listLiteral?.[0] ?? ctx.recordLiteral?.[0];
+    if (sub) return this.expr(sub);
+    const t = (ctx.StringLiteral ?? ctx.IntegerLiteral ?? ctx.DecimalLiteral ?? ctx.DurationLiteral ?? ctx.KwTrue ?? ctx.KwFalse ?? ctx.KwNull ?? ctx.Name)?.[0];
+    if (!isRealToken(t)) return this.errorExpr();
+    const span = tokenSpan(t);
+    if (this.lexed.malformed.has(t.startOffset)) return this.errorExpr(span);
+    if (ctx.StringLiteral) return { kind: "StringLit", value: this.stringValue(t), span };
+    if (ctx.IntegerLiteral) return { kind: "IntLit", value: Number(t.image.replace(/_/g, "")), text: t.image, span };
+    if (ctx.DecimalLiteral) return { kind: "DecimalLit", text: t.image, span };
+    if (ctx.DurationLiteral) {
+      const [, digits, unit] = /^([0-9_]+)(ms|s|m|h|d)$/.exec(t.image)!;
+      const amount = Number(digits!.replace(/_/g, ""));
+      return { kind: "DurationLit", amount, unit: unit as DurationUnit, ms: amount * unitMs[unit as DurationUnit], text: t.image, span };
+    }
+    if (ctx.KwTrue || ctx.KwFalse) return { kind: "BoolLit", value: Boolean(ctx.KwTrue), span };
+    if (ctx.KwNull) return { kind: "NullLit", span };
+    return { kind: "NameRef", name: this.ident(t), span };
+  }
+
+  call(ctx: C.CallCstChildren): Expr {
+    const callee = this.ident(ctx.Name?.[0]);
+    const args = (ctx.expression ?? []).map((e) => this.expr(e));
+    const close = ctx.RParen?.[0];
+    return { kind: "Call", callee, args, span: isRealToken(close) ? joinSpans(callee.span, tokenSpan(close)) : callee.span };
+  }
+
+  parenthesized(ctx: C.ParenthesizedCstChildren): Expr {
+    return this.expr(ctx.expression?.[0]);
+  }
+
+  listLiteral(ctx: C.ListLiteralCstChildren): ListLit {
+    const open = this.span(ctx.LBracket?.[0]);
+    const close = ctx.RBracket?.[0];
+    const items = (ctx.expression ?? []).map((e) => this.expr(e));
+    const last = isRealToken(close) ? tokenSpan(close) : items.at(-1)?.span ?? open;
+    return { kind: "ListLit", items, span: joinSpans(open, last) };
+  }
+
+  recordLiteral(ctx: C.RecordLiteralCstChildren): RecordLit {
+    const open = this.span(ctx.LCurly?.[0]);
+    const close = ctx.RCurly?.[0];
+    const fields = (ctx.recordField ?? []).map((f) => this.visit(f) as RecordLitField);
+    const last = isRealToken(close) ? tokenSpan(close) : fields.at(-1)?.span ?? open;
+    return { kind: "RecordLit", fields, span: joinSpans(open, last) };
+  }
+
+  recordField(ctx: C.RecordFieldCstChildren): RecordLitField {
+    const name = this.ident(ctx.Name?.[0]);
+    const value = this.expr(ctx.expression?.[0]);
+    return { kind: "RecordLitField", name, value, span: joinSpans(name.span, value.span) };
+  }
+}

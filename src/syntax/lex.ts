@@ -1,0 +1,77 @@
+// Lexing with diagnostics. Malformed literals are reported here once, then handed
+// to the parser as well-formed tokens so one mistake does not cascade.
+import { createTokenInstance, type IToken, type TokenType } from "chevrotain";
+import * as T from "../../grammar/tokens.js";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { Comment } from "./ast.js";
+import { LineIndex, tokenSpan } from "./span.js";
+import { decodeString } from "./strings.js";
+
+export interface Lexed {
+  readonly tokens: IToken[];
+  readonly comments: Comment[];
+  readonly diagnostics: Diagnostic[];
+  /** Decoded string values by token start offset. */
+  readonly strings: ReadonlyMap<number, string>;
+  /** Start offsets of literal tokens that were malformed: the AST gets an ErrorExpr there. */
+  readonly malformed: ReadonlySet<number>;
+}
+
+function retype(t: IToken, type: TokenType): IToken {
+  return createTokenInstance(type, t.image, t.startOffset, t.endOffset ?? t.startOffset, t.startLine ?? 1, t.endLine ?? 1, t.startColumn ?? 1, t.endColumn ?? 1);
+}
+
+function badNumberMessage(image: string): { message: string; hint?: string } {
+  const unit = /^[0-9_]+([A-Za-z]+)$/.exec(image);
+  if (unit) return { message: `unknown duration unit \`${unit[1]}\` in \`${image}\``, hint: "a duration is a whole number glued to `ms`, `s`, `m`, `h` or `d`, like `30d`" };
+  if (/^[0-9_]+\.[0-9_]+[A-Za-z]+$/.test(image)) return { message: `a duration must be a whole number: \`${image}\``, hint: "use a smaller unit, like `90m` for an hour and a half" };
+  return { message: `malformed number \`${image}\`` };
+}
+
+export function lex(text: string, file: string, lines: LineIndex): Lexed {
+  const result = T.streamLexer.tokenize(text);
+  const diagnostics: Diagnostic[] = [];
+  const strings = new Map<number, string>();
+  const malformed = new Set<number>();
+  for (const e of result.errors) {
+    const bad = text.slice(e.offset, e.offset + e.length);
+    const shown = bad.length > 20 ? `${bad.slice(0, 17)}...` : bad;
+    const plural = [...bad].length > 1 ? "characters" : "character";
+    diagnostics.push(diagnostic(file, "E0001", `unexpected ${plural} \`${shown}\``, lines.span(e.offset, e.offset + e.length)));
+  }
+  const tokens = result.tokens.map((t) => {
+    switch (t.tokenType) {
+      case T.StringLiteral:
+      case T.UnterminatedString: {
+        const closed = t.tokenType === T.StringLiteral;
+        const { value, bad } = decodeString(t.image, closed);
+        strings.set(t.startOffset, value);
+        for (const b of bad) {
+          diagnostics.push(diagnostic(file, "E0003", `unknown escape \`${b.text}\` in a string`, lines.span(t.startOffset + b.start, t.startOffset + b.end), {
+            hint: b.text.startsWith("\\u") ? "write a code point as `\\u{1F600}`" : "the escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{…}`",
+          }));
+        }
+        if (closed) return t;
+        diagnostics.push(diagnostic(file, "E0002", "unterminated string", lines.span(t.startOffset, t.startOffset + 1), {
+          label: "this string has no closing `\"` on its line",
+        }));
+        return retype(t, T.StringLiteral);
+      }
+      case T.UnterminatedQuotedName:
+        diagnostics.push(diagnostic(file, "E0005", "unterminated back-quoted name", lines.span(t.startOffset, t.startOffset + 1), {
+          label: "this name has no closing back-quote on its line",
+        }));
+        return retype(t, T.QuotedName);
+      case T.BadNumber: {
+        malformed.add(t.startOffset);
+        const { message, hint } = badNumberMessage(t.image);
+        diagnostics.push(diagnostic(file, "E0004", message, tokenSpan(t), hint === undefined ? {} : { hint }));
+        return retype(t, T.IntegerLiteral);
+      }
+      default:
+        return t;
+    }
+  });
+  const comments: Comment[] = (result.groups["comments"] ?? []).map((c) => ({ kind: "Comment", text: c.image, span: tokenSpan(c) }));
+  return { tokens, comments, diagnostics, strings, malformed };
+}

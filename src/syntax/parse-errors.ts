@@ -1,0 +1,158 @@
+// Turns chevrotain's recognition errors and stray declarations into diagnostics.
+// Policy against cascades: the first parser error in a declaration is reported;
+// what recovery skipped after it (up to the end of its block or line) is debris
+// and stays silent; an error right after a lexical error is explained by it.
+import type { CstNode, IRecognitionException, IToken } from "chevrotain";
+import { EOF, tokenMatcher } from "chevrotain";
+import * as T from "../../grammar/tokens.js";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { didYouMean } from "../diagnostics/suggest.js";
+import type { Span } from "./ast.js";
+import { isRealToken, LineIndex, tokenSpan } from "./span.js";
+
+const declWords = T.declKeywords.map((t) => String(t.PATTERN));
+
+interface Context {
+  readonly file: string;
+  readonly text: string;
+  readonly lines: LineIndex;
+  readonly tokens: ReadonlyArray<IToken>;
+  /** Offsets where the lexer reported a problem. */
+  readonly lexicalErrors: ReadonlyArray<number>;
+}
+
+/** Index of the first token starting at or after `offset`. */
+function tokenIndexAt(tokens: ReadonlyArray<IToken>, offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.startOffset < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const errorOffset = (e: IRecognitionException, text: string): number => (isRealToken(e.token) ? e.token.startOffset : text.length);
+
+function firstOnLine(text: string, t: IToken): boolean {
+  const lineStart = text.lastIndexOf("\n", t.startOffset - 1) + 1;
+  return text.slice(lineStart, t.startOffset).trim() === "";
+}
+
+/** Where the debris of an error ends: the `}` closing the block the error is in, or the end of its line. */
+function debrisEnd(ctx: Context, declStart: number, errorAt: number): number {
+  const from = tokenIndexAt(ctx.tokens, declStart);
+  const at = tokenIndexAt(ctx.tokens, errorAt);
+  let depth = 0;
+  for (let i = from; i < at; i++) depth += braceDelta(ctx.tokens[i]!);
+  if (depth <= 0) {
+    const line = ctx.tokens[at]?.startLine;
+    let i = at;
+    while (i + 1 < ctx.tokens.length && ctx.tokens[i + 1]!.startLine === line) i++;
+    return ctx.tokens[i]?.startOffset ?? ctx.text.length;
+  }
+  for (let i = at; i < ctx.tokens.length; i++) {
+    depth += braceDelta(ctx.tokens[i]!);
+    if (depth <= 0) return ctx.tokens[i]!.startOffset;
+  }
+  return ctx.text.length;
+}
+
+const braceDelta = (t: IToken): number => (t.tokenType === T.LCurly ? 1 : t.tokenType === T.RCurly ? -1 : 0);
+
+/** The `{` still open at `offset`, scanning from the declaration's start. */
+function openBrace(ctx: Context, declStart: number, offset: number): IToken | undefined {
+  const stack: IToken[] = [];
+  for (let i = tokenIndexAt(ctx.tokens, declStart); i < ctx.tokens.length && ctx.tokens[i]!.startOffset < offset; i++) {
+    const t = ctx.tokens[i]!;
+    if (t.tokenType === T.LCurly) stack.push(t);
+    else if (t.tokenType === T.RCurly) stack.pop();
+  }
+  return stack.at(-1);
+}
+
+/** A zero-width span just after the last real token, for errors at the end of the file. */
+function endSpan(ctx: Context): Span {
+  const last = ctx.tokens.at(-1);
+  const at = last ? (last.endOffset ?? last.startOffset) + 1 : 0;
+  return ctx.lines.span(at, at);
+}
+
+function recognitionDiagnostic(ctx: Context, e: IRecognitionException, declStart: number): Diagnostic {
+  const atEnd = !isRealToken(e.token) || e.token.tokenType === EOF;
+  const span = atEnd ? endSpan(ctx) : tokenSpan(e.token);
+  if (e.message.startsWith("expected `}`")) {
+    const open = openBrace(ctx, declStart, atEnd ? ctx.text.length : e.token.startOffset);
+    const secondary = open ? [{ span: tokenSpan(open), message: "the block opened here" }] : [];
+    const message = atEnd ? "missing `}`: the file ends inside a block" : `missing \`}\` before ${e.message.slice(e.message.indexOf("found ") + 6)}`;
+    return diagnostic(ctx.file, "E0013", message, span, { label: "expected `}` here", secondary });
+  }
+  if (e.context.ruleStack.at(-1) === "statement" && e.name === "NoViableAltException") {
+    const next = ctx.tokens[tokenIndexAt(ctx.tokens, e.token.startOffset) + 1];
+    const nextSpan = isRealToken(next) ? tokenSpan(next) : endSpan(ctx);
+    const found = next ? `\`${next.image}\`` : "the end of the file";
+    return diagnostic(ctx.file, "E0011", `expected \`=\` after the field name \`${e.token.image}\`, found ${found}`, nextSpan, { label: "expected `=`" });
+  }
+  if (atEnd) return diagnostic(ctx.file, "E0014", `unexpected end of file: ${e.message}`, span);
+  const code = e.name === "MismatchedTokenException" ? "E0011" : "E0010";
+  return diagnostic(ctx.file, code, e.message, span);
+}
+
+function strayDiagnostic(ctx: Context, node: CstNode): Diagnostic | undefined {
+  const start = node.location?.startOffset ?? NaN;
+  const first = ctx.tokens[tokenIndexAt(ctx.tokens, start)];
+  if (!first) return undefined;
+  if (tokenMatcher(first, T.Identifier) && firstOnLine(ctx.text, first)) {
+    const hint = didYouMean(first.image, declWords);
+    return diagnostic(ctx.file, "E0012", `unknown declaration \`${first.image}\``, tokenSpan(first), {
+      label: "not a declaration keyword",
+      ...(hint === undefined ? { notes: [`a declaration starts with one of: ${declWords.join(", ")}`] } : { hint }),
+    });
+  }
+  return diagnostic(ctx.file, "E0010", `unexpected \`${first.image}\`, expected a declaration`, tokenSpan(first));
+}
+
+export function syntaxDiagnostics(ctx: Context, decls: ReadonlyArray<CstNode>, errors: ReadonlyArray<IRecognitionException>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const sorted = [...errors].sort((a, b) => errorOffset(a, ctx.text) - errorOffset(b, ctx.text));
+  const starts = decls.map((d) => d.location?.startOffset ?? 0);
+  const declOf = (offset: number) => {
+    let i = 0;
+    // Strictly before: an error at the first token of a stray declaration is where the previous one stopped.
+    while (i + 1 < starts.length && starts[i + 1]! < offset) i++;
+    return i;
+  };
+  const byDecl = new Map<number, IRecognitionException[]>();
+  for (const e of sorted) {
+    const i = declOf(errorOffset(e, ctx.text));
+    byDecl.set(i, [...(byDecl.get(i) ?? []), e]);
+  }
+  let debrisUntil = -1;
+  decls.forEach((node, i) => {
+    const start = starts[i]!;
+    const stray = (node.children["strayDecl"] as CstNode[] | undefined)?.[0];
+    if (stray) {
+      if (start > debrisUntil) {
+        const d = strayDiagnostic(ctx, stray);
+        if (d) out.push(d);
+      }
+      return;
+    }
+    const first = byDecl.get(i)?.[0];
+    if (first === undefined) return;
+    const at = errorOffset(first, ctx.text);
+    debrisUntil = Math.max(debrisUntil, debrisEnd(ctx, start, at));
+    if (!explainedByLexer(ctx, at)) out.push(recognitionDiagnostic(ctx, first, start));
+  });
+  if (decls.length === 0) for (const e of sorted.slice(0, 1)) out.push(recognitionDiagnostic(ctx, e, 0));
+  return out;
+}
+
+/** An error whose token directly follows a lexical error is a consequence of it. */
+function explainedByLexer(ctx: Context, at: number): boolean {
+  const idx = tokenIndexAt(ctx.tokens, at);
+  const prev = ctx.tokens[idx - 1];
+  const from = prev ? (prev.endOffset ?? prev.startOffset) : -1;
+  return ctx.lexicalErrors.some((o) => o > from && o <= at);
+}
