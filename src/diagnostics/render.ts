@@ -17,6 +17,7 @@ export function renderDiagnostic(d: Diagnostic, sources: SourceMap): string {
   const out: string[] = [`${d.severity}[${d.code}]: ${d.message}`];
   const primary = d.labels.find((l) => l.primary) ?? d.labels[0];
   const text = sources[d.file];
+  const gutter = " ".repeat(1 + Math.max(1, ...d.labels.map((l) => String(l.span.line).length)));
   if (primary) {
     out.push(`  --> ${d.file}:${primary.span.line}:${primary.span.column}`);
     if (text !== undefined) {
@@ -38,7 +39,7 @@ export function renderDiagnostic(d: Diagnostic, sources: SourceMap): string {
   } else {
     out.push(`  --> ${d.file}`);
   }
-  for (const note of d.notes) out.push(`  = ${note}`);
+  for (const note of d.notes) out.push(`${gutter}= ${note}`);
   return out.join("\n");
 }
 

@@ -73,11 +73,13 @@ export function sameType(a: Type, b: Type): boolean {
 
 /**
  * Whether a value of type `from` may stand where `to` is expected: equal types,
- * `any` and `null` anywhere, and `int` where `number` or `decimal` is wanted.
+ * `any` and `null` anywhere, `int` where `number` or `decimal` is wanted, and
+ * `decimal` where a `number` is wanted (a literal such as `0.03` is a decimal).
  */
 export function assignable(from: Type, to: Type): boolean {
   if (from.kind === "any" || to.kind === "any" || from.kind === "null") return true;
   if (from.kind === "int" && (to.kind === "number" || to.kind === "decimal")) return true;
+  if (from.kind === "decimal" && to.kind === "number") return true;
   if (from.kind === "list" && to.kind === "list") return assignable(from.element, to.element);
   if (from.kind === "map" && to.kind === "map") return assignable(from.value, to.value);
   return sameType(from, to);
