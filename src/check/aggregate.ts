@@ -1,0 +1,120 @@
+// `aggregate NAME from INPUT by KEYS [flush …] { FIELD = AGG [by EXPR] … }`:
+// keys first, then the aggregate fields, in declared order.
+import type * as A from "../syntax/ast.js";
+import { T, typeToString, type FieldType, type Schema } from "../values/types.js";
+import { didYouMean } from "../diagnostics/suggest.js";
+import type { CheckContext } from "./context.js";
+import { fieldMap, scopeFor, type ExprChecker, type Scope } from "./expr.js";
+import { isConstant } from "./steps.js";
+
+/** Whether `e` contains a call of an aggregate function. */
+export function containsAggregate(ctx: CheckContext, e: A.Expr): boolean {
+  let found = false;
+  const walk = (x: A.Expr): void => {
+    if (found) return;
+    switch (x.kind) {
+      case "Call":
+        if (ctx.functions.get(x.callee.name)?.context === "aggregate") found = true;
+        else x.args.forEach(walk);
+        return;
+      case "Member":
+        return walk(x.object);
+      case "Index":
+        walk(x.object);
+        return x.keys.forEach(walk);
+      case "Unary":
+        return walk(x.operand);
+      case "Binary":
+        walk(x.left);
+        return walk(x.right);
+      case "Matches":
+        walk(x.subject);
+        return walk(x.pattern);
+      case "Between":
+        [x.value, x.low, x.high].forEach(walk);
+        return;
+      case "If":
+        [x.cond, x.then, x.otherwise].forEach(walk);
+        return;
+      case "ListLit":
+        return x.items.forEach(walk);
+      case "RecordLit":
+        return x.fields.forEach((f) => walk(f.value));
+      default:
+        return;
+    }
+  };
+  walk(e);
+  return found;
+}
+
+export function checkAggregate(ctx: CheckContext, exprs: ExprChecker, d: A.AggregateDecl, input: Schema): Schema {
+  const what = `the input of \`${d.name.name}\``;
+  const inputScope = scopeFor(input, what);
+  const keys: FieldType[] = [];
+  for (const k of d.keys) {
+    if (keys.some((f) => f.name === k.name.name)) {
+      ctx.report("E1011", `key \`${k.name.name}\` appears twice`, k.name.span);
+      continue;
+    }
+    if (k.expr) keys.push({ name: k.name.name, type: exprs.type(inputScope, k.expr) });
+    else {
+      const f = inputScope.fields.get(k.name.name);
+      if (!f) {
+        ctx.report("E1005", `unknown field \`${k.name.name}\` in ${what}`, k.name.span, {
+          hint: didYouMean(k.name.name, inputScope.fields.keys()) ?? "a computed key is written `NAME = EXPR`",
+        });
+      }
+      keys.push({ name: k.name.name, type: f?.type ?? T.any });
+    }
+  }
+
+  const fieldScope: Scope = { fields: fieldMap(keys), locals: new Map(), context: "aggregate", aggregateInput: inputScope.fields, what: `the keys of \`${d.name.name}\`` };
+  const out: FieldType[] = [...keys];
+  for (const f of d.fields) {
+    if (out.some((o) => o.name === f.name.name)) {
+      ctx.report("E1011", `field \`${f.name.name}\` appears twice in \`${d.name.name}\``, f.name.span);
+      continue;
+    }
+    let type = exprs.type(fieldScope, f.value);
+    if (!containsAggregate(ctx, f.value)) {
+      ctx.report("E2016", `\`${f.name.name}\` has no aggregate function, so it has no value per session`, f.value.span, {
+        hint: "use count(), sum(x), min(x), max(x), avg(x), first(x), last(x), count_distinct(x) or collect_set(x)",
+      });
+    }
+    if (f.by) {
+      const byType = exprs.type(inputScope, f.by);
+      if (byType.kind !== "string" && byType.kind !== "any" && byType.kind !== "null") {
+        ctx.report("E2001", `a drill-down key must be a string (map keys are strings), but this is ${typeToString(byType)}`, f.by.span, { hint: "convert it with `string(…)`" });
+      }
+      type = T.map(type);
+    }
+    out.push({ name: f.name.name, type });
+  }
+
+  for (const trigger of d.flush) {
+    switch (trigger.kind) {
+      case "FlushEachRun":
+        break;
+      case "FlushAfterIdle": {
+        const t = exprs.type(scopeFor([], "a constant"), trigger.idle);
+        if (!isConstant(ctx, trigger.idle)) ctx.report("E2015", "the idle time must be a literal or a const", trigger.idle.span);
+        else if (t.kind !== "duration" && t.kind !== "any") ctx.report("E2014", `\`after … idle\` needs a duration such as \`90d\`, not ${typeToString(t)}`, trigger.idle.span);
+        break;
+      }
+      case "FlushAt": {
+        const t = exprs.type(scopeFor(keys, `the keys of \`${d.name.name}\``), trigger.at);
+        if (t.kind !== "timestamp" && t.kind !== "any" && t.kind !== "null") {
+          ctx.report("E2013", `\`flush at\` needs a timestamp computed from the keys, but this is ${typeToString(t)}`, trigger.at.span, {
+            hint: "e.g. `flush at end_of_month(period) + 2d`",
+          });
+        }
+        break;
+      }
+      case "FlushWhen":
+        exprs.condition(scopeFor(out, `the session of \`${d.name.name}\``), trigger.cond, "`flush when`");
+        break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,153 @@
+// The checker's entry: resolve every name, infer every port's schema, type
+// every expression, and report all problems in one pass.
+import type * as A from "../syntax/ast.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { didYouMean } from "../diagnostics/suggest.js";
+import { assignable, typeToString } from "../values/types.js";
+import type { FunctionDef } from "../values/functions/registry.js";
+import { CheckContext } from "./context.js";
+import { MAIN, portKey, type CheckedStream, type PortFate, type StepInfo } from "./checked.js";
+import { ExprChecker, scopeFor } from "./expr.js";
+import { orderSteps } from "./graph.js";
+import { literalType } from "./literal.js";
+import { resolveSchema, resolveTypeRef } from "./schema.js";
+import { StepChecker, isConstant } from "./steps.js";
+import { checkTests } from "./tests.js";
+
+export interface CheckResult {
+  readonly checked: CheckedStream;
+  readonly diagnostics: ReadonlyArray<Diagnostic>;
+}
+
+const STEP_KINDS = new Set(["Source", "Validate", "Map", "Enrich", "Dedup", "Merge", "Route", "Aggregate", "Audit", "Sink"]);
+export const isStep = (d: A.Decl): d is A.StepDecl => STEP_KINDS.has(d.kind);
+
+/** The stream's default name: the file name without folders and `.stream`. */
+export const defaultStreamName = (filename: string): string =>
+  filename.replace(/^.*[\\/]/, "").replace(/\.test\.stream$|\.stream$/, "") || "stream";
+
+export function check(file: A.StreamFile, source: string, functions: ReadonlyMap<string, FunctionDef>): CheckResult {
+  const ctx = new CheckContext(file.filename, functions);
+  const exprs = new ExprChecker(ctx);
+  let name = defaultStreamName(file.filename);
+  let streamDecl: A.StreamDecl | undefined;
+  let trigger: A.TriggerDecl | undefined;
+  const steps: A.StepDecl[] = [];
+  const tests: A.TestDecl[] = [];
+
+  for (const d of file.decls) {
+    if (d.kind === "Stream" || d.kind === "Trigger") {
+      const first = d.kind === "Stream" ? streamDecl : trigger;
+      if (first) {
+        ctx.report("E1012", `only one \`${d.kind.toLowerCase()}\` declaration is allowed`, d.span, { secondary: [{ span: first.span, message: "first one here" }] });
+        continue;
+      }
+      if (d.kind === "Stream") {
+        streamDecl = d;
+        name = d.name.name;
+      } else trigger = d;
+      continue;
+    }
+    if (d.kind === "Test") {
+      tests.push(d);
+      continue;
+    }
+    if (d.kind === "ErrorDecl") continue;
+    const prior = ctx.named.get(d.name.name);
+    if (prior) {
+      ctx.report("E1001", `\`${d.name.name}\` is declared twice`, d.name.span, { secondary: [{ span: prior.name.span, message: "first declared here" }] });
+      continue;
+    }
+    ctx.named.set(d.name.name, d);
+    if (isStep(d)) steps.push(d);
+  }
+
+  // Params, tables and consts first: steps' expressions may use them.
+  for (const d of ctx.named.values()) {
+    if (d.kind === "Param") {
+      const type = resolveTypeRef(ctx, d.type);
+      if (d.default) {
+        const t = literalType(d.default);
+        if (!t) ctx.report("E2019", `the default of param \`${d.name.name}\` must be a literal`, d.default.span);
+        else if (!assignable(t, type)) ctx.report("E2019", `the default of param \`${d.name.name}\` is ${typeToString(t)}, but the param is ${typeToString(type)}`, d.default.span);
+      }
+      ctx.params.set(d.name.name, { name: d.name.name, decl: d, type });
+    } else if (d.kind === "Table") {
+      const schema = resolveSchema(ctx, d.schema);
+      for (const k of d.keys) {
+        if (!schema.some((f) => f.name === k.name)) {
+          ctx.report("E2021", `key \`${k.name}\` is not a field of table \`${d.name.name}\``, k.span, { hint: didYouMean(k.name, schema.map((f) => f.name)) });
+        }
+      }
+      ctx.tables.set(d.name.name, { name: d.name.name, decl: d, schema, keys: d.keys.map((k) => k.name) });
+    }
+  }
+  const stepChecker = new StepChecker(ctx, new Map(), new Map());
+  for (const d of ctx.named.values()) if (d.kind === "Table") stepChecker.fileOrigin(d.origin);
+  for (const d of ctx.named.values()) {
+    if (d.kind !== "Const") continue;
+    const type = exprs.type(scopeFor([], "a const"), d.value);
+    if (!isConstant(ctx, d.value) && d.value.kind !== "Call") {
+      ctx.report("E2015", `const \`${d.name.name}\` must be computed from literals, params and other consts`, d.value.span);
+    }
+    ctx.consts.set(d.name.name, { name: d.name.name, decl: d, type });
+  }
+  if (trigger) stepChecker.constInt(trigger.count, "`trigger count`");
+
+  const stepDecls = new Map(steps.map((s) => [s.name.name, s]));
+  const done = new Map<string, StepInfo>();
+  const checker = new StepChecker(ctx, done, stepDecls);
+  const ordered: StepInfo[] = [];
+  for (const d of orderSteps(ctx, steps)) {
+    const info = checker.check(d);
+    if (info) {
+      done.set(info.name, info);
+      ordered.push(info);
+    }
+  }
+
+  const unconsumed = findUnconsumed(ctx, ordered);
+  for (const [table, info] of ctx.tables) {
+    if (!ctx.usedTables.has(table)) ctx.report("W1002", `table \`${table}\` is never used`, info.decl.name.span, { hint: "remove it, or look a row up with `" + table + "[key]`" });
+  }
+  checkTests(ctx, tests, done);
+
+  const checked: CheckedStream = {
+    ast: file,
+    source,
+    name,
+    ...(trigger ? { triggerCount: trigger.count } : {}),
+    params: ctx.params,
+    consts: ctx.consts,
+    tables: ctx.tables,
+    steps: ordered,
+    unconsumed,
+    types: ctx.types,
+    refs: ctx.refs,
+    functions,
+    tests,
+  };
+  return { checked, diagnostics: ctx.diagnostics };
+}
+
+/** Ports no step reads: `invalid`/`unmatched` go to rejects, `duplicates` are counted, others are dropped with a warning. */
+function findUnconsumed(ctx: CheckContext, steps: ReadonlyArray<StepInfo>): Map<string, PortFate> {
+  const consumed = new Set<string>();
+  for (const s of steps) for (const i of s.inputs) consumed.add(portKey(i.step, i.port));
+  const out = new Map<string, PortFate>();
+  for (const s of steps) {
+    for (const port of s.ports.keys()) {
+      const key = portKey(s.name, port);
+      if (consumed.has(key)) continue;
+      if (port === "invalid" || (port === "unmatched" && s.decl.kind === "Route")) out.set(key, "rejects");
+      else if (port === "duplicates") out.set(key, "counted");
+      else {
+        out.set(key, "dropped");
+        ctx.report("W1001", port === MAIN ? `the output of \`${s.name}\` is not consumed; its records are counted as dropped` : `port \`${key}\` is not consumed; its records are counted as dropped`, s.decl.name.span, {
+          hint: "send it to a sink, or remove the step",
+        });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,29 @@
+// State shared by the checks of one stream file: its declarations by name,
+// the side tables they fill, and the diagnostics they report.
+import type * as A from "../syntax/ast.js";
+import { diagnostic, type Diagnostic, type DiagnosticOptions } from "../diagnostics/diagnostic.js";
+import type { Code } from "../diagnostics/codes.js";
+import type { Type } from "../values/types.js";
+import type { FunctionDef } from "../values/functions/registry.js";
+import type { ConstInfo, ParamInfo, Resolution, TableInfo } from "./checked.js";
+
+export class CheckContext {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly types = new Map<A.Expr, Type>();
+  readonly refs = new Map<A.Expr, Resolution>();
+  readonly params = new Map<string, ParamInfo>();
+  readonly consts = new Map<string, ConstInfo>();
+  readonly tables = new Map<string, TableInfo>();
+  readonly usedTables = new Set<string>();
+  /** Every named declaration, for duplicate and "did you mean" checks. */
+  readonly named = new Map<string, A.Decl & { readonly name: A.Ident }>();
+
+  constructor(
+    readonly file: string,
+    readonly functions: ReadonlyMap<string, FunctionDef>,
+  ) {}
+
+  report(code: Code, message: string, span: A.Span, options?: DiagnosticOptions): void {
+    this.diagnostics.push(diagnostic(this.file, code, message, span, options));
+  }
+}

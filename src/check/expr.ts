@@ -1,0 +1,428 @@
+// Type-checks expressions against a scope: the input record's fields, the
+// block's locals, consts, params and tables. Records each expression's type and
+// each name's resolution for the planner.
+import type * as A from "../syntax/ast.js";
+import { T, assignable, isNumeric, typeToString, unify, type FieldType, type Type } from "../values/types.js";
+import { binaryType } from "../values/ops.js";
+import { compileRegex } from "../values/regex.js";
+import { didYouMean } from "../diagnostics/suggest.js";
+import type { CheckContext } from "./context.js";
+import type { Resolution } from "./checked.js";
+
+export type ExprContext = "plain" | "simulate" | "aggregate";
+
+export interface Scope {
+  /** The input record's fields by (dotted) name. */
+  readonly fields: ReadonlyMap<string, FieldType>;
+  /** `let`s, earlier assignments of the block, `for each` variables. */
+  readonly locals: Map<string, Type>;
+  readonly context: ExprContext;
+  /**
+   * In an aggregate field: `fields` are the session's key fields, and these are
+   * the input record's fields, read inside the aggregate calls' arguments.
+   */
+  readonly aggregateInput?: ReadonlyMap<string, FieldType>;
+  /** Inside an aggregate call's arguments. */
+  readonly inAggregate?: boolean;
+  /** What `fields` are, for messages: "the input of `core_ok`". */
+  readonly what: string;
+}
+
+export const fieldMap = (fields: ReadonlyArray<FieldType>): Map<string, FieldType> => new Map(fields.map((f) => [f.name, f]));
+
+export function scopeFor(fields: ReadonlyArray<FieldType>, what: string, context: ExprContext = "plain"): Scope {
+  return { fields: fieldMap(fields), locals: new Map(), context, what };
+}
+
+const ORDERED = new Set(["int", "number", "decimal", "string", "timestamp", "duration", "any", "null"]);
+
+export class ExprChecker {
+  constructor(private readonly ctx: CheckContext) {}
+
+  private set(e: A.Expr, t: Type): Type {
+    this.ctx.types.set(e, t);
+    return t;
+  }
+
+  /** Checks `e` where a bool is wanted (rules, conditions). */
+  condition(scope: Scope, e: A.Expr, what: string): void {
+    const t = this.type(scope, e);
+    if (t.kind !== "bool" && t.kind !== "any" && t.kind !== "null") {
+      this.ctx.report("E2010", `${what} must be a bool, but this is ${typeToString(t)}`, e.span, {
+        hint: t.kind === "string" ? "compare it, e.g. `x != \"\"`" : undefined,
+      });
+    }
+  }
+
+  type(scope: Scope, e: A.Expr): Type {
+    return this.set(e, this.infer(scope, e));
+  }
+
+  private infer(scope: Scope, e: A.Expr): Type {
+    switch (e.kind) {
+      case "StringLit":
+        return T.string;
+      case "IntLit":
+        return T.int;
+      case "DecimalLit":
+        return T.decimal;
+      case "BoolLit":
+        return T.bool;
+      case "NullLit":
+        return T.null;
+      case "DurationLit":
+        return T.duration;
+      case "ErrorExpr":
+        return T.any;
+      case "ListLit": {
+        let element: Type = T.null;
+        for (const item of e.items) {
+          const t = this.type(scope, item);
+          const u = unify(element, t);
+          if (!u) {
+            this.ctx.report("E2020", `list items differ: ${typeToString(element)} and ${typeToString(t)}`, item.span);
+            return T.list(T.any);
+          }
+          element = u;
+        }
+        return T.list(element.kind === "null" ? T.any : element);
+      }
+      case "RecordLit":
+        return T.record(e.fields.map((f) => ({ name: f.name.name, type: this.type(scope, f.value) })));
+      case "NameRef":
+        return this.name(scope, e);
+      case "Member":
+        return this.member(scope, e);
+      case "Index":
+        return this.index(scope, e);
+      case "Call":
+        return this.call(scope, e);
+      case "Unary": {
+        const t = this.type(scope, e.operand);
+        if (e.op === "not") {
+          if (t.kind !== "bool" && t.kind !== "any" && t.kind !== "null") this.mismatch(e.span, `\`not\` needs a bool, not ${typeToString(t)}`);
+          return T.bool;
+        }
+        if (!isNumeric(t) && t.kind !== "duration" && t.kind !== "any" && t.kind !== "null") {
+          this.mismatch(e.span, `\`-\` needs a number or a duration, not ${typeToString(t)}`);
+          return T.any;
+        }
+        return t;
+      }
+      case "Binary":
+        return this.binary(scope, e);
+      case "Matches": {
+        const t = this.type(scope, e.subject);
+        if (t.kind !== "string" && t.kind !== "any" && t.kind !== "null") this.mismatch(e.subject.span, `\`matches\` needs a string, not ${typeToString(t)}`);
+        if (e.pattern.kind !== "StringLit") {
+          this.type(scope, e.pattern);
+          this.ctx.report("E2003", "the pattern of `matches` must be a string literal", e.pattern.span, {
+            hint: "patterns are compiled once, when the stream is checked",
+          });
+        } else {
+          this.set(e.pattern, T.string);
+          const re = compileRegex(e.pattern.value);
+          if (!re.ok) this.ctx.report("E2003", `invalid regular expression: ${re.message}`, e.pattern.span, { hint: "patterns use RE2 syntax" });
+        }
+        return T.bool;
+      }
+      case "Between": {
+        const v = this.type(scope, e.value);
+        for (const bound of [e.low, e.high]) {
+          const b = this.type(scope, bound);
+          if (!unify(v, b) || !ORDERED.has(unify(v, b)!.kind)) {
+            this.mismatch(bound.span, `cannot compare ${typeToString(v)} with ${typeToString(b)}`);
+          }
+        }
+        return T.bool;
+      }
+      case "If": {
+        this.condition(scope, e.cond, "the condition of `if`");
+        const a = this.type(scope, e.then);
+        const b = this.type(scope, e.otherwise);
+        const u = unify(a, b);
+        if (!u) {
+          this.ctx.report("E2020", `the branches of \`if\` differ: ${typeToString(a)} and ${typeToString(b)}`, e.otherwise.span);
+          return T.any;
+        }
+        return u;
+      }
+    }
+  }
+
+  private mismatch(span: A.Span, message: string, hint?: string): void {
+    this.ctx.report("E2001", message, span, hint ? { hint } : undefined);
+  }
+
+  private resolve(scope: Scope, name: string): { res: Resolution; type: Type } | undefined {
+    const local = scope.locals.get(name);
+    if (local) return { res: { kind: "local", name }, type: local };
+    const field = scope.fields.get(name);
+    if (field) return { res: { kind: "field", name }, type: field.type };
+    const c = this.ctx.consts.get(name);
+    if (c) return { res: { kind: "const", name }, type: c.type };
+    const p = this.ctx.params.get(name);
+    if (p) return { res: { kind: "param", name }, type: p.type };
+    if (this.ctx.tables.has(name)) return { res: { kind: "table", name }, type: T.any };
+    return undefined;
+  }
+
+  private candidates(scope: Scope): string[] {
+    return [...scope.locals.keys(), ...scope.fields.keys(), ...this.ctx.consts.keys(), ...this.ctx.params.keys()];
+  }
+
+  /** A bare table name that is not shadowed by a field or local. */
+  tableNamed(scope: Scope, e: A.Expr): string | undefined {
+    if (e.kind !== "NameRef") return undefined;
+    const r = this.resolve(scope, e.name.name);
+    return r?.res.kind === "table" ? e.name.name : undefined;
+  }
+
+  private name(scope: Scope, e: A.NameRef): Type {
+    const name = e.name.name;
+    const r = this.resolve(scope, name);
+    if (!r && scope.aggregateInput?.has(name) && !scope.inAggregate) {
+      this.ctx.report("E2017", `\`${name}\` is not a key of this aggregate, so it has no single value per session`, e.span, {
+        hint: `aggregate it, e.g. \`last(${name})\`, or add it to \`by\``,
+      });
+      return T.any;
+    }
+    if (!r) {
+      const hint = didYouMean(name, this.candidates(scope));
+      this.ctx.report("E1005", `unknown name \`${name}\` in ${scope.what}`, e.span, {
+        hint: hint ?? (scope.fields.size ? `fields here: ${[...scope.fields.keys()].slice(0, 8).join(", ")}` : undefined),
+      });
+      return T.any;
+    }
+    if (r.res.kind === "table") {
+      this.ctx.usedTables.add(name);
+      this.ctx.report("E1013", `\`${name}\` is a table, not a value`, e.span, {
+        hint: `look a row up with \`${name}[key]\`, or test a key with \`x in ${name}\``,
+      });
+      return T.any;
+    }
+    this.ctx.refs.set(e, r.res);
+    return r.type;
+  }
+
+  /** `a.b.c` as a dotted path when its root is a plain name, else undefined. */
+  private dottedPath(e: A.Expr): string | undefined {
+    if (e.kind === "NameRef") return e.name.name;
+    if (e.kind === "Member") {
+      const base = this.dottedPath(e.object);
+      return base === undefined ? undefined : `${base}.${e.field.name}`;
+    }
+    return undefined;
+  }
+
+  private member(scope: Scope, e: A.Member): Type {
+    const path = this.dottedPath(e);
+    if (path !== undefined) {
+      const root = path.slice(0, path.indexOf("."));
+      if (!scope.locals.has(root) && scope.fields.has(path)) {
+        const res: Resolution = { kind: "field", name: path };
+        this.ctx.refs.set(e, res);
+        return scope.fields.get(path)!.type;
+      }
+    }
+    const t = this.type(scope, e.object);
+    const field = e.field.name;
+    switch (t.kind) {
+      case "any":
+      case "null":
+        return T.any;
+      case "record": {
+        const f = t.fields.find((x) => x.name === field);
+        if (!f) {
+          this.ctx.report("E1014", `this record has no field \`${field}\``, e.field.span, {
+            hint: didYouMean(field, t.fields.map((x) => x.name)) ?? `its fields: ${t.fields.map((x) => x.name).join(", ")}`,
+          });
+          return T.any;
+        }
+        return f.type;
+      }
+      case "map":
+        return t.value;
+      default:
+        this.mismatch(e.field.span, `\`.${field}\` needs a record or a map, but this is ${typeToString(t)}`);
+        return T.any;
+    }
+  }
+
+  /** Checks that `keys` fit the key columns of `table`; returns the row type. */
+  tableKeys(scope: Scope, table: string, keys: ReadonlyArray<A.Expr>, span: A.Span): Type {
+    this.ctx.usedTables.add(table);
+    const info = this.ctx.tables.get(table)!;
+    const row = T.record(info.schema);
+    if (keys.length !== info.keys.length) {
+      this.ctx.report("E2009", `table \`${table}\` has ${info.keys.length} key field${info.keys.length === 1 ? "" : "s"} (${info.keys.join(", ")}), but ${keys.length} ${keys.length === 1 ? "was" : "were"} given`, span);
+      keys.forEach((k) => this.type(scope, k));
+      return row;
+    }
+    keys.forEach((k, i) => {
+      const kt = this.type(scope, k);
+      const col = info.schema.find((f) => f.name === info.keys[i]);
+      if (col && !assignable(kt, col.type)) {
+        this.ctx.report("E2009", `the key of \`${table}\` (\`${col.name}\`) is ${typeToString(col.type)}, but this is ${typeToString(kt)}`, k.span, {
+          hint: col.type.kind === "string" ? "convert it with `string(…)`" : undefined,
+        });
+      }
+    });
+    return row;
+  }
+
+  private index(scope: Scope, e: A.Index): Type {
+    const table = this.tableNamed(scope, e.object);
+    if (table !== undefined) {
+      this.ctx.refs.set(e.object, { kind: "table", name: table });
+      this.set(e.object, T.any);
+      return this.tableKeys(scope, table, e.keys, e.span);
+    }
+    const t = this.type(scope, e.object);
+    const keys = e.keys.map((k) => this.type(scope, k));
+    if (t.kind === "any" || t.kind === "null") return T.any;
+    if (e.keys.length !== 1) {
+      this.mismatch(e.span, `only a table takes several keys; this is ${typeToString(t)}`);
+      return T.any;
+    }
+    const k = keys[0]!;
+    if (t.kind === "list") {
+      if (!assignable(k, T.int)) this.mismatch(e.keys[0]!.span, `a list index must be an int, not ${typeToString(k)}`);
+      return t.element;
+    }
+    if (t.kind === "map") {
+      if (!assignable(k, T.string)) this.mismatch(e.keys[0]!.span, `a map key must be a string, not ${typeToString(k)}`);
+      return t.value;
+    }
+    this.mismatch(e.object.span, `\`[…]\` needs a table, a list or a map, but this is ${typeToString(t)}`);
+    return T.any;
+  }
+
+  private call(scope: Scope, e: A.Call): Type {
+    const name = e.callee.name;
+    const def = this.ctx.functions.get(name);
+    if (!def) {
+      this.ctx.report("E1007", `unknown function \`${name}\``, e.callee.span, { hint: didYouMean(name, this.ctx.functions.keys()) });
+      e.args.forEach((a) => this.type(scope, a));
+      return T.any;
+    }
+    if (def.context === "aggregate") {
+      if (scope.context !== "aggregate") {
+        this.ctx.report("E2004", `\`${name}\` is an aggregate function and works only inside an \`aggregate\` step`, e.callee.span);
+      } else if (scope.inAggregate) {
+        this.ctx.report("E2018", `\`${name}\` cannot stand inside another aggregate function`, e.callee.span);
+      }
+    }
+    if (def.context === "simulate" && scope.context !== "simulate") {
+      this.ctx.report("E2005", `\`${name}\` works only in \`simulate\` sources`, e.callee.span);
+    }
+    if (e.args.length < def.minArgs || e.args.length > def.maxArgs) {
+      this.ctx.report("E1008", `\`${name}\` takes ${arity(def.minArgs, def.maxArgs)}, but ${e.args.length} ${e.args.length === 1 ? "was" : "were"} given`, e.span, {
+        hint: `usage: ${def.signature}`,
+      });
+      e.args.forEach((a) => this.type(scope, a));
+      return T.any;
+    }
+    if (name === "random_key") {
+      const table = this.tableNamed(scope, e.args[0]!);
+      if (table === undefined) {
+        this.ctx.report("E1006", "`random_key` needs the name of a table", e.args[0]!.span, {
+          hint: didYouMean(e.args[0]!.kind === "NameRef" ? e.args[0]!.name.name : "", this.ctx.tables.keys()),
+        });
+      } else {
+        this.ctx.usedTables.add(table);
+        this.ctx.refs.set(e.args[0]!, { kind: "table", name: table });
+        this.set(e.args[0]!, T.any);
+      }
+      return T.string;
+    }
+    const inner: Scope = def.context === "aggregate" ? { ...scope, inAggregate: true, fields: scope.aggregateInput ?? scope.fields } : scope;
+    const args = e.args.map((a) => this.type(inner, a));
+    const result = def.check(args);
+    if (!result.ok) {
+      const at = result.arg !== undefined ? e.args[result.arg]?.span ?? e.span : e.span;
+      this.ctx.report("E2002", result.message, at, { hint: `usage: ${def.signature}` });
+      return T.any;
+    }
+    return result.type;
+  }
+
+  private binary(scope: Scope, e: A.Binary): Type {
+    if (e.op === "in") {
+      const v = this.type(scope, e.left);
+      const table = this.tableNamed(scope, e.right);
+      if (table !== undefined) {
+        this.ctx.refs.set(e.right, { kind: "table", name: table });
+        this.set(e.right, T.any);
+        const info = this.ctx.tables.get(table)!;
+        if (info.keys.length !== 1) {
+          this.ctx.report("E2009", `table \`${table}\` has a composite key (${info.keys.join(", ")}); test it with \`${table}[${info.keys.join(", ")}] != null\``, e.right.span);
+        } else this.tableKeys(scope, table, [e.left], e.span);
+        return T.bool;
+      }
+      const c = this.type(scope, e.right);
+      if (c.kind === "list") {
+        if (!unify(v, c.element)) this.mismatch(e.left.span, `a list of ${typeToString(c.element)} cannot contain ${typeToString(v)}`);
+      } else if (c.kind === "map") {
+        if (!assignable(v, T.string)) this.mismatch(e.left.span, `map keys are strings, not ${typeToString(v)}`);
+      } else if (c.kind !== "any" && c.kind !== "null") {
+        this.mismatch(e.right.span, `\`in\` needs a table, a list or a map, but this is ${typeToString(c)}`, didYouMean(e.right.kind === "NameRef" ? e.right.name.name : "", this.ctx.tables.keys()));
+      }
+      return T.bool;
+    }
+    const l = this.type(scope, e.left);
+    const r = this.type(scope, e.right);
+    switch (e.op) {
+      case "??": {
+        const u = unify(l, r);
+        if (!u) {
+          this.ctx.report("E2020", `both sides of \`??\` must have one type: ${typeToString(l)} and ${typeToString(r)}`, e.opSpan);
+          return T.any;
+        }
+        return u;
+      }
+      case "and":
+      case "or":
+        for (const [side, t] of [[e.left, l], [e.right, r]] as const) {
+          if (t.kind !== "bool" && t.kind !== "any" && t.kind !== "null") this.mismatch(side.span, `\`${e.op}\` needs bools, but this is ${typeToString(t)}`);
+        }
+        return T.bool;
+      case "==":
+      case "!=":
+        if (!unify(l, r)) this.mismatch(e.opSpan, `\`${e.op}\` compares ${typeToString(l)} with ${typeToString(r)}, which are never equal`, conversionHint(l, r));
+        return T.bool;
+      case "<":
+      case "<=":
+      case ">":
+      case ">=": {
+        const u = unify(l, r);
+        if (!u || !ORDERED.has(u.kind)) this.mismatch(e.opSpan, `cannot order ${typeToString(l)} against ${typeToString(r)}`, conversionHint(l, r));
+        return T.bool;
+      }
+      default: {
+        if (l.kind === "any" || r.kind === "any") return T.any;
+        const t = binaryType(e.op, l, r);
+        if (!t) {
+          this.mismatch(e.opSpan, `\`${e.op}\` is not defined for ${typeToString(l)} and ${typeToString(r)}`, conversionHint(l, r));
+          return T.any;
+        }
+        return t;
+      }
+    }
+  }
+}
+
+function conversionHint(l: Type, r: Type): string | undefined {
+  if (l.kind === "string" && isNumeric(r)) return "convert the text with `int(…)`, `number(…)` or `decimal(…)`";
+  if (r.kind === "string" && isNumeric(l)) return "convert the text with `int(…)`, `number(…)` or `decimal(…)`, or the number with `string(…)`";
+  if (l.kind === "string" && r.kind === "timestamp") return "convert the text with `timestamp(…)`";
+  if (r.kind === "string" && l.kind === "timestamp") return "convert the text with `timestamp(…)`";
+  return undefined;
+}
+
+function arity(min: number, max: number): string {
+  const n = (k: number) => `${k} argument${k === 1 ? "" : "s"}`;
+  if (min === max) return n(min);
+  if (max === Infinity) return `at least ${n(min)}`;
+  return `${min} to ${n(max)}`;
+}

@@ -1,0 +1,53 @@
+// Declared types and schemas: `list<int>`, `data.account string? = "x"`.
+import type * as A from "../syntax/ast.js";
+import { SCALAR_NAMES, T, assignable, typeToString, type FieldType, type Type } from "../values/types.js";
+import { didYouMean } from "../diagnostics/suggest.js";
+import type { CheckContext } from "./context.js";
+import { literalType } from "./literal.js";
+
+const TYPE_NAMES = [...SCALAR_NAMES, "list", "map"];
+
+export function resolveTypeRef(ctx: CheckContext, ref: A.TypeRef): Type {
+  const name = ref.name.name;
+  const arity = name === "list" || name === "map" ? 1 : 0;
+  if (!TYPE_NAMES.includes(name)) {
+    ctx.report("E2007", `unknown type \`${name}\``, ref.name.span, {
+      hint: didYouMean(name, TYPE_NAMES) ?? `types are ${TYPE_NAMES.join(", ")}`,
+    });
+    return T.any;
+  }
+  if (ref.args.length !== arity) {
+    ctx.report("E2007", arity ? `\`${name}\` needs one element type, as in \`${name}<string>\`` : `\`${name}\` takes no type argument`, ref.span);
+    return T.any;
+  }
+  if (name === "list") return T.list(resolveTypeRef(ctx, ref.args[0]!));
+  if (name === "map") return T.map(resolveTypeRef(ctx, ref.args[0]!));
+  return { kind: name as (typeof SCALAR_NAMES)[number] };
+}
+
+export const fieldName = (f: A.SchemaField): string => f.path.map((p) => p.name).join(".");
+
+/** The fields of a declared schema, reporting duplicates and defaults that do not fit. */
+export function resolveSchema(ctx: CheckContext, fields: ReadonlyArray<A.SchemaField>): FieldType[] {
+  const seen = new Map<string, A.SchemaField>();
+  const out: FieldType[] = [];
+  for (const f of fields) {
+    const name = fieldName(f);
+    const first = seen.get(name);
+    if (first) {
+      ctx.report("E1011", `field \`${name}\` is declared twice`, f.span, { secondary: [{ span: first.span, message: "first declared here" }] });
+      continue;
+    }
+    seen.set(name, f);
+    const type = resolveTypeRef(ctx, f.type);
+    if (f.default) {
+      const dt = literalType(f.default);
+      if (dt === undefined) ctx.report("E2019", `the default of \`${name}\` must be a literal`, f.default.span);
+      else if (!assignable(dt, type)) {
+        ctx.report("E2019", `the default of \`${name}\` is ${typeToString(dt)}, but the field is ${typeToString(type)}`, f.default.span);
+      }
+    }
+    out.push({ name, type, optional: f.optional || f.default !== undefined });
+  }
+  return out;
+}

@@ -1,0 +1,263 @@
+// Per-step checks: each step kind resolves its inputs, checks its expressions
+// and infers the schema of each of its output ports.
+import type * as A from "../syntax/ast.js";
+import { T, typeToString, unify, type FieldType, type Schema, type Type } from "../values/types.js";
+import { didYouMean } from "../diagnostics/suggest.js";
+import type { CheckContext } from "./context.js";
+import { MAIN, type ResolvedInput, type StepInfo } from "./checked.js";
+import { ExprChecker, scopeFor, type Scope } from "./expr.js";
+import { resolveSchema } from "./schema.js";
+import { checkBlock } from "./block.js";
+import { checkAggregate } from "./aggregate.js";
+
+export const FORMATS = ["jsonl", "csv", "json"] as const;
+
+/** The schema of a validate step's `invalid` port: the input plus its failures. */
+export const ERRORS_FIELD: FieldType = {
+  name: "errors",
+  type: T.list(T.record([{ name: "rule", type: T.string }, { name: "message", type: T.string }])),
+};
+
+/** A source's `invalid` port: the raw record (it does not fit the schema) and why. */
+export const SOURCE_INVALID_SCHEMA: Schema = [
+  { name: "errors", type: T.list(T.string) },
+  { name: "file", type: T.string, optional: true },
+  { name: "line", type: T.int, optional: true },
+  { name: "record", type: T.any, optional: true },
+];
+
+export class StepChecker {
+  private readonly exprs: ExprChecker;
+  constructor(
+    private readonly ctx: CheckContext,
+    private readonly done: Map<string, StepInfo>,
+    private readonly stepDecls: ReadonlyMap<string, A.StepDecl>,
+  ) {
+    this.exprs = new ExprChecker(ctx);
+  }
+
+  check(d: A.StepDecl): StepInfo | undefined {
+    const inputs = this.resolveInputs(d);
+    if (inputs === undefined) return undefined;
+    const ports = this.ports(d, inputs);
+    return { name: d.name.name, decl: d, inputs, ports };
+  }
+
+  private resolveInputs(d: A.StepDecl): ResolvedInput[] | undefined {
+    const refs = d.kind === "Source" ? [] : d.kind === "Merge" || d.kind === "Sink" ? d.inputs : [d.input];
+    const out: ResolvedInput[] = [];
+    let ok = true;
+    for (const ref of refs) {
+      const r = this.resolveInput(ref);
+      if (r) out.push(r);
+      else ok = false;
+    }
+    // A step whose input failed to resolve is still checked against an open schema.
+    return ok ? out : refs.length ? out.length ? out : [{ step: "?", port: MAIN, schema: [], ref: refs[0]! }] : out;
+  }
+
+  private resolveInput(ref: A.InputRef): ResolvedInput | undefined {
+    const name = ref.name.name;
+    const step = this.done.get(name);
+    if (!step) {
+      const other = this.ctx.named.get(name);
+      if (other && !this.stepDecls.has(name)) {
+        this.ctx.report("E1009", `\`${name}\` is a ${other.kind.toLowerCase()}, not a step that produces records`, ref.name.span, {
+          hint: other.kind === "Table" ? `read a table's rows in expressions: \`${name}[key]\`` : undefined,
+        });
+      } else if (!other) {
+        this.ctx.report("E1002", `unknown step \`${name}\``, ref.name.span, { hint: didYouMean(name, this.stepDecls.keys()) });
+      }
+      // A step on a cycle, or one that failed, has been reported already.
+      return undefined;
+    }
+    if (step.decl.kind === "Sink") {
+      this.ctx.report("E1010", `\`${name}\` is a sink; a sink delivers records and has no output to read`, ref.name.span, {
+        hint: `read the step that feeds it: ${step.inputs.map((i) => (i.port === MAIN ? i.step : `${i.step}.${i.port}`)).join(", ")}`,
+      });
+      return undefined;
+    }
+    const port = ref.port?.name ?? MAIN;
+    const schema = step.ports.get(port);
+    if (!schema) {
+      const names = [...step.ports.keys()].filter((p) => p !== MAIN);
+      const at = ref.port?.span ?? ref.span;
+      if (port === MAIN) {
+        this.ctx.report("E1003", `\`${name}\` has no main output; name one of its ports`, at, { hint: `ports: ${names.map((p) => `${name}.${p}`).join(", ")}` });
+      } else {
+        this.ctx.report("E1003", `\`${name}\` has no port \`${port}\``, at, {
+          hint: didYouMean(port, names) ?? (names.length ? `its ports: ${names.join(", ")}` : `\`${name}\` has only its main output`),
+        });
+      }
+      return undefined;
+    }
+    return { step: name, port, schema, ref };
+  }
+
+  private ports(d: A.StepDecl, inputs: ReadonlyArray<ResolvedInput>): Map<string, Schema> {
+    const input = inputs[0]?.schema ?? [];
+    const what = `the input of \`${d.name.name}\``;
+    switch (d.kind) {
+      case "Source":
+        return this.source(d);
+      case "Validate": {
+        const scope = scopeFor(input, what);
+        for (const rule of d.rules) this.exprs.condition(scope, rule.expr, "a `require` rule");
+        return new Map([[MAIN, input], ["invalid", [...input.filter((f) => f.name !== "errors"), ERRORS_FIELD]]]);
+      }
+      case "Map": {
+        const scope = scopeFor(input, what);
+        if (d.forEach) this.forEach(scope, d.forEach);
+        return new Map([[MAIN, checkBlock(this.ctx, this.exprs, scope, d.body, [])]]);
+      }
+      case "Enrich":
+        return new Map([[MAIN, checkBlock(this.ctx, this.exprs, scopeFor(input, what), d.body, input)]]);
+      case "Audit":
+        checkBlock(this.ctx, this.exprs, scopeFor(input, what), d.body, []);
+        return new Map([[MAIN, input]]);
+      case "Dedup": {
+        const scope = scopeFor(input, what);
+        for (const k of d.keys) this.exprs.type(scope, k);
+        if (d.within) this.duration(d.within, "`within`");
+        return new Map([[MAIN, input], ["duplicates", input]]);
+      }
+      case "Merge":
+        return new Map([[MAIN, this.merge(d, inputs)]]);
+      case "Route": {
+        const scope = scopeFor(input, what);
+        const ports = new Map<string, Schema>();
+        for (const b of d.branches) {
+          this.exprs.condition(scope, b.when, "a `when` condition");
+          ports.set(b.port.name, input);
+        }
+        if (d.otherwise) ports.set(d.otherwise.name, input);
+        else ports.set("unmatched", input);
+        return ports;
+      }
+      case "Aggregate":
+        return new Map([[MAIN, checkAggregate(this.ctx, this.exprs, d, input)]]);
+      case "Sink":
+        this.sink(d, inputs);
+        return new Map();
+    }
+  }
+
+  private source(d: A.SourceDecl): Map<string, Schema> {
+    const o = d.origin;
+    if (o.kind === "SimulateOrigin") {
+      this.constInt(o.count, "the number of simulated records");
+      if (o.seed) this.constInt(o.seed, "the seed");
+      const scope = scopeFor([], `the simulate source \`${d.name.name}\``, "simulate");
+      return new Map([[MAIN, checkBlock(this.ctx, this.exprs, scope, d.fields, [])]]);
+    }
+    if (o.kind === "FileOrigin") this.fileOrigin(o);
+    const schema = resolveSchema(this.ctx, d.schema);
+    return new Map([[MAIN, schema], ["invalid", SOURCE_INVALID_SCHEMA]]);
+  }
+
+  fileOrigin(o: A.FileOrigin): void {
+    if (!(FORMATS as ReadonlyArray<string>).includes(o.format.name)) {
+      this.ctx.report("E2012", `unknown format \`${o.format.name}\``, o.format.span, { hint: didYouMean(o.format.name, FORMATS) ?? `formats: ${FORMATS.join(", ")}` });
+    }
+    if (o.batch) this.constInt(o.batch, "`batch`");
+    if (o.delimiter && o.format.name !== "csv") this.ctx.report("E2012", "`delimiter` applies only to `csv`", o.delimiter.span);
+    if (o.delimiter && o.delimiter.value.length !== 1) this.ctx.report("E2022", "a delimiter is one character", o.delimiter.span);
+  }
+
+  /** A compile-time int: a literal or a const. */
+  constInt(e: A.Expr, what: string): void {
+    const t = this.exprs.type({ fields: new Map(), locals: new Map(), context: "plain", what: "a constant" }, e);
+    if (!isConstant(this.ctx, e)) this.ctx.report("E2015", `${what} must be a literal or a const`, e.span);
+    else if (t.kind !== "int" && t.kind !== "any") this.ctx.report("E2015", `${what} must be an int, not ${typeToString(t)}`, e.span);
+  }
+
+  duration(e: A.Expr, what: string): void {
+    const t = this.exprs.type({ fields: new Map(), locals: new Map(), context: "plain", what: "a constant" }, e);
+    if (!isConstant(this.ctx, e)) this.ctx.report("E2015", `${what} must be a literal or a const`, e.span);
+    else if (t.kind !== "duration" && t.kind !== "any") this.ctx.report("E2014", `${what} needs a duration such as \`30d\`, not ${typeToString(t)}`, e.span);
+  }
+
+  private forEach(scope: Scope, f: A.ForEach): void {
+    const t = this.exprs.type(scope, f.over);
+    const [a, b] = f.vars;
+    let types: Type[];
+    if (t.kind === "map") types = f.vars.length === 2 ? [T.string, t.value] : [T.string];
+    else if (t.kind === "list") types = f.vars.length === 2 ? [T.int, t.element] : [t.element];
+    else if (t.kind === "any" || t.kind === "null") types = [T.any, T.any];
+    else {
+      this.ctx.report("E2008", `\`for each\` needs a map or a list, but this is ${typeToString(t)}`, f.over.span);
+      types = [T.any, T.any];
+    }
+    if (a) scope.locals.set(a.name, types[0] ?? T.any);
+    if (b) scope.locals.set(b.name, types[1] ?? T.any);
+  }
+
+  private merge(d: A.MergeDecl, inputs: ReadonlyArray<ResolvedInput>): Schema {
+    const first = inputs[0];
+    if (!first) return [];
+    const fields: FieldType[] = first.schema.map((f) => ({ ...f }));
+    for (const other of inputs.slice(1)) {
+      const differences: string[] = [];
+      const theirs = new Map(other.schema.map((f) => [f.name, f]));
+      fields.forEach((f, i) => {
+        const o = theirs.get(f.name);
+        if (!o) differences.push(`\`${f.name}\` only in \`${first.ref.name.name}\``);
+        else {
+          const u = unify(f.type, o.type);
+          if (!u) differences.push(`\`${f.name}\` is ${typeToString(f.type)} in \`${first.ref.name.name}\` but ${typeToString(o.type)} in \`${other.ref.name.name}\``);
+          else fields[i] = { name: f.name, type: u, optional: f.optional || o.optional };
+        }
+      });
+      for (const o of other.schema) if (!fields.some((f) => f.name === o.name)) differences.push(`\`${o.name}\` only in \`${other.ref.name.name}\``);
+      if (differences.length) {
+        this.ctx.report("E2006", `the inputs of merge \`${d.name.name}\` have different schemas`, other.ref.span, {
+          secondary: [{ span: first.ref.span, message: "compared with this input" }],
+          notes: differences,
+          hint: "map the inputs to one shape first",
+        });
+      }
+    }
+    return fields;
+  }
+
+  private sink(d: A.SinkDecl, inputs: ReadonlyArray<ResolvedInput>): void {
+    const format = d.format.name;
+    if (!(FORMATS as ReadonlyArray<string>).includes(format)) {
+      this.ctx.report("E2012", `unknown sink format \`${format}\``, d.format.span, { hint: didYouMean(format, FORMATS) ?? `formats: ${FORMATS.join(", ")}` });
+    }
+    if (format === "csv" && inputs.length > 1) {
+      const names = (s: Schema) => s.map((f) => f.name).join(",");
+      const first = inputs[0]!;
+      for (const other of inputs.slice(1)) {
+        if (names(other.schema) !== names(first.schema)) {
+          this.ctx.report("E2011", `a csv sink writes one header, but its inputs have different fields`, other.ref.span, {
+            notes: [`\`${first.ref.name.name}\`: ${names(first.schema)}`, `\`${other.ref.name.name}\`: ${names(other.schema)}`],
+            hint: "use jsonl, or map the inputs to one shape",
+          });
+        }
+      }
+    }
+  }
+}
+
+/** Literals and consts (and arithmetic on them) are known before any run. */
+export function isConstant(ctx: CheckContext, e: A.Expr): boolean {
+  switch (e.kind) {
+    case "IntLit":
+    case "DecimalLit":
+    case "StringLit":
+    case "BoolLit":
+    case "NullLit":
+    case "DurationLit":
+    case "ErrorExpr":
+      return true;
+    case "NameRef":
+      return ctx.consts.has(e.name.name) || ctx.params.has(e.name.name);
+    case "Unary":
+      return isConstant(ctx, e.operand);
+    case "Binary":
+      return isConstant(ctx, e.left) && isConstant(ctx, e.right);
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,290 @@
+// Compiles a checked expression once into a closure; no AST is walked per
+// record and no user text is ever evaluated as code.
+import type * as A from "../syntax/ast.js";
+import type { CheckedStream } from "../check/checked.js";
+import { compare, compileBinary, negate, type ComparisonOp } from "../values/ops.js";
+import { compileRegex } from "../values/regex.js";
+import { randomChoice, randomInt, chance } from "../values/random.js";
+import { T, type Type } from "../values/types.js";
+import Big from "big.js";
+import { Duration, isMap, isRecord, setField, valueEquals, type Rec, type Value } from "../values/value.js";
+import type { Fn, Frame } from "./env.js";
+
+export interface CompileScope {
+  readonly checked: CheckedStream;
+  /** Slot of each local (`let`, earlier assignment, `for each` variable) by name. */
+  readonly locals: ReadonlyMap<string, number>;
+  /** In an aggregate field's result: each aggregate call reads its result from this frame slot. */
+  readonly aggregateSlots?: ReadonlyMap<A.Call, number>;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+const NULL_FN: Fn = () => null;
+
+/** A field of a record of unknown shape (table rows, nested values), safe for names like `constructor`. */
+export function readField(v: Value, name: string): Value {
+  if (isRecord(v)) return hasOwn.call(v, name) ? ((v as Record<string, Value>)[name] ?? null) : null;
+  if (isMap(v)) return v.get(name) ?? null;
+  return null;
+}
+
+const truthy = (v: Value): boolean => v === true;
+
+export function compileExpr(e: A.Expr, scope: CompileScope): Fn {
+  const typeOf = (x: A.Expr): Type => scope.checked.types.get(x) ?? T.any;
+  const c = (x: A.Expr): Fn => compileExpr(x, scope);
+  switch (e.kind) {
+    case "StringLit":
+    case "IntLit":
+    case "BoolLit": {
+      const v = e.value;
+      return () => v;
+    }
+    case "NullLit":
+    case "ErrorExpr":
+      return NULL_FN;
+    case "DecimalLit": {
+      const v = decimalOf(e.text);
+      return () => v;
+    }
+    case "DurationLit": {
+      const v = durationOf(e.ms);
+      return () => v;
+    }
+    case "ListLit": {
+      const items = e.items.map(c);
+      return (r, f) => items.map((i) => i(r, f));
+    }
+    case "RecordLit": {
+      const fields = e.fields.map((x) => [x.name.name, c(x.value)] as const);
+      return (r, f) => {
+        const out: Record<string, Value> = {};
+        for (const [name, fn] of fields) setField(out, name, fn(r, f));
+        return out;
+      };
+    }
+    case "NameRef":
+    case "Member": {
+      const res = scope.checked.refs.get(e);
+      if (res) return compileRef(res, scope);
+      if (e.kind === "NameRef") return NULL_FN;
+      const obj = c(e.object);
+      const name = e.field.name;
+      return (r, f) => readField(obj(r, f), name);
+    }
+    case "Index": {
+      const keys = e.keys.map(c);
+      const res = scope.checked.refs.get(e.object);
+      if (res?.kind === "table") {
+        const name = res.name;
+        if (keys.length === 1) {
+          const k = keys[0]!;
+          return (r, f) => f.env.tables.get(name)?.lookup1(k(r, f)) ?? null;
+        }
+        return (r, f) => f.env.tables.get(name)?.lookup(keys.map((k) => k(r, f))) ?? null;
+      }
+      const obj = c(e.object);
+      const k = keys[0] ?? NULL_FN;
+      return (r, f) => {
+        const o = obj(r, f);
+        const key = k(r, f);
+        if (Array.isArray(o)) return typeof key === "number" && Number.isInteger(key) ? (o[key < 0 ? o.length + key : key] ?? null) : null;
+        if (isMap(o)) return typeof key === "string" ? (o.get(key) ?? null) : null;
+        return null;
+      };
+    }
+    case "Call":
+      return compileCall(e, scope, c);
+    case "Unary": {
+      const operand = c(e.operand);
+      if (e.op === "not") return (r, f) => !truthy(operand(r, f));
+      return (r, f) => negate(operand(r, f));
+    }
+    case "Binary":
+      return compileBinaryExpr(e, scope, c, typeOf);
+    case "Matches": {
+      const subject = c(e.subject);
+      const re = e.pattern.kind === "StringLit" ? compileRegex(e.pattern.value) : undefined;
+      if (!re || !re.ok) return () => false;
+      const test = re.test;
+      return (r, f) => {
+        const s = subject(r, f);
+        return typeof s === "string" && test(s);
+      };
+    }
+    case "Between": {
+      const v = c(e.value);
+      const lo = c(e.low);
+      const hi = c(e.high);
+      return (r, f) => {
+        const x = v(r, f);
+        return compare(">=", x, lo(r, f)) && compare("<=", x, hi(r, f));
+      };
+    }
+    case "If": {
+      const cond = c(e.cond);
+      const then = c(e.then);
+      const otherwise = c(e.otherwise);
+      return (r, f) => (cond(r, f) === true ? then(r, f) : otherwise(r, f));
+    }
+  }
+}
+
+function compileRef(res: NonNullable<ReturnType<CheckedStream["refs"]["get"]>>, scope: CompileScope): Fn {
+  const name = res.name;
+  switch (res.kind) {
+    case "field":
+      return (r) => {
+        const v = (r as Record<string, Value | undefined>)[name];
+        return v === undefined ? null : v;
+      };
+    case "local": {
+      const slot = scope.locals.get(name);
+      if (slot === undefined) return NULL_FN;
+      return (_r, f) => f.locals[slot] ?? null;
+    }
+    case "const":
+      return (_r, f) => f.env.consts[name] ?? null;
+    case "param":
+      return (_r, f) => f.env.params[name] ?? null;
+    case "table":
+      return NULL_FN;
+  }
+}
+
+function compileBinaryExpr(e: A.Binary, scope: CompileScope, c: (x: A.Expr) => Fn, typeOf: (x: A.Expr) => Type): Fn {
+  const left = c(e.left);
+  if (e.op === "in") {
+    const res = scope.checked.refs.get(e.right);
+    if (res?.kind === "table") {
+      const name = res.name;
+      return (r, f) => {
+        const v = left(r, f);
+        return v !== null && (f.env.tables.get(name)?.lookup1(v) ?? null) !== null;
+      };
+    }
+    const right = c(e.right);
+    return (r, f) => {
+      const v = left(r, f);
+      const coll = right(r, f);
+      if (v === null) return false;
+      if (Array.isArray(coll)) return coll.some((x: Value) => valueEquals(x, v));
+      if (isMap(coll)) return typeof v === "string" && coll.has(v);
+      return false;
+    };
+  }
+  const right = c(e.right);
+  switch (e.op) {
+    case "??":
+      return (r, f) => {
+        const v = left(r, f);
+        return v === null ? right(r, f) : v;
+      };
+    case "and":
+      return (r, f) => truthy(left(r, f)) && truthy(right(r, f));
+    case "or":
+      return (r, f) => truthy(left(r, f)) || truthy(right(r, f));
+    case "==":
+    case "!=":
+    case "<":
+    case "<=":
+    case ">":
+    case ">=": {
+      const op: ComparisonOp = e.op;
+      return (r, f) => compare(op, left(r, f), right(r, f));
+    }
+    default: {
+      const kernel = compileBinary(e.op, typeOf(e.left), typeOf(e.right));
+      return (r, f) => kernel(left(r, f), right(r, f));
+    }
+  }
+}
+
+function compileCall(e: A.Call, scope: CompileScope, c: (x: A.Expr) => Fn): Fn {
+  const slot = scope.aggregateSlots?.get(e);
+  if (slot !== undefined) return (_r, f) => f.locals[slot] ?? null;
+  const name = e.callee.name;
+  const args = e.args.map(c);
+  switch (name) {
+    case "now":
+      return (_r, f) => f.env.now;
+    case "seq":
+      return (_r, f) => f.seq;
+    case "run":
+      return (_r, f) => f.env.run;
+    case "random_int": {
+      const [lo, hi] = args as [Fn, Fn];
+      return (r, f) => {
+        const a = lo(r, f);
+        const b = hi(r, f);
+        return typeof a === "number" && typeof b === "number" ? randomInt(f.random, a, b) : null;
+      };
+    }
+    case "random_choice": {
+      const [list] = args as [Fn];
+      return (r, f) => {
+        const l = list(r, f);
+        return Array.isArray(l) ? randomChoice(f.random, l as ReadonlyArray<Value>) : null;
+      };
+    }
+    case "chance": {
+      const [p] = args as [Fn];
+      return (r, f) => {
+        const x = p(r, f);
+        return typeof x === "number" ? chance(f.random, x) : x instanceof Big ? chance(f.random, Number(x)) : null;
+      };
+    }
+    case "random_key": {
+      const res = scope.checked.refs.get(e.args[0]!);
+      const table = res?.kind === "table" ? res.name : "";
+      return (_r, f) => {
+        const keys = f.env.tables.get(table)?.keyList ?? [];
+        return keys.length ? randomChoice(f.random, keys) : null;
+      };
+    }
+  }
+  const impl = scope.checked.functions.get(name)?.impl;
+  if (!impl) return NULL_FN;
+  const safe = (...xs: Value[]): Value => {
+    // Host functions may throw; a call that cannot answer is null.
+    try {
+      const v = impl(...xs);
+      return v === undefined ? null : v;
+    } catch {
+      return null;
+    }
+  };
+  switch (args.length) {
+    case 0:
+      return () => safe();
+    case 1: {
+      const [a] = args as [Fn];
+      return (r, f) => safe(a(r, f));
+    }
+    case 2: {
+      const [a, b] = args as [Fn, Fn];
+      return (r, f) => safe(a(r, f), b(r, f));
+    }
+    case 3: {
+      const [a, b, d] = args as [Fn, Fn, Fn];
+      return (r, f) => safe(a(r, f), b(r, f), d(r, f));
+    }
+    default:
+      return (r, f) => safe(...args.map((a) => a(r, f)));
+  }
+}
+
+// Literal values, built once.
+const decimalOf = (text: string): Value => {
+  try {
+    return new Big(text.replace(/_/g, ""));
+  } catch {
+    return null;
+  }
+};
+const durationOf = (ms: number): Value => new Duration(ms);
+
+/** Evaluates a constant expression (literals, consts, params) with no record. */
+export function evalConstant(fn: Fn, frame: Frame): Value {
+  return fn({} as Rec, frame);
+}

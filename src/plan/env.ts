@@ -1,0 +1,40 @@
+// What compiled expressions read at run time besides the record: the run's
+// clock and number, the loaded tables, params and consts, and block locals.
+import type { Rec, Timestamp, Value } from "../values/value.js";
+
+/** A loaded lookup table. */
+export interface TableData {
+  readonly name: string;
+  readonly keyFields: ReadonlyArray<string>;
+  readonly rows: ReadonlyArray<Rec>;
+  /** The row for a key tuple, or null. */
+  lookup(keys: ReadonlyArray<Value>): Rec | null;
+  lookup1(key: Value): Rec | null;
+  /** Key values in row order, for `random_key`. */
+  readonly keyList: ReadonlyArray<Value>;
+}
+
+export interface RunEnv {
+  readonly now: Timestamp;
+  /** 1-based run number. */
+  readonly run: number;
+  readonly tables: ReadonlyMap<string, TableData>;
+  readonly params: Readonly<Record<string, Value>>;
+  readonly consts: Readonly<Record<string, Value>>;
+}
+
+/**
+ * Per-step scratch space, allocated once per batch and reused for every record:
+ * the block's locals and, in `simulate` sources, the position and the generator.
+ */
+export interface Frame {
+  env: RunEnv;
+  locals: Value[];
+  seq: number;
+  random: () => number;
+}
+
+export const newFrame = (env: RunEnv, slots: number): Frame => ({ env, locals: new Array<Value>(slots).fill(null), seq: 0, random: Math.random });
+
+/** A compiled expression. */
+export type Fn = (rec: Rec, frame: Frame) => Value;

@@ -1,0 +1,265 @@
+// Lowers a checked stream to an execution plan: steps in topological order,
+// each expression compiled once.
+import type * as A from "../syntax/ast.js";
+import { MAIN, portKey, type CheckedStream, type StepInfo } from "../check/checked.js";
+import { fieldName } from "../check/schema.js";
+import { aggregateFor } from "../values/aggregates.js";
+import { compileDecoder, type DecodeField } from "../values/codec.js";
+import { convert } from "../values/convert.js";
+import { T, type Schema, type Type } from "../values/types.js";
+import { setField, type Rec, type Value } from "../values/value.js";
+import { compileExpr, type CompileScope } from "./compile-expr.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { newFrame, type Fn, type RunEnv } from "./env.js";
+import type { AggregateCall, AggregateFieldPlan, CompiledBlock, FlushPlan, OutputPort, Plan, Step, TablePlan } from "./plan.js";
+
+const EMPTY_ENV: RunEnv = { now: null as never, run: 0, tables: new Map(), params: {}, consts: {} };
+
+/** The value of a literal (schema defaults, param defaults), converted to `type`. */
+export function literalValue(checked: CheckedStream, e: A.Expr, type: Type): Value {
+  const v = compileExpr(e, { checked, locals: new Map() })({}, newFrame(EMPTY_ENV, 0));
+  // A default written as text (`at timestamp = "2026-01-01"`) converts like input data.
+  if (typeof v !== "string" || type.kind === "string" || type.kind === "any") return v;
+  const converted = convert(v, type);
+  return converted.ok ? converted.value : v;
+}
+
+function decodeFields(checked: CheckedStream, schema: ReadonlyArray<A.SchemaField>, types: Schema): DecodeField[] {
+  return schema.flatMap((f) => {
+    const name = fieldName(f);
+    const t = types.find((x) => x.name === name);
+    if (!t) return [];
+    const def = f.default ? literalValue(checked, f.default, t.type) : undefined;
+    return [{ name, path: f.path.map((p) => p.name), type: t.type, optional: f.optional || f.default !== undefined, ...(def !== undefined ? { default: def } : {}) }];
+  });
+}
+
+/**
+ * Compiles `let`/assignment statements into one function. Assigned fields and
+ * lets live in frame slots so later statements see them; the output record is
+ * built once, in schema order.
+ */
+export function compileBlock(checked: CheckedStream, body: ReadonlyArray<A.BlockStmt>, output: Schema, base: Schema, locals: Map<string, number>): CompiledBlock {
+  const stmts: { slot: number; fn: Fn }[] = [];
+  const assigned = new Map<string, number>();
+  // Every statement gets a fresh slot, so `funnel = funnel` (a field named like a
+  // `for each` variable) reads the variable and writes a slot of its own.
+  let next = Math.max(-1, ...locals.values()) + 1;
+  for (const stmt of body) {
+    const fn = compileExpr(stmt.value, { checked, locals: new Map(locals) });
+    const name = stmt.kind === "Let" ? stmt.name.name : stmt.target.name;
+    const slot = next++;
+    locals.set(name, slot);
+    if (stmt.kind === "Assign") assigned.set(name, slot);
+    stmts.push({ slot, fn });
+  }
+  const baseNames = new Set(base.map((f) => f.name));
+  const plan = output.map((f) => ({ name: f.name, slot: assigned.get(f.name), fromInput: baseNames.has(f.name) && !assigned.has(f.name) }));
+  const proto = plan.some((p) => p.name === "__proto__");
+  const slots = next;
+  const build = (rec: Rec, frame: { locals: Value[] } & Parameters<Fn>[1]): Rec => {
+    for (const s of stmts) frame.locals[s.slot] = s.fn(rec, frame);
+    const out: Record<string, Value> = {};
+    for (const p of plan) {
+      const v = p.slot !== undefined ? frame.locals[p.slot]! : p.fromInput ? ((rec as Record<string, Value | undefined>)[p.name] ?? null) : null;
+      if (proto) setField(out, p.name, v);
+      else out[p.name] = v;
+    }
+    return out;
+  };
+  return { slots, build };
+}
+
+function ports(checked: CheckedStream, info: StepInfo, consumers: Map<string, number>): OutputPort[] {
+  return [...info.ports].map(([name, schema]) => {
+    const key = portKey(info.name, name);
+    const fate = checked.unconsumed.get(key);
+    return { name, schema, consumers: consumers.get(key) ?? 0, ...(fate ? { fate } : {}) };
+  });
+}
+
+/** Collects aggregate calls of an expression in evaluation order, replacing them with frame slots. */
+function aggregateCalls(checked: CheckedStream, e: A.Expr): A.Call[] {
+  const out: A.Call[] = [];
+  const walk = (x: A.Expr): void => {
+    switch (x.kind) {
+      case "Call":
+        if (checked.functions.get(x.callee.name)?.context === "aggregate") out.push(x);
+        else x.args.forEach(walk);
+        return;
+      case "Member":
+        return walk(x.object);
+      case "Index":
+        walk(x.object);
+        return x.keys.forEach(walk);
+      case "Unary":
+        return walk(x.operand);
+      case "Binary":
+        walk(x.left);
+        return walk(x.right);
+      case "Between":
+        return [x.value, x.low, x.high].forEach(walk);
+      case "If":
+        return [x.cond, x.then, x.otherwise].forEach(walk);
+      case "Matches":
+        return walk(x.subject);
+      case "ListLit":
+        return x.items.forEach(walk);
+      case "RecordLit":
+        return x.fields.forEach((f) => walk(f.value));
+      default:
+        return;
+    }
+  };
+  walk(e);
+  return out;
+}
+
+function lowerAggregate(checked: CheckedStream, d: A.AggregateDecl, base: Omit<Step, "kind">): Step {
+  const noLocals: CompileScope = { checked, locals: new Map() };
+  const keys = d.keys.map((k) => ({
+    name: k.name.name,
+    value: k.expr ? compileExpr(k.expr, noLocals) : (((name: string): Fn => (r) => (r as Record<string, Value | undefined>)[name] ?? null)(k.name.name)),
+  }));
+  let slots = 0;
+  const fields: AggregateFieldPlan[] = d.fields.map((f) => {
+    const calls = aggregateCalls(checked, f.value);
+    const slotOf = new Map<A.Call, number>(calls.map((c, i) => [c, i]));
+    slots = Math.max(slots, calls.length);
+    const planned: AggregateCall[] = calls.map((c) => {
+      const argType: Type | undefined = c.args[0] ? (checked.types.get(c.args[0]) ?? T.any) : undefined;
+      const aggregate = aggregateFor(c.callee.name, c.args.length, argType)!;
+      return c.args[0] ? { aggregate, arg: compileExpr(c.args[0], noLocals) } : { aggregate };
+    });
+    const result = compileExpr(f.value, { checked, locals: new Map(), aggregateSlots: slotOf });
+    return { name: f.name.name, calls: planned, result, ...(f.by ? { by: compileExpr(f.by, noLocals) } : {}) };
+  });
+  const flush: FlushPlan[] = d.flush.length
+    ? d.flush.map((t): FlushPlan => {
+        switch (t.kind) {
+          case "FlushEachRun":
+            return { kind: "each-run" };
+          case "FlushAfterIdle":
+            return { kind: "idle", idle: compileExpr(t.idle, noLocals) };
+          case "FlushAt":
+            return { kind: "at", at: compileExpr(t.at, noLocals) };
+          case "FlushWhen":
+            return { kind: "when", cond: compileExpr(t.cond, noLocals) };
+        }
+      })
+    : [{ kind: "each-run" }];
+  return { ...base, kind: "aggregate", keys, fields, flush, slots };
+}
+
+function lowerStep(checked: CheckedStream, info: StepInfo, consumers: Map<string, number>): Step {
+  const d = info.decl;
+  const base = { name: info.name, inputs: info.inputs.map((i) => ({ step: i.step, port: i.port })), ports: ports(checked, info, consumers), span: d.span };
+  const input = info.inputs[0]?.schema ?? [];
+  const main = info.ports.get(MAIN) ?? [];
+  const noLocals: CompileScope = { checked, locals: new Map() };
+  switch (d.kind) {
+    case "Source": {
+      const fields = decodeFields(checked, d.schema, main);
+      const o = d.origin;
+      const decode = compileDecoder(fields);
+      const decodeCsv = compileDecoder(fields, { emptyIsAbsent: true });
+      if (o.kind === "SimulateOrigin") {
+        const block = compileBlock(checked, d.fields, main, [], new Map());
+        return { ...base, kind: "source", origin: "simulate", fields, decode, decodeCsv, simulate: { count: compileExpr(o.count, noLocals), ...(o.seed ? { seed: compileExpr(o.seed, noLocals) } : {}), block } };
+      }
+      if (o.kind === "FileOrigin") {
+        const file = { format: o.format.name, path: o.path.value, ...(o.batch ? { batch: compileExpr(o.batch, noLocals) } : {}), ...(o.delimiter ? { delimiter: o.delimiter.value } : {}) };
+        return { ...base, kind: "source", origin: "file", fields, decode, decodeCsv, file };
+      }
+      return { ...base, kind: "source", origin: "host", fields, decode, decodeCsv };
+    }
+    case "Validate":
+      return {
+        ...base,
+        kind: "validate",
+        rules: d.rules.map((r) => ({
+          test: compileExpr(r.expr, noLocals),
+          rule: sourceText(checked, r.expr.span),
+          message: r.message?.value ?? `rule failed: ${sourceText(checked, r.expr.span)}`,
+        })),
+      };
+    case "Map": {
+      const locals = new Map<string, number>();
+      let forEach: { over: Fn; slots: number[] } | undefined;
+      if (d.forEach) {
+        const over = compileExpr(d.forEach.over, noLocals);
+        const slots = d.forEach.vars.map((v, i) => (locals.set(v.name, i), i));
+        forEach = { over, slots };
+      }
+      const block = compileBlock(checked, d.body, main, [], locals);
+      return { ...base, kind: "map", block, ...(forEach ? { forEach } : {}) };
+    }
+    case "Enrich":
+      return { ...base, kind: "enrich", block: compileBlock(checked, d.body, main, input, new Map()) };
+    case "Audit":
+      return { ...base, kind: "audit", block: compileBlock(checked, d.body, auditSchema(d), [], new Map()) };
+    case "Dedup":
+      return {
+        ...base,
+        kind: "dedup",
+        keys: d.keys.map((k) => compileExpr(k, noLocals)),
+        keyText: d.keys.map((k) => sourceText(checked, k.span)),
+        within: d.within ? compileExpr(d.within, noLocals) : compileExpr({ kind: "DurationLit", amount: 7, unit: "d", ms: 7 * 86_400_000, text: "7d", span: d.span }, noLocals),
+      };
+    case "Merge": {
+      const names = main.map((f) => f.name).join("\u0000");
+      return { ...base, kind: "merge", reorder: info.inputs.map((i) => (i.schema.map((f) => f.name).join("\u0000") === names ? undefined : main.map((f) => f.name))) };
+    }
+    case "Route":
+      return {
+        ...base,
+        kind: "route",
+        branches: d.branches.map((b) => ({ when: compileExpr(b.when, noLocals), port: b.port.name })),
+        otherwise: d.otherwise?.name ?? "unmatched",
+      };
+    case "Aggregate":
+      return lowerAggregate(checked, d, base);
+    case "Sink":
+      return { ...base, kind: "sink", format: d.format.name, path: d.path.value, columns: input.map((f) => f.name) };
+  }
+}
+
+/** The fields an audit step writes into each audit event. */
+const auditSchema = (d: A.AuditDecl): Schema => d.body.filter((s): s is A.AssignStmt => s.kind === "Assign").map((s) => ({ name: s.target.name, type: T.any }));
+
+export const sourceText = (checked: CheckedStream, span: A.Span): string => checked.source.slice(span.start, span.end);
+
+export function lower(checked: CheckedStream, warnings: ReadonlyArray<Diagnostic> = []): Plan {
+  const consumers = new Map<string, number>();
+  for (const s of checked.steps) for (const i of s.inputs) consumers.set(portKey(i.step, i.port), (consumers.get(portKey(i.step, i.port)) ?? 0) + 1);
+  const noLocals: CompileScope = { checked, locals: new Map() };
+  const tables: TablePlan[] = [...checked.tables.values()].map((t) => {
+    const fields = decodeFields(checked, t.decl.schema, t.schema);
+    return {
+      name: t.name,
+      format: t.decl.origin.format.name,
+      path: t.decl.origin.path.value,
+      ...(t.decl.origin.delimiter ? { delimiter: t.decl.origin.delimiter.value } : {}),
+      keys: t.keys,
+      schema: t.schema,
+      fields,
+      decode: compileDecoder(fields),
+      decodeCsv: compileDecoder(fields, { emptyIsAbsent: true }),
+    };
+  });
+  return {
+    stream: checked.name,
+    filename: checked.ast.filename,
+    checked,
+    steps: checked.steps.map((s) => lowerStep(checked, s, consumers)),
+    tables,
+    params: [...checked.params.values()].map((p) => ({
+      name: p.name,
+      schema: { name: p.name, type: p.type },
+      ...(p.decl.default ? { default: compileExpr(p.decl.default, noLocals) } : {}),
+    })),
+    consts: [...checked.consts.values()].map((c) => ({ name: c.name, value: compileExpr(c.decl.value, noLocals) })),
+    ...(checked.triggerCount ? { triggerCount: compileExpr(checked.triggerCount, noLocals) } : {}),
+    warnings,
+  };
+}

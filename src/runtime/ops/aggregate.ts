@@ -1,0 +1,159 @@
+// aggregate: adds each record into its session (one per key) and emits the
+// sessions whose flush trigger has come, in the order they were opened.
+import type { AggregateStep } from "../../plan/plan.js";
+import { decodeValue, encodeValue } from "../../values/json.js";
+import { Timestamp, groupKey, setField, type Rec, type Value } from "../../values/value.js";
+import type { SessionState } from "../state.js";
+import { frameFor, type OpContext, type Ports } from "./types.js";
+
+type Accs = unknown[];
+
+/** A session while a run works on it (mutable, local to the run). */
+export interface Session {
+  readonly key: string;
+  readonly keys: Value[];
+  readonly keyRec: Rec;
+  readonly first: number;
+  last: number;
+  readonly due: number | null;
+  /** Per field: accumulators, or for a drill-down a Map from sub-key to accumulators. */
+  readonly fields: (Accs | Map<string, Accs>)[];
+}
+
+export type Sessions = Map<string, Session>;
+
+const newAccs = (step: AggregateStep, field: number): Accs => step.fields[field]!.calls.map((c) => c.aggregate.create());
+
+function keyRecord(step: AggregateStep, keys: ReadonlyArray<Value>): Rec {
+  const out: Record<string, Value> = {};
+  step.keys.forEach((k, i) => setField(out, k.name, keys[i] ?? null));
+  return out;
+}
+
+function openSession(step: AggregateStep, key: string, keys: Value[], ctx: OpContext): Session {
+  const keyRec = keyRecord(step, keys);
+  let due: number | null = null;
+  for (const f of step.flush) {
+    if (f.kind !== "at") continue;
+    const at = f.at(keyRec, frameFor(ctx.env, 0));
+    if (at instanceof Timestamp) due = due === null ? at.ms : Math.min(due, at.ms);
+  }
+  return { key, keys, keyRec, first: ctx.nowMs, last: ctx.nowMs, due, fields: step.fields.map((f, i) => (f.by ? new Map() : newAccs(step, i))) };
+}
+
+/** A drill-down key: map keys are strings; a null value is kept under "null" so nothing is lost. */
+const subKey = (v: Value): string => (typeof v === "string" ? v : v === null ? "null" : String(v));
+
+export function addRecords(step: AggregateStep, input: ReadonlyArray<Rec>, sessions: Sessions, ctx: OpContext): void {
+  const frame = frameFor(ctx.env, 0);
+  const keyFns = step.keys.map((k) => k.value);
+  const fields = step.fields;
+  for (const rec of input) {
+    const keys = keyFns.map((fn) => fn(rec, frame));
+    const key = groupKey(keys);
+    let s = sessions.get(key);
+    if (!s) sessions.set(key, (s = openSession(step, key, keys, ctx)));
+    s.last = ctx.nowMs;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
+      let accs: Accs;
+      if (f.by) {
+        const sub = subKey(f.by(rec, frame));
+        const m = s.fields[i] as Map<string, Accs>;
+        let a = m.get(sub);
+        if (!a) m.set(sub, (a = newAccs(step, i)));
+        accs = a;
+      } else accs = s.fields[i] as Accs;
+      const calls = f.calls;
+      for (let j = 0; j < calls.length; j++) {
+        const c = calls[j]!;
+        accs[j] = c.aggregate.add(accs[j], c.arg ? c.arg(rec, frame) : null);
+      }
+    }
+  }
+}
+
+function fieldValue(step: AggregateStep, i: number, accs: Accs, keyRec: Rec, frame: ReturnType<typeof frameFor>): Value {
+  const f = step.fields[i]!;
+  f.calls.forEach((c, j) => (frame.locals[j] = c.aggregate.result(accs[j])));
+  return f.result(keyRec, frame);
+}
+
+export function sessionRecord(step: AggregateStep, s: Session, ctx: OpContext): Rec {
+  const frame = frameFor(ctx.env, step.slots);
+  const out: Record<string, Value> = { ...s.keyRec };
+  step.fields.forEach((f, i) => {
+    const acc = s.fields[i]!;
+    const value: Value =
+      acc instanceof Map
+        ? new Map([...acc].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, a]) => [k, fieldValue(step, i, a, s.keyRec, frame)] as const))
+        : fieldValue(step, i, acc, s.keyRec, frame);
+    setField(out, f.name, value);
+  });
+  return out;
+}
+
+/** Emits and removes the sessions whose trigger has come (all of them at the end of input). */
+export function flushSessions(step: AggregateStep, sessions: Sessions, ctx: OpContext): Ports {
+  const out: Rec[] = [];
+  const frame = frameFor(ctx.env, 0);
+  for (const [key, s] of sessions) {
+    let rec: Rec | undefined;
+    const due =
+      ctx.final ||
+      step.flush.some((f) => {
+        switch (f.kind) {
+          case "each-run":
+            return true;
+          case "idle": {
+            const idle = f.idle({}, frame);
+            return idle !== null && typeof idle === "object" && "ms" in idle && s.last + (idle as { ms: number }).ms <= ctx.nowMs;
+          }
+          case "at":
+            return s.due !== null && s.due <= ctx.nowMs;
+          case "when":
+            rec ??= sessionRecord(step, s, ctx);
+            return f.cond(rec, frame) === true;
+        }
+      });
+    if (due) {
+      out.push(rec ?? sessionRecord(step, s, ctx));
+      sessions.delete(key);
+    }
+  }
+  return new Map([["main", out]]);
+}
+
+export function encodeSessions(step: AggregateStep, sessions: Sessions): SessionState[] {
+  const enc = (i: number, accs: Accs) => step.fields[i]!.calls.map((c, j) => c.aggregate.encode(accs[j]));
+  return [...sessions.values()].map((s) => ({
+    key: s.key,
+    keys: s.keys.map(encodeValue),
+    first: s.first,
+    last: s.last,
+    due: s.due,
+    fields: s.fields.map((f, i) => (f instanceof Map ? [...f].map(([k, a]) => [k, enc(i, a)]) : enc(i, f))),
+  }));
+}
+
+/** Rebuilds sessions from the state; throws ValueDecodeError on a damaged entry (the caller reports it). */
+export function decodeSessions(step: AggregateStep, saved: ReadonlyArray<SessionState>): Sessions {
+  const out: Sessions = new Map();
+  const dec = (i: number, json: unknown): Accs => {
+    const list = json as unknown[];
+    return step.fields[i]!.calls.map((c, j) => c.aggregate.decode(list[j]));
+  };
+  for (const s of saved) {
+    const keys = s.keys.map(decodeValue);
+    out.set(s.key, {
+      key: s.key,
+      keys,
+      keyRec: keyRecord(step, keys),
+      first: s.first,
+      last: s.last,
+      due: s.due,
+      fields: s.fields.map((f, i) => (step.fields[i]!.by ? new Map((f as [string, unknown][]).map(([k, a]) => [k, dec(i, a)])) : dec(i, f))),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,28 @@
+// validate: every rule is evaluated and every failure kept; a record with any
+// failure goes to `invalid` with an `errors` list of {rule, message}.
+import type { ValidateStep } from "../../plan/plan.js";
+import type { Rec, Value } from "../../values/value.js";
+import { frameFor, type OpContext, type Ports } from "./types.js";
+
+export function runValidate(step: ValidateStep, input: ReadonlyArray<Rec>, ctx: OpContext): Ports {
+  const frame = frameFor(ctx.env, 0);
+  const ok: Rec[] = [];
+  const invalid: Rec[] = [];
+  const rules = step.rules;
+  for (const rec of input) {
+    let errors: Rec[] | undefined;
+    for (const r of rules) {
+      if (r.test(rec, frame) !== true) (errors ??= []).push({ rule: r.rule, message: r.message });
+    }
+    if (errors === undefined) ok.push(rec);
+    else invalid.push({ ...withoutErrors(rec), errors: errors as Value });
+  }
+  return new Map([["main", ok], ["invalid", invalid]]);
+}
+
+/** A record that already carries `errors` (validated twice) keeps only the latest ones. */
+function withoutErrors(rec: Rec): Rec {
+  if (!Object.prototype.hasOwnProperty.call(rec, "errors")) return rec;
+  const { errors: _drop, ...rest } = rec as Record<string, Value>;
+  return rest;
+}

@@ -1,0 +1,51 @@
+// The run report: per step, records in and out per port and time spent; and
+// the balance, which shows that every record read or created ends in exactly
+// one place.
+
+export interface StepReport {
+  readonly step: string;
+  readonly kind: string;
+  readonly in: number;
+  readonly out: Readonly<Record<string, number>>;
+  readonly ms: number;
+  /** Sources: fields present in the input that the schema does not declare (dropped). */
+  readonly undeclaredFields?: number;
+}
+
+export interface Balance {
+  /** Records that entered from sources (including ones that did not decode). */
+  readonly read: number;
+  /** Records made by aggregates (sessions flushed), `for each` maps, and fan-out to several consumers. */
+  readonly created: number;
+  readonly delivered: number;
+  /** Records folded into aggregate sessions or expanded by `for each`. */
+  readonly absorbed: number;
+  readonly duplicates: number;
+  readonly rejected: number;
+  readonly dropped: number;
+}
+
+export interface RunReport {
+  readonly run: number;
+  readonly now: string;
+  readonly steps: ReadonlyArray<StepReport>;
+  readonly balance: Balance;
+  /** read + created == delivered + absorbed + duplicates + rejected + dropped */
+  readonly balanced: boolean;
+  /** Open sessions per aggregate step after the run. */
+  readonly openSessions: Readonly<Record<string, number>>;
+}
+
+export const balanceHolds = (b: Balance): boolean => b.read + b.created === b.delivered + b.absorbed + b.duplicates + b.rejected + b.dropped;
+
+export const addBalances = (a: Balance, b: Balance): Balance => ({
+  read: a.read + b.read,
+  created: a.created + b.created,
+  delivered: a.delivered + b.delivered,
+  absorbed: a.absorbed + b.absorbed,
+  duplicates: a.duplicates + b.duplicates,
+  rejected: a.rejected + b.rejected,
+  dropped: a.dropped + b.dropped,
+});
+
+export const ZERO_BALANCE: Balance = { read: 0, created: 0, delivered: 0, absorbed: 0, duplicates: 0, rejected: 0, dropped: 0 };

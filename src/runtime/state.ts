@@ -1,0 +1,36 @@
+// The stream's state between runs: dedup keys with the run clock they were
+// seen at, open aggregate sessions, and the positions of file sources. It is
+// plain JSON, versioned, and decoded with an io-ts codec wherever it enters.
+import * as t from "io-ts";
+
+export const STATE_VERSION = 1;
+
+const SessionCodec = t.type({
+  /** Canonical key string (groupKey of the key values). */
+  key: t.string,
+  /** The key values, encoded with encodeValue. */
+  keys: t.array(t.unknown),
+  /** Run clock (ms) of the first and the latest record. */
+  first: t.number,
+  last: t.number,
+  /** `flush at`: when the session is due (ms), or null. */
+  due: t.union([t.number, t.null]),
+  /** Per aggregate field: encoded accumulators, or for a drill-down [subkey, accumulators] pairs. */
+  fields: t.array(t.unknown),
+});
+export type SessionState = t.TypeOf<typeof SessionCodec>;
+
+export const StateCodec = t.type({
+  version: t.literal(STATE_VERSION),
+  /** Runs completed so far. */
+  runs: t.number,
+  /** Per dedup step: [key, run clock ms when first seen] in first-seen order. */
+  dedup: t.record(t.string, t.array(t.tuple([t.string, t.number]))),
+  /** Per aggregate step: open sessions in creation order. */
+  sessions: t.record(t.string, t.array(SessionCodec)),
+  /** Per file source: where the next run continues (owned by the file adapter). */
+  sources: t.record(t.string, t.unknown),
+});
+export type State = t.TypeOf<typeof StateCodec>;
+
+export const emptyState = (): State => ({ version: STATE_VERSION, runs: 0, dedup: {}, sessions: {}, sources: {} });

@@ -1,0 +1,57 @@
+// Lookup tables: rows decoded against the table's schema and indexed by key
+// once per invocation. A row that does not fit, or a duplicate key, is an
+// error reported before any run starts.
+import type { TableData } from "../plan/env.js";
+import type { TablePlan } from "../plan/plan.js";
+import { groupKey, type Rec, type Value } from "../values/value.js";
+
+export interface TableRow {
+  readonly record: unknown;
+  /** Where the row came from, for messages: `data/crm.csv:12`. */
+  readonly where?: string;
+}
+
+export type TableResult = { readonly ok: true; readonly table: TableData } | { readonly ok: false; readonly errors: ReadonlyArray<string> };
+
+/** Single primitive keys index by value (strings and numbers stay distinct); others by canonical key. */
+const indexKey = (v: Value): unknown => (typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : groupKey([v]));
+
+export function buildTable(plan: TablePlan, rows: ReadonlyArray<TableRow>, options: { readonly csv?: boolean } = {}): TableResult {
+  const decode = options.csv ? plan.decodeCsv : plan.decode;
+  const errors: string[] = [];
+  const records: Rec[] = [];
+  const index = new Map<unknown, Rec>();
+  const keyList: Value[] = [];
+  const single = plan.keys.length === 1;
+  rows.forEach((row, i) => {
+    const where = row.where ?? `row ${i + 1}`;
+    const d = decode(row.record);
+    if (!d.ok) {
+      errors.push(`table \`${plan.name}\`, ${where}: ${d.reasons.join("; ")}`);
+      return;
+    }
+    const keys = plan.keys.map((k) => (d.record as Record<string, Value>)[k] ?? null);
+    if (keys.some((k) => k === null)) {
+      errors.push(`table \`${plan.name}\`, ${where}: the key ${plan.keys.join(", ")} is empty`);
+      return;
+    }
+    const k = single ? indexKey(keys[0]!) : groupKey(keys);
+    if (index.has(k)) {
+      errors.push(`table \`${plan.name}\`, ${where}: duplicate key ${keys.map((v) => JSON.stringify(v)).join(", ")}`);
+      return;
+    }
+    index.set(k, d.record);
+    records.push(d.record);
+    keyList.push(single ? keys[0]! : keys);
+  });
+  if (errors.length) return { ok: false, errors };
+  const table: TableData = {
+    name: plan.name,
+    keyFields: plan.keys,
+    rows: records,
+    keyList,
+    lookup1: single ? (key) => (key === null ? null : (index.get(indexKey(key)) ?? null)) : () => null,
+    lookup: (keys) => (single ? (keys[0] == null ? null : (index.get(indexKey(keys[0]!)) ?? null)) : (index.get(groupKey(keys)) ?? null)),
+  };
+  return { ok: true, table };
+}
