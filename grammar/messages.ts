@@ -44,6 +44,7 @@ function describeExpected(expected: TokenType, previous: IToken, ruleName: strin
   if (expected === Name && previous.tokenType === From && ruleName === "fileOrigin") return `the file format ${formats}`;
   if (expected === Name && previous.tokenType === Each) return "the loop variable name";
   if (expected === Assign) return "`=`";
+  if (expected === Name && ruleName === "typeRef") return "a type";
   return describeTokenType(expected);
 }
 

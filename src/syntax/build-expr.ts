@@ -20,6 +20,12 @@ export abstract class ExpressionBuilder extends BaseVisitor {
     this.anchor = lines.span(0, 0);
   }
 
+  /** Every rule method receives its own node as the parameter, for its span. */
+  override visit(node: CstNode | CstNode[]): unknown {
+    const n = Array.isArray(node) ? node[0] : node;
+    return n === undefined ? undefined : super.visit(n, n);
+  }
+
   protected span(t: IToken | undefined): Span {
     return isRealToken(t) ? tokenSpan(t) : this.anchor;
   }

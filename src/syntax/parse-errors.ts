@@ -79,24 +79,52 @@ function endSpan(ctx: Context): Span {
   return ctx.lines.span(at, at);
 }
 
+/** Statements a block may hold, to suggest a fix for a misspelled one. */
+const blockKeywords: Readonly<Record<string, ReadonlyArray<string>>> = {
+  testBlock: ["now", "given", "expect", "run"],
+  validateDecl: ["require"],
+  routeDecl: ["when", "else"],
+};
+
+/** Where a missing token belongs: right after the previous token when the found one is on a later line. */
+function missingTokenSpan(ctx: Context, token: IToken): Span {
+  const prev = ctx.tokens[tokenIndexAt(ctx.tokens, token.startOffset) - 1];
+  if (prev && prev.endLine !== undefined && token.startLine !== undefined && token.startLine > prev.endLine) {
+    const at = (prev.endOffset ?? prev.startOffset) + 1;
+    return ctx.lines.span(at, at);
+  }
+  return tokenSpan(token);
+}
+
+function unexpectedInBlock(ctx: Context, e: IRecognitionException): Diagnostic {
+  const t = e.token;
+  const words = blockKeywords[e.context.ruleStack.at(-1) ?? ""] ?? [];
+  const suggestion = tokenMatcher(t, T.Identifier) ? didYouMean(t.image, words) : undefined;
+  let hint = suggestion;
+  if (T.hardKeywords.includes(t.tokenType)) hint = `\`${t.image}\` is a reserved word; to use it as a name, write it in back-quotes`;
+  if ([T.EqEq, T.NotEq, T.Lt, T.LtEq, T.Gt, T.GtEq].includes(t.tokenType)) hint = "comparisons do not chain; join them with `and`";
+  return diagnostic(ctx.file, "E0010", `unexpected \`${t.image}\``, tokenSpan(t), hint === undefined ? {} : { hint });
+}
+
 function recognitionDiagnostic(ctx: Context, e: IRecognitionException, declStart: number): Diagnostic {
   const atEnd = !isRealToken(e.token) || e.token.tokenType === EOF;
-  const span = atEnd ? endSpan(ctx) : tokenSpan(e.token);
   if (e.message.startsWith("expected `}`")) {
+    const near = (blockKeywords[e.context.ruleStack.at(-1) ?? ""] ?? []).some((w) => didYouMean(e.token.image, [w]) !== undefined);
+    if (!atEnd && (!firstOnLine(ctx.text, e.token) || near || T.hardKeywords.includes(e.token.tokenType))) return unexpectedInBlock(ctx, e);
     const open = openBrace(ctx, declStart, atEnd ? ctx.text.length : e.token.startOffset);
     const secondary = open ? [{ span: tokenSpan(open), message: "the block opened here" }] : [];
     const message = atEnd ? "missing `}`: the file ends inside a block" : `missing \`}\` before ${e.message.slice(e.message.indexOf("found ") + 6)}`;
-    return diagnostic(ctx.file, "E0013", message, span, { label: "expected `}` here", secondary });
+    return diagnostic(ctx.file, "E0013", message, atEnd ? endSpan(ctx) : tokenSpan(e.token), { label: "expected `}` here", secondary });
   }
   if (e.context.ruleStack.at(-1) === "statement" && e.name === "NoViableAltException") {
     const next = ctx.tokens[tokenIndexAt(ctx.tokens, e.token.startOffset) + 1];
-    const nextSpan = isRealToken(next) ? tokenSpan(next) : endSpan(ctx);
     const found = next ? `\`${next.image}\`` : "the end of the file";
-    return diagnostic(ctx.file, "E0011", `expected \`=\` after the field name \`${e.token.image}\`, found ${found}`, nextSpan, { label: "expected `=`" });
+    const span = isRealToken(next) ? missingTokenSpan(ctx, next) : endSpan(ctx);
+    return diagnostic(ctx.file, "E0011", `expected \`=\` after the field name \`${e.token.image}\`, found ${found}`, span, { label: "expected `=`" });
   }
-  if (atEnd) return diagnostic(ctx.file, "E0014", `unexpected end of file: ${e.message}`, span);
+  if (atEnd) return diagnostic(ctx.file, "E0014", `unexpected end of file: ${e.message}`, endSpan(ctx));
   const code = e.name === "MismatchedTokenException" ? "E0011" : "E0010";
-  return diagnostic(ctx.file, code, e.message, span);
+  return diagnostic(ctx.file, code, e.message, missingTokenSpan(ctx, e.token));
 }
 
 function strayDiagnostic(ctx: Context, node: CstNode): Diagnostic | undefined {
