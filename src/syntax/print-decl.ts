@@ -64,7 +64,7 @@ function body(stmts: ReadonlyArray<A.BlockStmt>, indent: number): Line[] {
 
 function rules(rs: ReadonlyArray<A.Rule>, indent: number): Line[] {
   const texts = rs.map((r) => `require ${printExpr(r.expr)}`);
-  const column = Math.max(NOTE_COLUMN, ...texts.map((t) => indent + t.length + 2));
+  const column = Math.max(NOTE_COLUMN, ...texts.filter((_, i) => rs[i]!.message).map((t) => indent + t.length + 2));
   return rs.map((r, i) => {
     const text = r.message ? `${texts[i]!.padEnd(column - indent)}else ${quoteString(r.message.value)}` : texts[i]!;
     return { indent, text, start: r.span.start, end: r.span.end, role: "item" };
