@@ -7,7 +7,9 @@ import path from "node:path";
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
-const filter = process.argv[2] ?? "\\.spec\\.ts$";
+// An optional argument narrows the run to spec files whose path matches it.
+const only = process.argv[2];
+const filter = only ? `^(?=.*(?:${only})).*\\.spec\\.ts$` : "\\.spec\\.ts$";
 
 const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json", "--noEmit"], {
   cwd: root,
