@@ -9,6 +9,7 @@ import { convert } from "../values/convert.js";
 import { T, type Schema, type Type } from "../values/types.js";
 import { setField, type Rec, type Value } from "../values/value.js";
 import { compileExpr, type CompileScope } from "./compile-expr.js";
+import { findOutermost } from "../syntax/walk.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { newFrame, type Fn, type RunEnv } from "./env.js";
 import type { AggregateCall, AggregateFieldPlan, CompiledBlock, FlushPlan, OutputPort, Plan, Step, TablePlan } from "./plan.js";
@@ -78,41 +79,9 @@ function ports(checked: CheckedStream, info: StepInfo, consumers: Map<string, nu
   });
 }
 
-/** Collects aggregate calls of an expression in evaluation order, replacing them with frame slots. */
+/** The aggregate calls of an aggregate field, in evaluation order; each gets a frame slot. */
 function aggregateCalls(checked: CheckedStream, e: A.Expr): A.Call[] {
-  const out: A.Call[] = [];
-  const walk = (x: A.Expr): void => {
-    switch (x.kind) {
-      case "Call":
-        if (checked.functions.get(x.callee.name)?.context === "aggregate") out.push(x);
-        else x.args.forEach(walk);
-        return;
-      case "Member":
-        return walk(x.object);
-      case "Index":
-        walk(x.object);
-        return x.keys.forEach(walk);
-      case "Unary":
-        return walk(x.operand);
-      case "Binary":
-        walk(x.left);
-        return walk(x.right);
-      case "Between":
-        return [x.value, x.low, x.high].forEach(walk);
-      case "If":
-        return [x.cond, x.then, x.otherwise].forEach(walk);
-      case "Matches":
-        return walk(x.subject);
-      case "ListLit":
-        return x.items.forEach(walk);
-      case "RecordLit":
-        return x.fields.forEach((f) => walk(f.value));
-      default:
-        return;
-    }
-  };
-  walk(e);
-  return out;
+  return findOutermost(e, (x): x is A.Call => x.kind === "Call" && checked.functions.get(x.callee.name)?.context === "aggregate");
 }
 
 function lowerAggregate(checked: CheckedStream, d: A.AggregateDecl, base: Omit<Step, "kind">): Step {
