@@ -1,5 +1,7 @@
 // `interpret test` as a user runs it: peppa's own tests, failures with a diff,
 // tests that expect nothing, --filter, and diagnostics in a test file.
+import fs from "node:fs";
+import path from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { coreEvent, interpretTest, peppaFolder } from "./helpers.js";
@@ -120,6 +122,15 @@ test "t" { expect billing [] }
   assert.match(r.stderr, "--> peppa.test.stream:1:8");
   assert.match(r.stderr, "this test file tests stream `pepa`, but peppa.stream is stream `peppa`");
   assert.match(r.stderr, "a test file holds only `stream` and `test` declarations; `sink extra` belongs in peppa.stream");
+});
+
+test("a test in the test file may not share its title with a test in the stream", async () => {
+  const dir = peppaFolder({ "peppa.test.stream": `stream peppa\ntest "same" { expect billing [] }\n` });
+  fs.appendFileSync(path.join(dir, "peppa.stream"), `\ntest "same" { expect billing [] }\n`);
+  const r = await interpretTest(["peppa.stream"], dir);
+  assert.is(r.code, 1);
+  assert.match(r.stderr, 'error[E1001]: two tests are called "same"\n  --> peppa.test.stream:2:6');
+  assert.match(r.stderr, "the first is in peppa.stream:");
 });
 
 test("a missing file exits 2; no file at all is bad usage", async () => {

@@ -40,5 +40,12 @@ export function checkTestFile(file: A.StreamFile, checked: CheckedStream): Diagn
   }
   const steps = new Map(checked.steps.map((s) => [s.name, s]));
   checkTests(ctx, tests, steps);
+  // Titles name tests across both files; the stream's own come first.
+  for (const t of tests) {
+    const first = checked.tests.find((s) => s.title.value === t.title.value);
+    if (first) {
+      ctx.report("E1001", `two tests are called "${t.title.value}"`, t.title.span, { notes: [`the first is in ${checked.ast.filename}:${first.title.span.line}:${first.title.span.column}`] });
+    }
+  }
   return ctx.diagnostics;
 }
