@@ -148,7 +148,8 @@ export class StepChecker {
       this.constInt(o.count, "the number of simulated records");
       if (o.seed) this.constInt(o.seed, "the seed");
       const scope = scopeFor([], `the simulate source \`${d.name.name}\``, "simulate");
-      return new Map([[MAIN, checkBlock(this.ctx, this.exprs, scope, d.fields, [])]]);
+      // Records given to a simulate source (tests, hosts) are decoded too, so it has an `invalid` port.
+      return new Map([[MAIN, checkBlock(this.ctx, this.exprs, scope, d.fields, [])], ["invalid", SOURCE_INVALID_SCHEMA]]);
     }
     if (o.kind === "FileOrigin") this.fileOrigin(o);
     const schema = resolveSchema(this.ctx, d.schema);

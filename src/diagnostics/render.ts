@@ -43,7 +43,7 @@ export function renderDiagnostic(d: Diagnostic, sources: SourceMap): string {
   return out.join("\n");
 }
 
-/** All diagnostics, then a summary line such as `2 errors, 1 warning`. */
+/** All diagnostics, separated by blank lines (`countSummary` gives the closing summary line). */
 export function formatDiagnostics(diagnostics: ReadonlyArray<Diagnostic>, sources: SourceMap): string {
   const blocks = diagnostics.map((d) => renderDiagnostic(d, sources));
   return blocks.join("\n\n");

@@ -128,8 +128,11 @@ function lowerStep(checked: CheckedStream, info: StepInfo, consumers: Map<string
   const noLocals: CompileScope = { checked, locals: new Map() };
   switch (d.kind) {
     case "Source": {
-      const fields = decodeFields(checked, d.schema, main);
       const o = d.origin;
+      // A simulate source declares no schema; records given to it (by tests or a
+      // host) are decoded against the schema its fields produce.
+      const fields: DecodeField[] =
+        o.kind === "SimulateOrigin" ? main.map((f) => ({ name: f.name, path: [f.name], type: f.type, optional: true })) : decodeFields(checked, d.schema, main);
       const decode = compileDecoder(fields);
       const decodeCsv = compileDecoder(fields, { emptyIsAbsent: true });
       if (o.kind === "SimulateOrigin") {

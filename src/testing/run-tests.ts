@@ -9,11 +9,10 @@
 // the end of an invocation without `--state`.
 import type * as A from "../syntax/ast.js";
 import { MAIN, portKey } from "../check/checked.js";
-import type { Plan, SourceStep, Step } from "../plan/plan.js";
+import type { Plan } from "../plan/plan.js";
 import { prepareRunner, toTimestamp, type RunnerOptions } from "../runtime/runner.js";
 import type { RunResult } from "../runtime/run.js";
 import type { SourceBatch } from "../runtime/ops/source.js";
-import { compileDecoder } from "../values/codec.js";
 import { compareCount, compareRecords } from "./compare.js";
 import { literalToRaw, recordList } from "./literal.js";
 
@@ -79,10 +78,9 @@ export const testMatches = (title: string, filter: string | undefined): boolean 
 
 export function runTests(plan: Plan, cases: ReadonlyArray<TestCase>, options: TestOptions = {}): TestResult[] {
   const clock = options.clock ?? (() => performance.now());
-  const testable = testPlan(plan);
   return cases.filter((c) => testMatches(c.decl.title.value, options.filter)).map((c) => {
     const started = clock();
-    const failures = runOne(testable, c.decl, options);
+    const failures = runOne(plan, c.decl, options);
     const error = failures.some((f) => f.what === "error");
     return {
       title: c.decl.title.value,
@@ -93,17 +91,6 @@ export function runTests(plan: Plan, cases: ReadonlyArray<TestCase>, options: Te
       failures,
     };
   });
-}
-
-/** A simulate source has no declared schema; records a test gives it are decoded against the schema its fields produce. */
-function testPlan(plan: Plan): Plan {
-  const steps = plan.steps.map((s): Step => {
-    if (s.kind !== "source" || s.origin !== "simulate") return s;
-    const schema = s.ports.find((p) => p.name === MAIN)?.schema ?? [];
-    const decode = compileDecoder(schema.map((f) => ({ name: f.name, path: [f.name], type: f.type, optional: true })));
-    return { ...s, decode } satisfies SourceStep;
-  });
-  return { ...plan, steps };
 }
 
 function shapeOf(plan: Plan, decl: A.TestDecl, problems: Problem[]): Shape {
