@@ -1,7 +1,7 @@
 // A runner holds what one invocation keeps between runs: the loaded tables,
 // params and consts, and the state handed from run to run.
 import { isLeft } from "fp-ts/lib/Either.js";
-import type { TableData } from "../plan/env.js";
+import type { Fn, TableData } from "../plan/env.js";
 import type { Plan } from "../plan/plan.js";
 import { convert } from "../values/convert.js";
 import { parseTimestamp } from "../values/convert.js";
@@ -39,6 +39,8 @@ export interface Runner {
   finish(request?: { readonly now?: Clock }): RunResult;
   readonly state: State;
   readonly plan: Plan;
+  /** A constant expression of the plan (`trigger count`, a source's `batch N`) with the params and consts. */
+  constant(fn: Fn): Value;
 }
 
 export type Prepared = { readonly ok: true; readonly runner: Runner } | { readonly ok: false; readonly errors: ReadonlyArray<string> };
@@ -113,6 +115,7 @@ export function prepareRunner(plan: Plan, options: RunnerOptions = {}): Prepared
     get state() {
       return state;
     },
+    constant: (fn) => fn({}, frameFor({ ...emptyEnv(), params, consts }, 0)),
     run(request) {
       const now = toTimestamp(request.now);
       if (!now) throw new RunnerError([`the run clock \`${String(request.now)}\` is not an ISO-8601 timestamp`]);
