@@ -1,0 +1,118 @@
+// Where a run's records go: every sink's file, and the built-in rejects and
+// audit logs. Each run's records become one commit (with the state file), so a
+// process killed at any moment leaves the previous run's files or the new run's.
+import fs from "node:fs";
+import path from "node:path";
+import { writeCsv, writeJson, writeJsonl, type CommitFile, type JsonRecord } from "../io/index.js";
+import type { Plan } from "../plan/plan.js";
+import type { RunResult } from "../runtime/run.js";
+import { shownPath } from "./paths.js";
+
+export interface Output {
+  /** A sink's name, or `rejects` / `audit` for the built-in outputs. */
+  readonly name: string;
+  readonly builtin: boolean;
+  readonly format: "jsonl" | "csv" | "json";
+  readonly columns: ReadonlyArray<string>;
+  readonly absolute: string;
+  readonly display: string;
+  /** Records written by this invocation. */
+  written: number;
+  /** A `json` sink's whole array so far: each commit rewrites the file with it. */
+  array?: JsonRecord[];
+}
+
+/** The built-in outputs sit beside the sinks of a stream that writes to `out/`. */
+export const BUILTIN_DIR = "out";
+
+/**
+ * Every output's file. `base` is `--out DIR` or the stream file's folder; sink
+ * paths and the built-ins' `out/rejects.jsonl`, `out/audit.jsonl` resolve against it.
+ */
+export function planOutputs(plan: Plan, base: string, cwd: string): { ok: true; outputs: Output[] } | { ok: false; errors: string[] } {
+  const outputs: Output[] = [];
+  for (const step of plan.steps) {
+    if (step.kind !== "sink") continue;
+    const absolute = path.resolve(base, step.path);
+    outputs.push({ name: step.name, builtin: false, format: step.format as Output["format"], columns: step.columns, absolute, display: shownPath(cwd, absolute), written: 0 });
+  }
+  for (const name of ["rejects", "audit"]) {
+    const absolute = path.resolve(base, BUILTIN_DIR, `${name}.jsonl`);
+    outputs.push({ name, builtin: true, format: "jsonl", columns: [], absolute, display: shownPath(cwd, absolute), written: 0 });
+  }
+  const errors: string[] = [];
+  const byPath = new Map<string, Output>();
+  for (const o of outputs) {
+    const other = byPath.get(o.absolute);
+    if (other) errors.push(`${describe(other)} and ${describe(o)} both write ${o.display}; give each its own file`);
+    else byPath.set(o.absolute, o);
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, outputs };
+}
+
+const describe = (o: Output): string => (o.builtin ? `the built-in ${o.name} output` : `sink \`${o.name}\``);
+
+/**
+ * Before the first run of an invocation that appends (with `--state`): a `json`
+ * sink's existing array, which every commit rewrites whole so it stays one valid array.
+ */
+export function loadJsonArrays(outputs: ReadonlyArray<Output>, append: boolean): string[] {
+  const errors: string[] = [];
+  for (const o of outputs) {
+    if (o.format !== "json") continue;
+    o.array = [];
+    if (!append) continue;
+    let text: string;
+    try {
+      text = fs.readFileSync(o.absolute, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
+      errors.push(`cannot read ${o.display} to append to it: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    try {
+      const parsed: unknown = text.trim() === "" ? [] : JSON.parse(text);
+      if (!Array.isArray(parsed)) throw new Error("not an array");
+      o.array = parsed as JsonRecord[];
+    } catch {
+      errors.push(`cannot append to ${o.display}: it is not a JSON array (move it away to start it fresh)`);
+    }
+  }
+  return errors;
+}
+
+const isEmptyOrMissing = (file: string): boolean => {
+  try {
+    return fs.statSync(file).size === 0;
+  } catch {
+    return true;
+  }
+};
+
+/** The run's records of one output. */
+function recordsOf(o: Output, result: RunResult): ReadonlyArray<JsonRecord> {
+  if (o.builtin) return o.name === "rejects" ? result.rejects : result.audit;
+  return result.outputs[o.name] ?? [];
+}
+
+/**
+ * The commit of one run's outputs. `fresh`: this is an invocation's first commit
+ * without `--state`, which replaces what an earlier invocation wrote.
+ */
+export function outputFiles(outputs: ReadonlyArray<Output>, result: RunResult, fresh: boolean): CommitFile[] {
+  const files: CommitFile[] = [];
+  for (const o of outputs) {
+    const records = recordsOf(o, result);
+    o.written += records.length;
+    let text: string;
+    if (o.format === "json") {
+      o.array!.push(...records);
+      files.push({ path: o.absolute, replace: writeJson(o.array!) });
+      continue;
+    }
+    if (o.format === "csv") text = writeCsv(records, { columns: o.columns, header: fresh || isEmptyOrMissing(o.absolute) });
+    else text = writeJsonl(records);
+    files.push(fresh ? { path: o.absolute, replace: text } : { path: o.absolute, append: text });
+  }
+  return files;
+}

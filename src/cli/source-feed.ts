@@ -1,0 +1,174 @@
+// What each run's sources get from files: a file source's next file (or next
+// `batch N` records), resumed from the state's positions; a host source's
+// `--input` file (or standard input) in the first run. Simulate sources are
+// not fed: they generate their own batch.
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { isLeft } from "fp-ts/lib/Either.js";
+import {
+  openFileSource,
+  openFileItems,
+  readItems,
+  SourcePositionCodec,
+  type FileSource,
+  type Format,
+  type Item,
+  type ReadItem,
+  type SourcePosition,
+} from "../io/index.js";
+import type { Plan, SourceStep } from "../plan/plan.js";
+import type { SourceBatch } from "../runtime/ops/source.js";
+import type { Runner } from "../runtime/runner.js";
+import { shownPath } from "./paths.js";
+
+/** The batches of one run and where every file source stands after them. */
+export interface Take {
+  readonly batches: Record<string, SourceBatch>;
+  readonly positions: Record<string, SourcePosition>;
+  /** Every file source was exhausted before this take (nothing new was read from files). */
+  readonly exhausted: boolean;
+}
+
+export interface Feeds {
+  readonly hasFileSources: boolean;
+  take(): Promise<{ ok: true; take: Take } | { ok: false; message: string }>;
+  close(): Promise<void>;
+}
+
+/** Items (records and unparseable lines) as the runtime's batch for a source. */
+export function toBatch(items: ReadonlyArray<Item>, format: Format): SourceBatch {
+  const records: unknown[] = [];
+  const origins: { file: string; line: number }[] = [];
+  const malformed: { file: string; line: number; reason: string; text: string }[] = [];
+  for (const item of items) {
+    if (item.kind === "record") {
+      records.push(item.record);
+      origins.push({ file: item.file, line: item.line });
+    } else malformed.push({ file: item.file, line: item.line, reason: item.reason, text: item.text });
+  }
+  return { records, origins, malformed, ...(format === "csv" ? { csv: true } : {}) };
+}
+
+/** A host input's format, from its file name; standard input is JSON lines. */
+export function inputFormat(file: string): Format {
+  const ext = path.extname(file).toLowerCase();
+  return ext === ".csv" ? "csv" : ext === ".json" ? "json" : "jsonl";
+}
+
+async function readAll(items: AsyncIterable<ReadItem>): Promise<{ ok: true; items: Item[] } | { ok: false; message: string }> {
+  const out: Item[] = [];
+  for await (const item of items) {
+    if (item.kind === "error") return { ok: false, message: item.error.message };
+    out.push(item);
+  }
+  return { ok: true, items: out };
+}
+
+export interface FeedOptions {
+  readonly plan: Plan;
+  readonly runner: Runner;
+  /** The stream file's folder: source paths resolve against it. */
+  readonly baseDir: string;
+  readonly cwd: string;
+  readonly stdin: Readable;
+  /** `--input SOURCE=PATH` */
+  readonly inputs: Readonly<Record<string, string>>;
+  /** The state's `sources` (positions from an earlier invocation). */
+  readonly saved: Readonly<Record<string, unknown>>;
+  readonly stateFile?: string;
+}
+
+export async function openFeeds(options: FeedOptions): Promise<{ ok: true; feeds: Feeds } | { ok: false; errors: string[] }> {
+  const { plan, runner } = options;
+  const errors: string[] = [];
+  const sources = plan.steps.filter((s): s is SourceStep => s.kind === "source");
+  const hostBatches: Record<string, SourceBatch> = {};
+  for (const [name, file] of Object.entries(options.inputs)) {
+    const step = sources.find((s) => s.name === name);
+    if (!step) {
+      const names = sources.filter((s) => s.origin === "host").map((s) => s.name);
+      errors.push(`--input ${name}: the stream has no source \`${name}\`${names.length ? ` (sources without \`from\`: ${names.join(", ")})` : ""}`);
+      continue;
+    }
+    if (step.origin !== "host") {
+      errors.push(`--input ${name}: source \`${name}\` ${step.origin === "file" ? "reads its own files" : "is simulated"}; --input feeds a source declared without \`from\` or \`simulate\``);
+      continue;
+    }
+    const format = inputFormat(file);
+    let read;
+    if (file === "-") read = await readAll(readItems(options.stdin, "-", { format }));
+    else {
+      const absolute = path.resolve(options.cwd, file);
+      const opened = await openFileItems(absolute, shownPath(options.cwd, absolute), { format, what: `input file of source \`${name}\`` });
+      read = opened.ok ? await readAll(opened.items) : { ok: false as const, message: opened.error.message };
+    }
+    if (!read.ok) errors.push(`--input ${name}: ${read.message}`);
+    else hostBatches[name] = toBatch(read.items, format);
+  }
+
+  const files: { name: string; format: Format; source: FileSource }[] = [];
+  for (const step of sources) {
+    if (step.origin !== "file" || !step.file) continue;
+    const saved = options.saved[step.name];
+    let resume: SourcePosition | undefined;
+    if (saved !== undefined) {
+      const decoded = SourcePositionCodec.decode(saved);
+      if (isLeft(decoded)) {
+        errors.push(`state file ${options.stateFile ?? ""} is damaged: the position of source \`${step.name}\` is not readable. Move it away to start fresh; it is never reset silently.`);
+        continue;
+      }
+      resume = decoded.right;
+    }
+    let batch: number | undefined;
+    if (step.file.batch) {
+      const n = runner.constant(step.file.batch);
+      if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 1) {
+        errors.push(`source \`${step.name}\`: batch must be a whole number, 1 or more, got ${String(n)}`);
+        continue;
+      }
+      batch = n;
+    }
+    const format = step.file.format as Format;
+    const opened = await openFileSource({
+      pattern: step.file.path,
+      baseDir: options.baseDir,
+      format,
+      ...(step.file.delimiter !== undefined ? { delimiter: step.file.delimiter } : {}),
+      ...(batch !== undefined ? { batch } : {}),
+      ...(resume ? { resume } : {}),
+    });
+    if (!opened.ok) errors.push(`source \`${step.name}\`: ${opened.error.message}`);
+    else files.push({ name: step.name, format, source: opened.source });
+  }
+  const close = async (): Promise<void> => {
+    for (const f of files) await f.source.close();
+  };
+  if (errors.length) {
+    await close();
+    return { ok: false, errors };
+  }
+
+  let first = true;
+  const feeds: Feeds = {
+    hasFileSources: files.length > 0,
+    async take() {
+      const batches: Record<string, SourceBatch> = {};
+      const positions: Record<string, SourcePosition> = {};
+      if (first) Object.assign(batches, hostBatches);
+      first = false;
+      let exhausted = true;
+      for (const f of files) {
+        const next = await f.source.next();
+        if (!next.ok) return { ok: false, message: `source \`${f.name}\`: ${next.error.message}` };
+        if (next.batch) {
+          exhausted = false;
+          batches[f.name] = toBatch(next.batch.items, f.format);
+        }
+        positions[f.name] = f.source.position();
+      }
+      return { ok: true, take: { batches, positions, exhausted } };
+    },
+    close,
+  };
+  return { ok: true, feeds };
+}

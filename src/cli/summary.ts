@@ -1,0 +1,182 @@
+// The report of an invocation: the per-run reports summed, the balance, the
+// rejects grouped by step and reason, the audit events by kind, and the files
+// written; as text for people or as one JSON object (`--json`).
+import { addBalances, balanceHolds, ZERO_BALANCE, type Balance } from "../runtime/report.js";
+import type { RunResult } from "../runtime/run.js";
+
+export interface StepTotal {
+  readonly step: string;
+  readonly kind: string;
+  in: number;
+  readonly out: Record<string, number>;
+  ms: number;
+  undeclaredFields: number;
+}
+
+export interface Summary {
+  readonly stream: string;
+  runs: number;
+  /** Run numbers in the state's count: the first and last run of this invocation. */
+  firstRun: number;
+  lastRun: number;
+  seconds: number;
+  balance: Balance;
+  readonly steps: StepTotal[];
+  /** "step\u0000reason" -> count */
+  readonly rejects: Map<string, number>;
+  readonly audit: Map<string, number>;
+  openSessions: Record<string, number>;
+}
+
+export interface Written {
+  readonly display: string;
+  readonly records: number;
+}
+
+export const newSummary = (stream: string): Summary => ({
+  stream,
+  runs: 0,
+  firstRun: 0,
+  lastRun: 0,
+  seconds: 0,
+  balance: ZERO_BALANCE,
+  steps: [],
+  rejects: new Map(),
+  audit: new Map(),
+  openSessions: {},
+});
+
+/** A reject's reason in general words: without the line number and the offending value. */
+export function reasonOf(error: unknown): string {
+  if (typeof error === "object" && error !== null && "message" in error) return String((error as { message: unknown }).message);
+  return String(error)
+    .replace(/^line \d+: /, "")
+    .replace(/^(invalid JSON|malformed CSV): .*$/s, "$1")
+    .replace(/, got .*$/s, "");
+}
+
+export function addRun(summary: Summary, result: RunResult): void {
+  const r = result.report;
+  if (summary.runs === 0) summary.firstRun = r.run;
+  summary.runs++;
+  summary.lastRun = r.run;
+  summary.balance = addBalances(summary.balance, r.balance);
+  summary.openSessions = { ...r.openSessions };
+  for (const s of r.steps) {
+    let total = summary.steps.find((t) => t.step === s.step);
+    if (!total) {
+      total = { step: s.step, kind: s.kind, in: 0, out: {}, ms: 0, undeclaredFields: 0 };
+      summary.steps.push(total);
+    }
+    total.in += s.in;
+    total.ms += s.ms;
+    total.undeclaredFields += s.undeclaredFields ?? 0;
+    for (const [port, n] of Object.entries(s.out)) total.out[port] = (total.out[port] ?? 0) + n;
+  }
+  for (const reject of result.rejects) {
+    const errors = Array.isArray(reject["errors"]) ? (reject["errors"] as unknown[]) : [];
+    const reasons = new Set(errors.length ? errors.map(reasonOf) : ["(no reason given)"]);
+    for (const reason of reasons) {
+      const key = `${String(reject["step"])}\u0000${reason}`;
+      summary.rejects.set(key, (summary.rejects.get(key) ?? 0) + 1);
+    }
+  }
+  for (const event of result.audit) {
+    const kind = typeof event["kind"] === "string" ? event["kind"] : String(event["step"]);
+    summary.audit.set(kind, (summary.audit.get(kind) ?? 0) + 1);
+  }
+}
+
+const int = (n: number): string => Math.round(n).toLocaleString("en-US");
+const rate = (records: number, ms: number): string => (ms <= 0 || records === 0 ? "-" : int((records * 1000) / ms));
+const ms = (n: number): string => (n < 10 ? n.toFixed(1) : int(n));
+const plural = (n: number, word: string): string => `${int(n)} ${word}${n === 1 ? "" : "s"}`;
+
+function table(rows: ReadonlyArray<ReadonlyArray<string>>, right: ReadonlySet<number>): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => [...(r[c] ?? "")].length)));
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (right.has(c) ? cell.padStart(widths[c]!) : c === r.length - 1 ? cell : cell.padEnd(widths[c]!)))
+      .join("   ")
+      .trimEnd(),
+  );
+}
+
+/** Rejects grouped by step (in plan order) and reason (most first). */
+function rejectRows(summary: Summary): { step: string; reason: string; count: number }[] {
+  const order = new Map(summary.steps.map((s, i) => [s.step, i]));
+  return [...summary.rejects]
+    .map(([key, count]) => {
+      const [step, reason] = key.split("\u0000") as [string, string];
+      return { step, reason, count };
+    })
+    .sort((a, b) => (order.get(a.step) ?? 0) - (order.get(b.step) ?? 0) || b.count - a.count || (a.reason < b.reason ? -1 : 1));
+}
+
+const auditRows = (summary: Summary) => [...summary.audit].map(([kind, count]) => ({ kind, count })).sort((a, b) => b.count - a.count || (a.kind < b.kind ? -1 : 1));
+
+export function balanceLine(b: Balance): string {
+  return (
+    `read ${int(b.read)} + created ${int(b.created)} = delivered ${int(b.delivered)} + absorbed ${int(b.absorbed)} + ` +
+    `duplicates ${int(b.duplicates)} + rejected ${int(b.rejected)} + dropped ${int(b.dropped)}  ${balanceHolds(b) ? "✓" : "✗ (does not add up)"}`
+  );
+}
+
+export function renderText(summary: Summary, written: ReadonlyArray<Written>, state?: { display: string }): string {
+  const b = summary.balance;
+  const lines: string[] = [];
+  const runs = summary.firstRun === 1 || summary.runs === 0 ? plural(summary.runs, "run") : `${plural(summary.runs, "run")} (runs ${summary.firstRun}-${summary.lastRun})`;
+  lines.push(`${summary.stream}: ${runs}, ${plural(b.read, "record")} read in ${summary.seconds.toFixed(2)} s (${rate(b.read, summary.seconds * 1000)} records/s)`);
+  lines.push("");
+  const rows: string[][] = [["step", "kind", "in", "out", "ms", "records/s"]];
+  for (const s of summary.steps) {
+    const out = Object.entries(s.out).map(([port, n]) => `${port} ${int(n)}`).join(" · ");
+    rows.push([s.step, s.kind, int(s.in), out || "-", ms(s.ms), s.ms < 1 ? "-" : rate(s.in, s.ms)]);
+  }
+  lines.push(...table(rows, new Set([2, 4, 5])));
+  lines.push("");
+  lines.push(`balance  ${balanceLine(b)}`);
+  const undeclared = summary.steps.filter((s) => s.undeclaredFields > 0);
+  if (undeclared.length) lines.push(`undeclared fields dropped: ${undeclared.map((s) => `${s.step} ${int(s.undeclaredFields)}`).join(", ")}`);
+  const open = Object.entries(summary.openSessions).filter(([, n]) => n > 0);
+  if (open.length) lines.push(`open sessions kept in the state: ${open.map(([step, n]) => `${step} ${int(n)}`).join(", ")}`);
+  const rejects = rejectRows(summary);
+  if (rejects.length) {
+    lines.push("", "rejects by step and reason");
+    lines.push(...table(rejects.map((r) => [r.step, r.reason, int(r.count)]), new Set([2])).map((l) => `  ${l}`));
+  }
+  const audit = auditRows(summary);
+  if (audit.length) {
+    lines.push("", "audit events");
+    lines.push(...table(audit.map((a) => [a.kind, int(a.count)]), new Set([1])).map((l) => `  ${l}`));
+  }
+  lines.push("", "written");
+  const files = written.map((w) => [w.display, plural(w.records, "record")]);
+  if (state) files.push([state.display, `state after run ${summary.lastRun}`]);
+  lines.push(...table(files, new Set()).map((l) => `  ${l}`));
+  return lines.join("\n") + "\n";
+}
+
+export function renderJson(summary: Summary, written: ReadonlyArray<Written>, state?: { display: string }): string {
+  return (
+    JSON.stringify(
+      {
+        stream: summary.stream,
+        runs: summary.runs,
+        firstRun: summary.firstRun,
+        lastRun: summary.lastRun,
+        seconds: Number(summary.seconds.toFixed(3)),
+        steps: summary.steps.map((s) => ({ step: s.step, kind: s.kind, in: s.in, out: s.out, ms: Number(s.ms.toFixed(3)), ...(s.undeclaredFields ? { undeclaredFields: s.undeclaredFields } : {}) })),
+        balance: summary.balance,
+        balanced: balanceHolds(summary.balance),
+        openSessions: summary.openSessions,
+        rejects: rejectRows(summary),
+        audit: auditRows(summary),
+        written: written.map((w) => ({ path: w.display, records: w.records })),
+        ...(state ? { state: state.display } : {}),
+      },
+      null,
+      2,
+    ) + "\n"
+  );
+}
