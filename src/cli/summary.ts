@@ -125,7 +125,8 @@ export function balanceLine(b: Balance): string {
 export function renderText(summary: Summary, written: ReadonlyArray<Written>, state?: { display: string }): string {
   const b = summary.balance;
   const lines: string[] = [];
-  const runs = summary.firstRun === 1 || summary.runs === 0 ? plural(summary.runs, "run") : `${plural(summary.runs, "run")} (runs ${summary.firstRun}-${summary.lastRun})`;
+  const span = summary.runs === 1 ? `run ${summary.lastRun}` : `runs ${summary.firstRun}-${summary.lastRun}`;
+  const runs = summary.firstRun <= 1 ? plural(summary.runs, "run") : `${plural(summary.runs, "run")} (${span} of the state)`;
   lines.push(`${summary.stream}: ${runs}, ${plural(b.read, "record")} read in ${summary.seconds.toFixed(2)} s (${rate(b.read, summary.seconds * 1000)} records/s)`);
   lines.push("");
   const rows: string[][] = [["step", "kind", "in", "out", "ms", "records/s"]];
