@@ -1,0 +1,113 @@
+// `npm run bench`: peppa.stream run by the interpreter against the same pipeline
+// written by hand, on the same generated records in memory. Checks that billing,
+// analytics and reconciliation are equal run by run, and prints records/s of
+// each, the ratio and peak heap. `BENCH_EVENTS=N` and `BENCH_RUNS=R` change
+// the size (default 1,000,000 events in 10 runs).
+import fs from "node:fs";
+import path from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import { compile, createRunner, formatDiagnostics } from "../src/index.js";
+import { generate, loadTables, type Batch } from "./generate.js";
+import { HandwrittenPeppa, type HandOutputs } from "./handwritten.js";
+
+function repoRoot(): string {
+  let dir = path.dirname(new URL(import.meta.url).pathname);
+  while (!fs.existsSync(path.join(dir, "streams", "peppa.stream"))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error("streams/peppa.stream not found above the bench");
+    dir = up;
+  }
+  return dir;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+let peak = 0;
+const sample = (): void => {
+  const used = process.memoryUsage().heapUsed;
+  if (used > peak) peak = used;
+};
+const settle = (): number => {
+  gc?.();
+  peak = 0;
+  sample();
+  return peak;
+};
+const mb = (n: number): string => `${(n / 1048576).toFixed(0)} MB`;
+const rate = (n: number, ms: number): string => `${Math.round((n / ms) * 1000).toLocaleString("en-US")} records/s`;
+
+type Outputs = Pick<HandOutputs, "billing" | "analytics" | "reconciliation">;
+
+function main(): void {
+  const total = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+  const runs = Number(process.env.BENCH_RUNS ?? 10);
+  const root = repoRoot();
+  const file = path.join(root, "streams", "peppa.stream");
+  const text = fs.readFileSync(file, "utf8");
+  const compiled = compile(text, { filename: "peppa.stream" });
+  if (compiled._tag === "Left") {
+    console.error(formatDiagnostics(compiled.left, text));
+    process.exit(1);
+  }
+  const tables = loadTables(path.join(root, "streams", "data"));
+  const t0 = performance.now();
+  const batches: Batch[] = generate(tables, total, runs);
+  const core = batches.reduce((n, b) => n + b.core.length, 0);
+  console.log(`generated ${total.toLocaleString("en-US")} events (${core.toLocaleString("en-US")} Core, ${(total - core).toLocaleString("en-US")} CPQ) in ${runs} runs, ${(performance.now() - t0).toFixed(0)} ms`);
+  if (!gc) console.log("(run with --expose-gc for a steadier peak heap)");
+
+  // The hand-written program.
+  const base1 = settle();
+  const hand = new HandwrittenPeppa(tables);
+  const handOut: Outputs[] = [];
+  let handMs = 0;
+  for (const b of batches) {
+    const s = performance.now();
+    handOut.push(hand.run(b.core, b.cpq, b.now));
+    handMs += performance.now() - s;
+    sample();
+  }
+  const handPeak = peak - base1;
+
+  // The interpreter.
+  const base2 = settle();
+  const runner = createRunner(compiled.right, { tables: { ...tables } });
+  const interpOut: Outputs[] = [];
+  let interpMs = 0;
+  let balanced = true;
+  for (const b of batches) {
+    const s = performance.now();
+    const r = runner.run({ sources: { core: b.core, cpq: b.cpq }, now: b.now });
+    interpMs += performance.now() - s;
+    sample();
+    balanced &&= r.report.balanced;
+    interpOut.push({
+      billing: r.outputs.billing as HandOutputs["billing"],
+      analytics: r.outputs.analytics as HandOutputs["analytics"],
+      reconciliation: r.outputs.reconciliation as HandOutputs["reconciliation"],
+    });
+  }
+  const interpPeak = peak - base2;
+
+  let equal = true;
+  batches.forEach((b, i) => {
+    for (const k of ["billing", "analytics", "reconciliation"] as const) {
+      if (!isDeepStrictEqual(handOut[i]![k], interpOut[i]![k])) {
+        equal = false;
+        console.error(`run ${b.run}: ${k} differs (hand-written ${handOut[i]![k].length} records, interpreter ${interpOut[i]![k].length})`);
+        console.error("  hand-written:", JSON.stringify(handOut[i]![k].slice(0, 2)));
+        console.error("  interpreter: ", JSON.stringify(interpOut[i]![k].slice(0, 2)));
+      }
+    }
+  });
+  const rows = (o: Outputs[], k: keyof Outputs): number => o.reduce((n, x) => n + x[k].length, 0);
+  console.log(`outputs: ${rows(handOut, "billing")} billing, ${rows(handOut, "analytics")} analytics, ${rows(handOut, "reconciliation")} reconciliation records`);
+  console.log(`outputs equal: ${equal ? "yes" : "NO"}; balance held on every run: ${balanced ? "yes" : "NO"}`);
+  console.log(`hand-written: ${handMs.toFixed(0).padStart(7)} ms  ${rate(total, handMs)}  peak heap +${mb(handPeak)}`);
+  console.log(`interpreter:  ${interpMs.toFixed(0).padStart(7)} ms  ${rate(total, interpMs)}  peak heap +${mb(interpPeak)}`);
+  const ratio = interpMs / handMs;
+  console.log(`ratio: ${ratio.toFixed(2)}x the hand-written program's time (target <= 1.5x)${ratio <= 1.5 ? "" : " - MISSED"}`);
+  console.log(`peak heap of the process: ${mb(Math.max(process.memoryUsage().heapUsed, peak))} (records in memory: ${mb(base1)} before the programs ran)`);
+  if (!equal || !balanced) process.exitCode = 1;
+}
+
+main();
