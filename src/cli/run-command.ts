@@ -45,6 +45,9 @@ export const runCommand: Command = async (argv, io) => {
   if (loaded.diagnostics.length) io.stderr(renderDiagnostics(loaded));
   const plan = loaded.plan;
   if (!plan) return EXIT.streamErrors;
+  if (plan.steps.length === 0) {
+    return fail(io, EXIT.streamErrors, [`${loaded.display} declares no steps, so there is nothing to run (a stream needs at least a source and a sink; see docs/language.md)`]);
+  }
 
   const streamDir = path.dirname(loaded.absolute);
   const base = options.out !== undefined ? path.resolve(io.cwd, options.out) : streamDir;
