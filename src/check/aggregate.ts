@@ -5,7 +5,6 @@ import { T, typeToString, type FieldType, type Schema } from "../values/types.js
 import { didYouMean } from "../diagnostics/suggest.js";
 import type { CheckContext } from "./context.js";
 import { fieldMap, scopeFor, type ExprChecker, type Scope } from "./expr.js";
-import { isConstant } from "./steps.js";
 
 /** Whether `e` contains a call of an aggregate function. */
 export function containsAggregate(ctx: CheckContext, e: A.Expr): boolean {
@@ -48,7 +47,7 @@ export function containsAggregate(ctx: CheckContext, e: A.Expr): boolean {
   return found;
 }
 
-export function checkAggregate(ctx: CheckContext, exprs: ExprChecker, d: A.AggregateDecl, input: Schema): Schema {
+export function checkAggregate(ctx: CheckContext, exprs: ExprChecker, d: A.AggregateDecl, input: Schema, duration: (e: A.Expr, what: string) => void): Schema {
   const what = `the input of \`${d.name.name}\``;
   const inputScope = scopeFor(input, what);
   const keys: FieldType[] = [];
@@ -60,7 +59,7 @@ export function checkAggregate(ctx: CheckContext, exprs: ExprChecker, d: A.Aggre
     if (k.expr) keys.push({ name: k.name.name, type: exprs.type(inputScope, k.expr) });
     else {
       const f = inputScope.fields.get(k.name.name);
-      if (!f) {
+      if (!f && !inputScope.open) {
         ctx.report("E1005", `unknown field \`${k.name.name}\` in ${what}`, k.name.span, {
           hint: didYouMean(k.name.name, inputScope.fields.keys()) ?? "a computed key is written `NAME = EXPR`",
         });
@@ -69,15 +68,27 @@ export function checkAggregate(ctx: CheckContext, exprs: ExprChecker, d: A.Aggre
     }
   }
 
-  const fieldScope: Scope = { fields: fieldMap(keys), locals: new Map(), context: "aggregate", aggregateInput: inputScope.fields, what: `the keys of \`${d.name.name}\`` };
+  const keysWhat = `the keys of \`${d.name.name}\``;
+  const fieldScope: Scope = {
+    fields: fieldMap(keys),
+    locals: new Map(),
+    context: "aggregate",
+    aggregateInput: inputScope.fields,
+    what: keysWhat,
+    aggregateWhat: what,
+    ...(inputScope.open ? { open: true } : {}),
+  };
   const out: FieldType[] = [...keys];
   for (const f of d.fields) {
     if (out.some((o) => o.name === f.name.name)) {
       ctx.report("E1011", `field \`${f.name.name}\` appears twice in \`${d.name.name}\``, f.name.span);
       continue;
     }
+    const before = ctx.diagnostics.length;
     let type = exprs.type(fieldScope, f.value);
-    if (!containsAggregate(ctx, f.value)) {
+    // A field read outside any aggregate call was just reported (E2017); saying also that there is no aggregate repeats it.
+    const reportedNonKey = ctx.diagnostics.slice(before).some((x) => x.code === "E2017");
+    if (!containsAggregate(ctx, f.value) && !reportedNonKey) {
       ctx.report("E2016", `\`${f.name.name}\` has no aggregate function, so it has no value per session`, f.value.span, {
         hint: "use count(), sum(x), min(x), max(x), avg(x), first(x), last(x), count_distinct(x) or collect_set(x)",
       });
@@ -96,14 +107,13 @@ export function checkAggregate(ctx: CheckContext, exprs: ExprChecker, d: A.Aggre
     switch (trigger.kind) {
       case "FlushEachRun":
         break;
-      case "FlushAfterIdle": {
-        const t = exprs.type(scopeFor([], "a constant"), trigger.idle);
-        if (!isConstant(ctx, trigger.idle)) ctx.report("E2015", "the idle time must be a literal or a const", trigger.idle.span);
-        else if (t.kind !== "duration" && t.kind !== "any") ctx.report("E2014", `\`after … idle\` needs a duration such as \`90d\`, not ${typeToString(t)}`, trigger.idle.span);
+      case "FlushAfterIdle":
+        duration(trigger.idle, "`after … idle`");
         break;
-      }
       case "FlushAt": {
-        const t = exprs.type(scopeFor(keys, `the keys of \`${d.name.name}\``), trigger.at);
+        // Computed from the key fields alone: a session's key is all that is known of it when the clock is checked.
+        const atScope: Scope = { ...scopeFor(keys, keysWhat), aggregateInput: inputScope.fields, ...(inputScope.open ? { open: true } : {}) };
+        const t = exprs.type(atScope, trigger.at);
         if (t.kind !== "timestamp" && t.kind !== "any" && t.kind !== "null") {
           ctx.report("E2013", `\`flush at\` needs a timestamp computed from the keys, but this is ${typeToString(t)}`, trigger.at.span, {
             hint: "e.g. `flush at end_of_month(period) + 2d`",
@@ -112,7 +122,7 @@ export function checkAggregate(ctx: CheckContext, exprs: ExprChecker, d: A.Aggre
         break;
       }
       case "FlushWhen":
-        exprs.condition(scopeFor(out, `the session of \`${d.name.name}\``), trigger.cond, "`flush when`");
+        exprs.condition({ ...scopeFor(out, `the session of \`${d.name.name}\``), ...(inputScope.open ? { open: true } : {}) }, trigger.cond, "`flush when`");
         break;
     }
   }

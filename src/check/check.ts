@@ -3,14 +3,14 @@
 import type * as A from "../syntax/ast.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
-import { assignable, typeToString } from "../values/types.js";
+import { typeToString } from "../values/types.js";
 import type { FunctionDef } from "../values/functions/registry.js";
 import { CheckContext } from "./context.js";
 import { MAIN, portKey, type CheckedStream, type PortFate, type StepInfo } from "./checked.js";
 import { ExprChecker, scopeFor } from "./expr.js";
-import { orderSteps } from "./graph.js";
+import { orderSteps, stepInputs } from "./graph.js";
 import { literalType } from "./literal.js";
-import { resolveSchema, resolveTypeRef } from "./schema.js";
+import { defaultFits, defaultHint, resolveSchema, resolveTypeRef } from "./schema.js";
 import { StepChecker, isConstant } from "./steps.js";
 import { checkTests } from "./tests.js";
 
@@ -69,14 +69,18 @@ export function check(file: A.StreamFile, source: string, functions: ReadonlyMap
       if (d.default) {
         const t = literalType(d.default);
         if (!t) ctx.report("E2019", `the default of param \`${d.name.name}\` must be a literal`, d.default.span);
-        else if (!assignable(t, type)) ctx.report("E2019", `the default of param \`${d.name.name}\` is ${typeToString(t)}, but the param is ${typeToString(type)}`, d.default.span);
+        else if (!defaultFits(d.default, t, type)) {
+          ctx.report("E2019", `the default of param \`${d.name.name}\` is ${typeToString(t)}, but the param is ${typeToString(type)}`, d.default.span, { hint: defaultHint(type) });
+        }
       }
       ctx.params.set(d.name.name, { name: d.name.name, decl: d, type });
     } else if (d.kind === "Table") {
       const schema = resolveSchema(ctx, d.schema);
       for (const k of d.keys) {
         if (!schema.some((f) => f.name === k.name)) {
-          ctx.report("E2021", `key \`${k.name}\` is not a field of table \`${d.name.name}\``, k.span, { hint: didYouMean(k.name, schema.map((f) => f.name)) });
+          ctx.report("E2021", `key \`${k.name}\` is not a field of table \`${d.name.name}\``, k.span, {
+            hint: didYouMean(k.name, schema.map((f) => f.name)) ?? `its fields: ${schema.map((f) => f.name).join(", ")}`,
+          });
         }
       }
       ctx.tables.set(d.name.name, { name: d.name.name, decl: d, schema, keys: d.keys.map((k) => k.name) });
@@ -106,7 +110,7 @@ export function check(file: A.StreamFile, source: string, functions: ReadonlyMap
     }
   }
 
-  const unconsumed = findUnconsumed(ctx, ordered);
+  const unconsumed = findUnconsumed(ctx, ordered, steps);
   for (const [table, info] of ctx.tables) {
     if (!ctx.usedTables.has(table)) ctx.report("W1002", `table \`${table}\` is never used`, info.decl.name.span, { hint: "remove it, or look a row up with `" + table + "[key]`" });
   }
@@ -131,9 +135,10 @@ export function check(file: A.StreamFile, source: string, functions: ReadonlyMap
 }
 
 /** Ports no step reads: `invalid`/`unmatched` go to rejects, `duplicates` are counted, others are dropped with a warning. */
-function findUnconsumed(ctx: CheckContext, steps: ReadonlyArray<StepInfo>): Map<string, PortFate> {
+function findUnconsumed(ctx: CheckContext, steps: ReadonlyArray<StepInfo>, decls: ReadonlyArray<A.StepDecl>): Map<string, PortFate> {
+  // Read off the declarations, not the checked steps: a step left out (on a cycle) still consumes its inputs.
   const consumed = new Set<string>();
-  for (const s of steps) for (const i of s.inputs) consumed.add(portKey(i.step, i.port));
+  for (const d of decls) for (const i of stepInputs(d)) consumed.add(portKey(i.name.name, i.port?.name ?? MAIN));
   const out = new Map<string, PortFate>();
   for (const s of steps) {
     for (const port of s.ports.keys()) {
@@ -143,11 +148,23 @@ function findUnconsumed(ctx: CheckContext, steps: ReadonlyArray<StepInfo>): Map<
       else if (port === "duplicates") out.set(key, "counted");
       else {
         out.set(key, "dropped");
-        ctx.report("W1001", port === MAIN ? `the output of \`${s.name}\` is not consumed; its records are counted as dropped` : `port \`${key}\` is not consumed; its records are counted as dropped`, s.decl.name.span, {
+        // With an input that did not resolve the graph is incomplete; the error says what to fix.
+        if (ctx.unresolvedInputs) continue;
+        ctx.report("W1001", port === MAIN ? `the output of \`${s.name}\` is not consumed; its records are counted as dropped` : `port \`${key}\` is not consumed; its records are counted as dropped`, portSpan(s.decl, port), {
           hint: "send it to a sink, or remove the step",
         });
       }
     }
   }
   return out;
+}
+
+/** Where a port is named: a route's port at its branch, any other at the step's name. */
+function portSpan(d: A.StepDecl, port: string): A.Span {
+  if (d.kind === "Route") {
+    if (d.otherwise?.name === port) return d.otherwise.span;
+    const b = d.branches.find((x) => x.port.name === port);
+    if (b) return b.port.span;
+  }
+  return d.name.span;
 }

@@ -15,6 +15,8 @@ export class CheckContext {
   readonly consts = new Map<string, ConstInfo>();
   readonly tables = new Map<string, TableInfo>();
   readonly usedTables = new Set<string>();
+  /** An input failed to resolve: the graph is incomplete, so "not consumed" would be noise. */
+  unresolvedInputs = false;
   /** Every named declaration, for duplicate and "did you mean" checks. */
   readonly named = new Map<string, A.Decl & { readonly name: A.Ident }>();
 
@@ -24,6 +26,8 @@ export class CheckContext {
   ) {}
 
   report(code: Code, message: string, span: A.Span, options?: DiagnosticOptions): void {
-    this.diagnostics.push(diagnostic(this.file, code, message, span, options));
+    // The renderer shows one source line per label; a secondary label on the primary's line would repeat that line.
+    const secondary = options?.secondary?.filter((s) => s.span.line !== span.line);
+    this.diagnostics.push(diagnostic(this.file, code, message, span, options && secondary ? { ...options, secondary } : options));
   }
 }

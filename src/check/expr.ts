@@ -2,10 +2,10 @@
 // block's locals, consts, params and tables. Records each expression's type and
 // each name's resolution for the planner.
 import type * as A from "../syntax/ast.js";
-import { T, assignable, isNumeric, typeToString, unify, type FieldType, type Type } from "../values/types.js";
+import { T, assignable, isNumeric, typeToString, unify, type FieldType, type Schema, type Type } from "../values/types.js";
 import { binaryType } from "../values/ops.js";
 import { compileRegex } from "../values/regex.js";
-import { didYouMean } from "../diagnostics/suggest.js";
+import { closest, didYouMean } from "../diagnostics/suggest.js";
 import type { CheckContext } from "./context.js";
 import type { Resolution } from "./checked.js";
 
@@ -26,12 +26,29 @@ export interface Scope {
   readonly inAggregate?: boolean;
   /** What `fields` are, for messages: "the input of `core_ok`". */
   readonly what: string;
+  /** What `aggregateInput` is, for messages inside aggregate calls. */
+  readonly aggregateWhat?: string;
+  /** The fields are not known (an input failed to resolve): unknown names are not reported. */
+  readonly open?: boolean;
 }
+
+/**
+ * Schemas that are not known because an input failed to resolve (already
+ * reported): unknown names in them are silent, so one mistake gives one diagnostic.
+ */
+const openSchemas = new WeakSet<Schema>();
+export const markOpen = (schema: Schema): Schema => {
+  openSchemas.add(schema);
+  return schema;
+};
+export const isOpen = (schema: Schema): boolean => openSchemas.has(schema);
+/** `schema`, marked open when `from` is. */
+export const openIf = (from: Schema, schema: Schema): Schema => (isOpen(from) ? markOpen(schema) : schema);
 
 export const fieldMap = (fields: ReadonlyArray<FieldType>): Map<string, FieldType> => new Map(fields.map((f) => [f.name, f]));
 
-export function scopeFor(fields: ReadonlyArray<FieldType>, what: string, context: ExprContext = "plain"): Scope {
-  return { fields: fieldMap(fields), locals: new Map(), context, what };
+export function scopeFor(fields: Schema, what: string, context: ExprContext = "plain"): Scope {
+  return { fields: fieldMap(fields), locals: new Map(), context, what, ...(isOpen(fields) ? { open: true } : {}) };
 }
 
 const ORDERED = new Set(["int", "number", "decimal", "string", "timestamp", "duration", "any", "null"]);
@@ -142,7 +159,10 @@ export class ExprChecker {
         const b = this.type(scope, e.otherwise);
         const u = unify(a, b);
         if (!u) {
-          this.ctx.report("E2020", `the branches of \`if\` differ: ${typeToString(a)} and ${typeToString(b)}`, e.otherwise.span);
+          this.ctx.report("E2020", `the branches of \`if\` differ: ${typeToString(a)} and ${typeToString(b)}`, e.otherwise.span, {
+            secondary: [{ span: e.then.span, message: `this is ${typeToString(a)}` }],
+            hint: a.kind === "string" || b.kind === "string" ? "convert the other branch with `string(…)`" : "make both branches one type",
+          });
           return T.any;
         }
         return u;
@@ -171,6 +191,22 @@ export class ExprChecker {
     return [...scope.locals.keys(), ...scope.fields.keys(), ...this.ctx.consts.keys(), ...this.ctx.params.keys()];
   }
 
+  /**
+   * Where a table is expected (`x in NAME`, `NAME[key]`): a name that resolves to
+   * nothing but is close to a table's name is reported as an unknown table.
+   * Returns whether it reported.
+   */
+  private unknownTable(scope: Scope, e: A.Expr): boolean {
+    if (e.kind !== "NameRef" || scope.open || this.resolve(scope, e.name.name)) return false;
+    const near = closest(e.name.name, this.ctx.tables.keys());
+    if (near === undefined) return false;
+    // The table the user meant is used; do not also warn that it is not.
+    this.ctx.usedTables.add(near);
+    this.ctx.report("E1006", `unknown table \`${e.name.name}\``, e.span, { hint: `did you mean \`${near}\`?` });
+    this.set(e, T.any);
+    return true;
+  }
+
   /** A bare table name that is not shadowed by a field or local. */
   tableNamed(scope: Scope, e: A.Expr): string | undefined {
     if (e.kind !== "NameRef") return undefined;
@@ -183,10 +219,11 @@ export class ExprChecker {
     const r = this.resolve(scope, name);
     if (!r && scope.aggregateInput?.has(name) && !scope.inAggregate) {
       this.ctx.report("E2017", `\`${name}\` is not a key of this aggregate, so it has no single value per session`, e.span, {
-        hint: `aggregate it, e.g. \`last(${name})\`, or add it to \`by\``,
+        hint: scope.context === "aggregate" ? `aggregate it, e.g. \`last(${name})\`, or add it to \`by\`` : "add it to `by`",
       });
       return T.any;
     }
+    if (!r && scope.open) return T.any;
     if (!r) {
       const hint = didYouMean(name, this.candidates(scope));
       this.ctx.report("E1005", `unknown name \`${name}\` in ${scope.what}`, e.span, {
@@ -255,7 +292,9 @@ export class ExprChecker {
     const info = this.ctx.tables.get(table)!;
     const row = T.record(info.schema);
     if (keys.length !== info.keys.length) {
-      this.ctx.report("E2009", `table \`${table}\` has ${info.keys.length} key field${info.keys.length === 1 ? "" : "s"} (${info.keys.join(", ")}), but ${keys.length} ${keys.length === 1 ? "was" : "were"} given`, span);
+      this.ctx.report("E2009", `table \`${table}\` has ${info.keys.length} key field${info.keys.length === 1 ? "" : "s"} (${info.keys.join(", ")}), but ${keys.length} ${keys.length === 1 ? "was" : "were"} given`, span, {
+        hint: `give one value per key field: \`${table}[${info.keys.join(", ")}]\``,
+      });
       keys.forEach((k) => this.type(scope, k));
       return row;
     }
@@ -277,6 +316,10 @@ export class ExprChecker {
       this.ctx.refs.set(e.object, { kind: "table", name: table });
       this.set(e.object, T.any);
       return this.tableKeys(scope, table, e.keys, e.span);
+    }
+    if (this.unknownTable(scope, e.object)) {
+      e.keys.forEach((k) => this.type(scope, k));
+      return T.any;
     }
     const t = this.type(scope, e.object);
     const keys = e.keys.map((k) => this.type(scope, k));
@@ -308,13 +351,19 @@ export class ExprChecker {
     }
     if (def.context === "aggregate") {
       if (scope.context !== "aggregate") {
-        this.ctx.report("E2004", `\`${name}\` is an aggregate function and works only inside an \`aggregate\` step`, e.callee.span);
+        this.ctx.report("E2004", `\`${name}\` is an aggregate function and works only inside an \`aggregate\` step`, e.callee.span, {
+          hint: "sum records per key in an `aggregate NAME from INPUT by KEY { … }` step, then read its fields",
+        });
       } else if (scope.inAggregate) {
-        this.ctx.report("E2018", `\`${name}\` cannot stand inside another aggregate function`, e.callee.span);
+        this.ctx.report("E2018", `\`${name}\` cannot stand inside another aggregate function`, e.callee.span, {
+          hint: "an aggregate's argument is read from each record; combine aggregates side by side instead, e.g. `sum(x) / count()`",
+        });
       }
     }
     if (def.context === "simulate" && scope.context !== "simulate") {
-      this.ctx.report("E2005", `\`${name}\` works only in \`simulate\` sources`, e.callee.span);
+      this.ctx.report("E2005", `\`${name}\` works only in \`simulate\` sources`, e.callee.span, {
+        hint: "it generates demo data: `source NAME simulate N per run { FIELD = EXPR … }`",
+      });
     }
     if (e.args.length < def.minArgs || e.args.length > def.maxArgs) {
       this.ctx.report("E1008", `\`${name}\` takes ${arity(def.minArgs, def.maxArgs)}, but ${e.args.length} ${e.args.length === 1 ? "was" : "were"} given`, e.span, {
@@ -336,7 +385,10 @@ export class ExprChecker {
       }
       return T.string;
     }
-    const inner: Scope = def.context === "aggregate" ? { ...scope, inAggregate: true, fields: scope.aggregateInput ?? scope.fields } : scope;
+    const inner: Scope =
+      def.context === "aggregate" && scope.context === "aggregate"
+        ? { ...scope, inAggregate: true, fields: scope.aggregateInput ?? scope.fields, what: scope.aggregateWhat ?? scope.what }
+        : scope;
     const args = e.args.map((a) => this.type(inner, a));
     const result = def.check(args);
     if (!result.ok) {
@@ -360,6 +412,7 @@ export class ExprChecker {
         } else this.tableKeys(scope, table, [e.left], e.span);
         return T.bool;
       }
+      if (this.unknownTable(scope, e.right)) return T.bool;
       const c = this.type(scope, e.right);
       if (c.kind === "list") {
         if (!unify(v, c.element)) this.mismatch(e.left.span, `a list of ${typeToString(c.element)} cannot contain ${typeToString(v)}`);

@@ -4,15 +4,26 @@ import { SCALAR_NAMES, T, assignable, typeToString, type FieldType, type Type } 
 import { didYouMean } from "../diagnostics/suggest.js";
 import type { CheckContext } from "./context.js";
 import { literalType } from "./literal.js";
+import { convert } from "../values/convert.js";
 
 const TYPE_NAMES = [...SCALAR_NAMES, "list", "map"];
+
+/** Names other languages use, and ours. */
+const TYPE_ALIASES: Readonly<Record<string, string>> = {
+  integer: "int", long: "int", bigint: "int", float: "number", double: "number", numeric: "decimal", money: "decimal",
+  boolean: "bool", str: "string", text: "string", varchar: "string", datetime: "timestamp", date: "timestamp",
+  time: "timestamp", instant: "timestamp", interval: "duration", array: "list", dict: "map", object: "map",
+};
 
 export function resolveTypeRef(ctx: CheckContext, ref: A.TypeRef): Type {
   const name = ref.name.name;
   const arity = name === "list" || name === "map" ? 1 : 0;
   if (!TYPE_NAMES.includes(name)) {
     ctx.report("E2007", `unknown type \`${name}\``, ref.name.span, {
-      hint: didYouMean(name, TYPE_NAMES) ?? `types are ${TYPE_NAMES.join(", ")}`,
+      hint:
+        (Object.hasOwn(TYPE_ALIASES, name.toLowerCase()) ? `did you mean \`${TYPE_ALIASES[name.toLowerCase()]}\`?` : undefined) ??
+        didYouMean(name, TYPE_NAMES) ??
+        `types are ${TYPE_NAMES.join(", ")}`,
     });
     return T.any;
   }
@@ -42,12 +53,44 @@ export function resolveSchema(ctx: CheckContext, fields: ReadonlyArray<A.SchemaF
     const type = resolveTypeRef(ctx, f.type);
     if (f.default) {
       const dt = literalType(f.default);
-      if (dt === undefined) ctx.report("E2019", `the default of \`${name}\` must be a literal`, f.default.span);
-      else if (!assignable(dt, type)) {
-        ctx.report("E2019", `the default of \`${name}\` is ${typeToString(dt)}, but the field is ${typeToString(type)}`, f.default.span);
+      if (dt === undefined) ctx.report("E2019", `the default of \`${name}\` must be a literal`, f.default.span, { hint: defaultHint(type) });
+      else if (!defaultFits(f.default, dt, type)) {
+        ctx.report("E2019", `the default of \`${name}\` is ${typeToString(dt)}, but the field is ${typeToString(type)}`, f.default.span, { hint: defaultHint(type) });
       }
     }
     out.push({ name, type, optional: f.optional || f.default !== undefined });
   }
   return out;
+}
+
+/**
+ * Whether a default literal of type `literal` may fill a `type` field: as any
+ * value may, or as text that converts like input data (`at timestamp = "2026-01-01"`).
+ */
+export function defaultFits(e: A.Expr, literal: Type, type: Type): boolean {
+  if (assignable(literal, type)) return true;
+  return e.kind === "StringLit" && convert(e.value, type).ok;
+}
+
+/** How to write a literal of `type`, for defaults that do not fit. */
+export function defaultHint(type: Type): string | undefined {
+  switch (type.kind) {
+    case "string":
+      return 'write text in quotes, e.g. `"EUR"`';
+    case "int":
+      return "write a whole number, e.g. `0`";
+    case "decimal":
+    case "number":
+      return "write a number, e.g. `0` or `12.50`";
+    case "bool":
+      return "write `true` or `false`";
+    case "duration":
+      return "write a duration, e.g. `30d`";
+    case "timestamp":
+      return 'write it as text, e.g. `"2026-01-01T00:00:00Z"`';
+    case "list":
+      return "write a list, e.g. `[]`";
+    default:
+      return undefined;
+  }
 }

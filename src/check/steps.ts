@@ -5,7 +5,7 @@ import { T, typeToString, unify, type FieldType, type Schema, type Type } from "
 import { didYouMean } from "../diagnostics/suggest.js";
 import type { CheckContext } from "./context.js";
 import { MAIN, type ResolvedInput, type StepInfo } from "./checked.js";
-import { ExprChecker, scopeFor, type Scope } from "./expr.js";
+import { ExprChecker, markOpen, openIf, scopeFor, type Scope } from "./expr.js";
 import { resolveSchema } from "./schema.js";
 import { checkBlock } from "./block.js";
 import { checkAggregate } from "./aggregate.js";
@@ -52,8 +52,9 @@ export class StepChecker {
       if (r) out.push(r);
       else ok = false;
     }
-    // A step whose input failed to resolve is still checked against an open schema.
-    return ok ? out : refs.length ? out.length ? out : [{ step: "?", port: MAIN, schema: [], ref: refs[0]! }] : out;
+    if (!ok) this.ctx.unresolvedInputs = true;
+    // A step whose input failed to resolve is still checked, against an open schema.
+    return ok || out.length ? out : [{ step: "?", port: MAIN, schema: markOpen([]), ref: refs[0]! }];
   }
 
   private resolveInput(ref: A.InputRef): ResolvedInput | undefined {
@@ -62,6 +63,7 @@ export class StepChecker {
     if (!step) {
       const other = this.ctx.named.get(name);
       if (other && !this.stepDecls.has(name)) {
+        if (other.kind === "Table") this.ctx.usedTables.add(name);
         this.ctx.report("E1009", `\`${name}\` is a ${other.kind.toLowerCase()}, not a step that produces records`, ref.name.span, {
           hint: other.kind === "Table" ? `read a table's rows in expressions: \`${name}[key]\`` : undefined,
         });
@@ -103,7 +105,7 @@ export class StepChecker {
       case "Validate": {
         const scope = scopeFor(input, what);
         for (const rule of d.rules) this.exprs.condition(scope, rule.expr, "a `require` rule");
-        return new Map([[MAIN, input], ["invalid", [...input.filter((f) => f.name !== "errors"), ERRORS_FIELD]]]);
+        return new Map([[MAIN, input], ["invalid", openIf(input, [...input.filter((f) => f.name !== "errors"), ERRORS_FIELD])]]);
       }
       case "Map": {
         const scope = scopeFor(input, what);
@@ -111,7 +113,7 @@ export class StepChecker {
         return new Map([[MAIN, checkBlock(this.ctx, this.exprs, scope, d.body, [])]]);
       }
       case "Enrich":
-        return new Map([[MAIN, checkBlock(this.ctx, this.exprs, scopeFor(input, what), d.body, input)]]);
+        return new Map([[MAIN, openIf(input, checkBlock(this.ctx, this.exprs, scopeFor(input, what), d.body, input))]]);
       case "Audit":
         checkBlock(this.ctx, this.exprs, scopeFor(input, what), d.body, []);
         return new Map([[MAIN, input]]);
@@ -135,7 +137,7 @@ export class StepChecker {
         return ports;
       }
       case "Aggregate":
-        return new Map([[MAIN, checkAggregate(this.ctx, this.exprs, d, input)]]);
+        return new Map([[MAIN, checkAggregate(this.ctx, this.exprs, d, input, (e, w) => this.duration(e, w))]]);
       case "Sink":
         this.sink(d, inputs);
         return new Map();
@@ -165,17 +167,33 @@ export class StepChecker {
     if (o.delimiter && o.delimiter.value.length !== 1) this.ctx.report("E2022", "a delimiter is one character", o.delimiter.span);
   }
 
-  /** A compile-time int: a literal or a const. */
+  /**
+   * A value known before any run (a literal, a param, a const), typed; or
+   * undefined after reporting that it is not. A misspelt name is reported as
+   * unknown (with a suggestion), not as "not constant".
+   */
+  private constant(e: A.Expr, what: string): Type | undefined {
+    const scope: Scope = { fields: new Map(), locals: new Map(), context: "plain", what: "a constant" };
+    if (isConstant(this.ctx, e) || e.kind === "NameRef") return this.exprs.type(scope, e);
+    this.ctx.report("E2015", `${what} must be known before the stream runs`, e.span, {
+      hint: "use a literal, a `param` or a `const`",
+    });
+    return undefined;
+  }
+
+  /** A compile-time int: a literal, a param or a const. */
   constInt(e: A.Expr, what: string): void {
-    const t = this.exprs.type({ fields: new Map(), locals: new Map(), context: "plain", what: "a constant" }, e);
-    if (!isConstant(this.ctx, e)) this.ctx.report("E2015", `${what} must be a literal or a const`, e.span);
-    else if (t.kind !== "int" && t.kind !== "any") this.ctx.report("E2015", `${what} must be an int, not ${typeToString(t)}`, e.span);
+    const t = this.constant(e, what);
+    if (t && t.kind !== "int" && t.kind !== "any") this.ctx.report("E2015", `${what} must be an int, not ${typeToString(t)}`, e.span);
   }
 
   duration(e: A.Expr, what: string): void {
-    const t = this.exprs.type({ fields: new Map(), locals: new Map(), context: "plain", what: "a constant" }, e);
-    if (!isConstant(this.ctx, e)) this.ctx.report("E2015", `${what} must be a literal or a const`, e.span);
-    else if (t.kind !== "duration" && t.kind !== "any") this.ctx.report("E2014", `${what} needs a duration such as \`30d\`, not ${typeToString(t)}`, e.span);
+    const t = this.constant(e, what);
+    if (t && t.kind !== "duration" && t.kind !== "any") {
+      this.ctx.report("E2014", `${what} needs a duration such as \`30d\`, not ${typeToString(t)}`, e.span, {
+        hint: t.kind === "int" ? "glue a unit to the number: `ms`, `s`, `m`, `h` or `d`" : undefined,
+      });
+    }
   }
 
   private forEach(scope: Scope, f: A.ForEach): void {
@@ -186,7 +204,9 @@ export class StepChecker {
     else if (t.kind === "list") types = f.vars.length === 2 ? [T.int, t.element] : [t.element];
     else if (t.kind === "any" || t.kind === "null") types = [T.any, T.any];
     else {
-      this.ctx.report("E2008", `\`for each\` needs a map or a list, but this is ${typeToString(t)}`, f.over.span);
+      this.ctx.report("E2008", `\`for each\` needs a map or a list, but this is ${typeToString(t)}`, f.over.span, {
+        hint: "`for each K, V in MAP` walks a map (e.g. a drill-down `count() by x`), `for each X in LIST` a list",
+      });
       types = [T.any, T.any];
     }
     if (a) scope.locals.set(a.name, types[0] ?? T.any);

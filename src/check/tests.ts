@@ -38,8 +38,9 @@ function walk(ctx: CheckContext, body: ReadonlyArray<A.TestStmt>, steps: Readonl
           hint: didYouMean(name, [...steps.keys(), ...BUILTIN_OUTPUTS]),
         });
       } else if (step.decl.kind !== "Sink" && !step.ports.has(port ?? MAIN)) {
-        ctx.report("E1003", `\`${name}\` has no port \`${port ?? MAIN}\``, stmt.target.span, {
-          hint: `its ports: ${[...step.ports.keys()].map((p) => (p === MAIN ? name : `${name}.${p}`)).join(", ")}`,
+        const ports = [...step.ports.keys()];
+        ctx.report("E1003", `\`${name}\` has no port \`${port ?? MAIN}\``, stmt.target.port?.span ?? stmt.target.span, {
+          hint: (port !== undefined ? didYouMean(port, ports) : undefined) ?? `its ports: ${ports.map((p) => (p === MAIN ? name : `${name}.${p}`)).join(", ")}`,
         });
       }
     }
