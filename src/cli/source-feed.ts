@@ -158,7 +158,10 @@ export async function openFeeds(options: FeedOptions): Promise<{ ok: true; feeds
       first = false;
       let exhausted = true;
       for (const f of files) {
-        const next = await f.source.next();
+        // A batch with nothing in it (an empty file, or the rest of the file a
+        // resumed state ended in, when it has not grown) does not use up a run.
+        let next = await f.source.next();
+        while (next.ok && next.batch && next.batch.items.length === 0) next = await f.source.next();
         if (!next.ok) return { ok: false, message: `source \`${f.name}\`: ${next.error.message}` };
         if (next.batch) {
           exhausted = false;
