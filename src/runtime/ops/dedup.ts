@@ -16,7 +16,48 @@ export function expireKeys(seen: SeenKeys, windowMs: number, nowMs: number): voi
   for (const [k, at] of seen) if (at + windowMs <= nowMs) seen.delete(k);
 }
 
-export function runDedup(step: DedupStep, input: ReadonlyArray<Rec>, seen: SeenKeys, ctx: OpContext): Ports {
+/**
+ * The live key Map of each state list this module produced, so the next run can
+ * take it over instead of rebuilding it from the list. A Map is taken at most
+ * once: a second run from the same state rebuilds its own from the list.
+ */
+const liveKeys = new WeakMap<ReadonlyArray<readonly [string, number]>, SeenKeys>();
+
+/** The keys of a state list as a Map the caller may change. */
+export function takeSeenKeys(saved: ReadonlyArray<readonly [string, number]>): SeenKeys {
+  const live = liveKeys.get(saved);
+  if (live) {
+    liveKeys.delete(saved);
+    return live;
+  }
+  return new Map(saved);
+}
+
+/**
+ * The next state list: the saved entries still in their window (reused, in
+ * first-seen order), then the keys added in this run. It is what `[...seen]`
+ * gives, built without a new tuple per remembered key, and frozen here so
+ * immer does not walk it entry by entry.
+ */
+export function nextSeenList(
+  saved: ReadonlyArray<readonly [string, number]>,
+  seen: SeenKeys,
+  added: ReadonlyArray<[string, number]>,
+  windowMs: number,
+  nowMs: number,
+): [string, number][] {
+  let list: [string, number][] = [];
+  for (const e of saved) if (e[1] + windowMs > nowMs) list.push(e as [string, number]);
+  for (const e of added) list.push(e);
+  // A saved list with a repeated key (not one this module wrote): the Map is the truth.
+  if (list.length !== seen.size) list = [...seen].map((e) => Object.freeze(e) as [string, number]);
+  else if (!liveKeys.has(saved)) for (const e of saved) Object.freeze(e);
+  Object.freeze(list);
+  liveKeys.set(list, seen);
+  return list;
+}
+
+export function runDedup(step: DedupStep, input: ReadonlyArray<Rec>, seen: SeenKeys, ctx: OpContext, added?: [string, number][]): Ports {
   const frame = frameFor(ctx.env, 0);
   const keep: Rec[] = [];
   const dups: Rec[] = [];
@@ -33,6 +74,7 @@ export function runDedup(step: DedupStep, input: ReadonlyArray<Rec>, seen: SeenK
     if (seen.has(k)) dups.push(rec);
     else {
       seen.set(k, ctx.nowMs);
+      if (added) added.push(Object.freeze([k, ctx.nowMs]) as [string, number]);
       keep.push(rec);
     }
   }
