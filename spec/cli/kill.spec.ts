@@ -1,0 +1,53 @@
+// A process killed in the middle of a commit: rerunning with the same state
+// neither loses nor duplicates a record. The kill comes from the commit's test
+// hook (PEPPA_COMMIT_CRASH_AFTER, see src/io/commit.ts), in a real child process.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { NOW, REPO, snapshot, tempDir } from "./helpers.js";
+
+function interpretProcess(args: ReadonlyArray<string>, crashAfter?: string): { status: number | null; signal: string | null; stderr: string } {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env["PEPPA_COMMIT_CRASH_AFTER"];
+  if (crashAfter) env["PEPPA_COMMIT_CRASH_AFTER"] = crashAfter;
+  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: REPO, env, encoding: "utf8" });
+  return { status: r.status, signal: r.signal, stderr: r.stderr };
+}
+
+const args = (out: string): string[] => ["streams/peppa-files.stream", "--now", NOW, "--out", out, "--state", path.join(out, "files.state")];
+
+/** The outputs and the state of an uninterrupted invocation that reads every file. */
+let reference: Record<string, string> | undefined;
+function uninterrupted(): Record<string, string> {
+  if (!reference) {
+    const out = tempDir();
+    const r = interpretProcess(args(out));
+    assert.is(r.status, 0, r.stderr);
+    reference = snapshot(out);
+  }
+  return reference;
+}
+
+for (const [crash, phase] of [
+  ["rename-0", "after the commit point: the rerun completes it"],
+  ["temp-2", "before the commit point: the rerun undoes it and makes the run again"],
+] as const) {
+  test(`killed in run 2 at ${crash} (${phase}): nothing lost, nothing duplicated`, () => {
+    const out = tempDir();
+    assert.is(interpretProcess([...args(out), "--runs", "1"]).status, 0);
+    const killed = interpretProcess(args(out), crash);
+    assert.is(killed.signal, "SIGKILL");
+    assert.ok(fs.existsSync(path.join(out, "files.state.journal")), "the kill left the commit journal behind");
+    const rerun = interpretProcess(args(out));
+    assert.is(rerun.status, 0, rerun.stderr);
+    assert.match(rerun.stderr, crash === "rename-0" ? /an interrupted commit was completed/ : /an interrupted commit was undone/);
+    const after = snapshot(out);
+    const expected = uninterrupted();
+    assert.equal(Object.keys(after).sort(), Object.keys(expected).sort(), "no temp file or journal is left");
+    for (const f of Object.keys(expected)) assert.is(after[f], expected[f], f);
+  });
+}
+
+test.run();
