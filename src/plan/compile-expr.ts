@@ -7,7 +7,8 @@ import { compileRegex } from "../values/regex.js";
 import { randomChoice, randomInt, chance } from "../values/random.js";
 import { T, type Type } from "../values/types.js";
 import Big from "big.js";
-import { Duration, isMap, isRecord, setField, valueEquals, type Rec, type Value } from "../values/value.js";
+import { builtins } from "../values/functions/registry.js";
+import { Duration, Timestamp, isMap, isRecord, setField, valueEquals, type Rec, type Value } from "../values/value.js";
 import type { Fn, Frame } from "./env.js";
 
 export interface CompileScope {
@@ -243,7 +244,16 @@ function compileCall(e: A.Call, scope: CompileScope, c: (x: A.Expr) => Fn): Fn {
       };
     }
   }
-  const impl = scope.checked.functions.get(name)?.impl;
+  const def = scope.checked.functions.get(name);
+  const truncate = def !== undefined && def === builtins.get(name) && args.length === 1 ? utcTruncation(name) : undefined;
+  if (truncate) {
+    const [a] = args as [Fn];
+    return (r, f) => {
+      const t = a(r, f);
+      return t instanceof Timestamp ? truncate(t) : null;
+    };
+  }
+  const impl = def?.impl;
   if (!impl) return NULL_FN;
   const safe = (...xs: Value[]): Value => {
     // Host functions may throw; a call that cannot answer is null.
@@ -272,6 +282,31 @@ function compileCall(e: A.Call, scope: CompileScope, c: (x: A.Expr) => Fn): Fn {
     default:
       return (r, f) => safe(...args.map((a) => a(r, f)));
   }
+}
+
+/**
+ * `year month day hour` of a timestamp, specialised: the same instants as the
+ * built-ins compute with luxon in UTC, with Date arithmetic (these run once per
+ * record in most aggregate keys). Out of Date's range the result is null, as
+ * luxon's invalid DateTime gives.
+ */
+function utcTruncation(name: string): ((t: Timestamp) => Value) | undefined {
+  const valid = (ms: number): Value => (Number.isFinite(ms) ? new Timestamp(ms) : null);
+  const floorTo = (unit: number) => (t: Timestamp) => (Number.isFinite(new Date(t.ms).getTime()) ? valid(t.ms - (((t.ms % unit) + unit) % unit)) : null);
+  switch (name) {
+    case "hour":
+      return floorTo(3_600_000);
+    case "day":
+      return floorTo(86_400_000);
+    case "month":
+      return (t) => {
+        const d = new Date(t.ms);
+        return valid(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+      };
+    case "year":
+      return (t) => valid(Date.UTC(new Date(t.ms).getUTCFullYear(), 0, 1));
+  }
+  return undefined;
 }
 
 // Literal values, built once.
