@@ -61,7 +61,7 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIO): Promise<nu
     }
     // `interpret FILE.stream …` runs it; a bare word that is not a file is an unknown command.
     if (first.startsWith("-")) return await runCommand(argv, io);
-    if (!first.includes(".") && !first.includes("/") && !first.includes(path.sep)) {
+    if (!first.includes(".") && !first.includes("/") && !first.includes(path.sep) && !fs.existsSync(path.resolve(io.cwd, first))) {
       io.stderr(`interpret: unknown command \`${first}\` (commands: ${Object.keys(COMMANDS).join(", ")}, help)\n\n${HELP}`);
       return EXIT.usage;
     }
