@@ -1,0 +1,149 @@
+// aggregate: every aggregate function, drill-downs, flush triggers, and
+// sessions carried in the state from run to run and runner to runner.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { createRunner } from "../../src/index.js";
+import { plan, runnerFor, NOW } from "./helpers.js";
+
+const ALL = `stream t
+source s { acct string  kind string?  qty int?  amount decimal?  at timestamp }
+aggregate a from s by acct, day = day(at) {
+  n        = count()
+  nq       = count(qty)
+  total    = sum(qty)
+  money    = sum(amount)
+  lo       = min(qty)
+  hi       = max(at)
+  mean     = avg(qty)
+  firstk   = first(kind)
+  lastk    = last(kind)
+  kinds    = count_distinct(kind)
+  set      = collect_set(kind)
+  per_kind = sum(qty) by kind
+  ratio    = sum(qty) * 100 / count()
+}
+sink o from a to jsonl "o.jsonl"`;
+
+const RECORDS = [
+  { acct: "A", kind: "x", qty: 1, amount: "0.10", at: "2026-11-20T01:00:00Z" },
+  { acct: "A", kind: "y", qty: 2, amount: "0.20", at: "2026-11-20T05:00:00Z" },
+  { acct: "B", qty: 5, at: "2026-11-20T03:00:00Z" },
+  { acct: "A", kind: "x", amount: "0.30", at: "2026-11-20T02:00:00Z" },
+  { acct: "A", kind: "z", qty: 4, at: "2026-11-19T23:00:00Z" },
+];
+
+test("every aggregate function, nulls skipped, decimals exact, key fields first, sessions in opening order", () => {
+  const r = runnerFor(ALL).run({ sources: { s: RECORDS }, now: NOW });
+  assert.equal(r.outputs.o, [
+    { acct: "A", day: "2026-11-20T00:00:00.000Z", n: 3, nq: 2, total: 3, money: "0.6", lo: 1, hi: "2026-11-20T05:00:00.000Z", mean: 1.5, firstk: "x", lastk: "x", kinds: 2, set: ["x", "y"], per_kind: { x: 1, y: 2 }, ratio: 100 },
+    { acct: "B", day: "2026-11-20T00:00:00.000Z", n: 1, nq: 1, total: 5, money: null, lo: 5, hi: "2026-11-20T03:00:00.000Z", mean: 5, firstk: null, lastk: null, kinds: 0, set: [], per_kind: { null: 5 }, ratio: 500 },
+    { acct: "A", day: "2026-11-19T00:00:00.000Z", n: 1, nq: 1, total: 4, money: null, lo: 4, hi: "2026-11-19T23:00:00.000Z", mean: 4, firstk: "z", lastk: "z", kinds: 1, set: ["z"], per_kind: { z: 4 }, ratio: 400 },
+  ]);
+  assert.equal(Object.keys(r.outputs.o![0]!).slice(0, 2), ["acct", "day"]);
+  assert.equal(r.report.balance, { read: 5, created: 3, delivered: 3, absorbed: 5, duplicates: 0, rejected: 0, dropped: 0 });
+  assert.equal(r.report.openSessions, { a: 0 });
+});
+
+test("sum of decimals never rounds", () => {
+  const r = runnerFor(`stream t
+source s { k string  v decimal }
+aggregate a from s by k { total = sum(v)  lo = min(v)  hi = max(v) }
+sink o from a to jsonl "o.jsonl"`).run({ sources: { s: Array.from({ length: 10 }, () => ({ k: "k", v: "0.1" })).concat([{ k: "k", v: "12345678901234567890.01" }]) }, now: NOW });
+  assert.equal(r.outputs.o, [{ k: "k", total: "12345678901234567891.01", lo: "0.1", hi: "12345678901234567890.01" }]);
+});
+
+test("drill-down maps of other aggregates, and their keys sorted", () => {
+  const r = runnerFor(`stream t
+source s { k string  svc string  qty int }
+aggregate a from s by k { n = count() by svc  top = max(qty) by svc  seen = collect_set(qty) by svc }
+sink o from a to jsonl "o.jsonl"`).run({ sources: { s: [{ k: "k", svc: "z", qty: 1 }, { k: "k", svc: "a", qty: 3 }, { k: "k", svc: "z", qty: 2 }, { k: "k", svc: "\u00e9", qty: 9 }] }, now: NOW });
+  assert.equal(r.outputs.o, [{ k: "k", n: { a: 1, z: 2, "\u00e9": 1 }, top: { a: 3, z: 2, "\u00e9": 9 }, seen: { a: [3], z: [1, 2], "\u00e9": [9] } }]);
+});
+
+const IDLE = `stream t
+source s { k string }
+aggregate a from s by k flush after 2h idle { n = count() }
+sink o from a to jsonl "o.jsonl"`;
+
+test("flush after D idle, by the run clock; sessions live in runner.state in between", () => {
+  const runner = runnerFor(IDLE);
+  let r = runner.run({ sources: { s: [{ k: "a" }, { k: "b" }] }, now: "2026-11-20T00:00:00Z" });
+  assert.equal(r.outputs.o, []);
+  assert.equal(r.report.openSessions, { a: 2 });
+  assert.is(runner.state.sessions.a!.length, 2);
+  assert.is(r.report.balanced, true);
+  r = runner.run({ sources: { s: [{ k: "b" }] }, now: "2026-11-20T01:00:00Z" });
+  assert.equal(r.outputs.o, []);
+  r = runner.run({ sources: {}, now: "2026-11-20T02:00:00Z" });
+  assert.equal(r.outputs.o, [{ k: "a", n: 1 }], "a was idle 2h; b only 1h");
+  assert.equal(r.report.balance, { read: 0, created: 1, delivered: 1, absorbed: 0, duplicates: 0, rejected: 0, dropped: 0 });
+  r = runner.run({ sources: {}, now: "2026-11-20T03:00:00Z" });
+  assert.equal(r.outputs.o, [{ k: "b", n: 2 }]);
+  assert.equal(runner.state.sessions.a, []);
+});
+
+test("sessions survive a JSON round trip of the state into a new runner, and finish() flushes the rest", () => {
+  const first = runnerFor(IDLE);
+  first.run({ sources: { s: [{ k: "a" }, { k: "b" }, { k: "a" }] }, now: "2026-11-20T00:00:00Z" });
+  const saved = JSON.parse(JSON.stringify(first.state));
+  const second = createRunner(plan(IDLE), { state: saved });
+  assert.is(second.state.runs, 1);
+  let r = second.run({ sources: { s: [{ k: "a" }] }, now: "2026-11-20T01:00:00Z" });
+  assert.equal(r.report.run, 2);
+  assert.equal(r.outputs.o, []);
+  r = second.finish();
+  assert.equal(r.outputs.o, [{ k: "a", n: 3 }, { k: "b", n: 1 }]);
+  assert.equal(r.report.openSessions, { a: 0 });
+  assert.is(r.report.balanced, true);
+  assert.is(r.report.now, "2026-11-20T01:00:00.000Z", "finish runs at the last run's clock");
+  assert.equal(second.finish().outputs.o, [], "nothing left to flush");
+});
+
+test("flush at EXPR of the key fields (end of month + 2d), whichever trigger comes first", () => {
+  const runner = runnerFor(`stream t
+source s { k string  at timestamp }
+aggregate a from s by k, period = month(at) flush at end_of_month(period) + 2d, after 60d idle { n = count() }
+sink o from a to jsonl "o.jsonl"`);
+  runner.run({ sources: { s: [{ k: "a", at: "2026-10-31T23:00:00Z" }, { k: "a", at: "2026-11-01T00:00:00Z" }] }, now: "2026-11-01T01:00:00Z" });
+  let r = runner.run({ sources: {}, now: "2026-11-02T23:59:59Z" });
+  assert.equal(r.outputs.o, []);
+  r = runner.run({ sources: {}, now: "2026-11-03T00:00:00Z" });
+  assert.equal(r.outputs.o, [{ k: "a", period: "2026-10-01T00:00:00.000Z", n: 1 }]);
+  r = runner.run({ sources: {}, now: "2026-12-03T00:00:00Z" });
+  assert.equal(r.outputs.o, [{ k: "a", period: "2026-11-01T00:00:00.000Z", n: 1 }]);
+});
+
+test("flush when EXPR over the session's fields", () => {
+  const runner = runnerFor(`stream t
+source s { k string  qty int }
+aggregate a from s by k flush when total >= 10 { total = sum(qty)  n = count() }
+sink o from a to jsonl "o.jsonl"`);
+  let r = runner.run({ sources: { s: [{ k: "a", qty: 4 }, { k: "b", qty: 12 }] }, now: NOW });
+  assert.equal(r.outputs.o, [{ k: "b", total: 12, n: 1 }]);
+  r = runner.run({ sources: { s: [{ k: "a", qty: 6 }] }, now: NOW });
+  assert.equal(r.outputs.o, [{ k: "a", total: 10, n: 2 }]);
+  assert.equal(r.report.openSessions, { a: 0 });
+});
+
+test("flush each run is the default; group keys with odd characters stay distinct", () => {
+  const runner = runnerFor(`stream t
+source s { k string?  j int? }
+aggregate a from s by k, j { n = count() }
+sink o from a to jsonl "o.jsonl"`);
+  const keys = [{ k: "__proto__" }, { k: "constructor" }, { k: "\u65e5\u672c" }, { k: "1", j: 1 }, { k: "1" }, { j: 1 }, {}, { k: "__proto__" }, { k: "a,b" }, { k: "a", j: null }];
+  const r = runner.run({ sources: { s: keys }, now: NOW });
+  assert.equal(r.outputs.o!.map((x) => JSON.stringify(x)), [
+    '{"k":"__proto__","j":null,"n":2}',
+    '{"k":"constructor","j":null,"n":1}',
+    '{"k":"\u65e5\u672c","j":null,"n":1}',
+    '{"k":"1","j":1,"n":1}',
+    '{"k":"1","j":null,"n":1}',
+    '{"k":null,"j":1,"n":1}',
+    '{"k":null,"j":null,"n":1}',
+    '{"k":"a,b","j":null,"n":1}',
+    '{"k":"a","j":null,"n":1}',
+  ]);
+  assert.equal(runner.state.sessions.a, []);
+});
+
+test.run();
