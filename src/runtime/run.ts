@@ -9,7 +9,7 @@ import { toJson } from "../values/json.js";
 import type { Rec, Timestamp, Value } from "../values/value.js";
 import { runAudit } from "./ops/audit.js";
 import { addRecords, decodeSessions, encodeSessions, flushSessions, type Sessions } from "./ops/aggregate.js";
-import { dedupWindow, expireKeys, nextSeenList, runDedup, takeSeenKeys, type SeenKeys } from "./ops/dedup.js";
+import { dedupWindow, expireKeys, mayExpire, nextSeenList, runDedup, takeSeenKeys, type SeenKeys } from "./ops/dedup.js";
 import { runMap } from "./ops/map.js";
 import { runMerge } from "./ops/merge.js";
 import { runRoute } from "./ops/route.js";
@@ -114,7 +114,7 @@ export function run(plan: Plan, context: RunnerContext, state: State, batch: Run
         const saved = state.dedup[step.name] ?? [];
         const seen: SeenKeys = takeSeenKeys(saved);
         const windowMs = dedupWindow(step, ctx);
-        expireKeys(seen, windowMs, ctx.nowMs);
+        if (mayExpire(saved, windowMs, ctx.nowMs)) expireKeys(seen, windowMs, ctx.nowMs);
         const added: [string, number][] = [];
         ports = runDedup(step, input, seen, ctx, added);
         dedupState[step.name] = nextSeenList(saved, seen, added, windowMs, ctx.nowMs);

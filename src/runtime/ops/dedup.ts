@@ -23,6 +23,16 @@ export function expireKeys(seen: SeenKeys, windowMs: number, nowMs: number): voi
  */
 const liveKeys = new WeakMap<ReadonlyArray<readonly [string, number]>, SeenKeys>();
 
+/** The earliest first-seen clock of each state list this module produced. */
+const earliest = new WeakMap<ReadonlyArray<readonly [string, number]>, number>();
+
+/** Whether any key of a state list may have left its window (unknown lists: yes). */
+export function mayExpire(saved: ReadonlyArray<readonly [string, number]>, windowMs: number, nowMs: number): boolean {
+  if (saved.length === 0) return false;
+  const min = earliest.get(saved);
+  return min === undefined || min + windowMs <= nowMs;
+}
+
 /** The keys of a state list as a Map the caller may change. */
 export function takeSeenKeys(saved: ReadonlyArray<readonly [string, number]>): SeenKeys {
   const live = liveKeys.get(saved);
@@ -46,13 +56,33 @@ export function nextSeenList(
   windowMs: number,
   nowMs: number,
 ): [string, number][] {
-  let list: [string, number][] = [];
-  for (const e of saved) if (e[1] + windowMs > nowMs) list.push(e as [string, number]);
-  for (const e of added) list.push(e);
+  let list: [string, number][];
+  let min = Infinity;
+  if (mayExpire(saved, windowMs, nowMs)) {
+    list = [];
+    for (const e of saved) {
+      if (e[1] + windowMs > nowMs) {
+        list.push(e as [string, number]);
+        if (e[1] < min) min = e[1];
+      }
+    }
+  } else {
+    // Nothing left its window: keep the whole list, without looking at each entry.
+    list = saved.slice() as [string, number][];
+    min = saved.length ? earliest.get(saved)! : Infinity;
+  }
+  for (const e of added) {
+    list.push(e);
+    if (e[1] < min) min = e[1];
+  }
   // A saved list with a repeated key (not one this module wrote): the Map is the truth.
-  if (list.length !== seen.size) list = [...seen].map((e) => Object.freeze(e) as [string, number]);
-  else if (!liveKeys.has(saved)) for (const e of saved) Object.freeze(e);
+  if (list.length !== seen.size) {
+    list = [...seen].map((e) => Object.freeze(e) as [string, number]);
+    min = Infinity;
+    for (const e of list) if (e[1] < min) min = e[1];
+  } else if (!earliest.has(saved)) for (const e of saved) Object.freeze(e);
   Object.freeze(list);
+  earliest.set(list, min);
   liveKeys.set(list, seen);
   return list;
 }
