@@ -48,6 +48,8 @@ export interface RunResult {
   readonly ports?: Readonly<Record<string, ReadonlyArray<JsonRecord>>>;
 }
 
+const EMPTY: Rec[] = [];
+
 const jsonRecord = (r: Rec): JsonRecord => toJson(r) as JsonRecord;
 
 function reject(step: Step, port: string, run: number, rec: Rec): JsonRecord {
@@ -79,7 +81,8 @@ export function run(plan: Plan, context: RunnerContext, state: State, batch: Run
   for (const step of plan.steps) {
     const started = performance.now();
     const inputs = step.inputs.map((i) => buffers.get(portKey(i.step, i.port)) ?? []);
-    const input = inputs.length === 1 ? inputs[0]! : inputs.flat();
+    // A merge reads its inputs one by one; others read one list (joined only when there are several).
+    const input = inputs.length === 1 ? inputs[0]! : step.kind === "merge" ? EMPTY : inputs.flat();
     let ports: Ports;
     let undeclared: number | undefined;
     switch (step.kind) {
@@ -153,7 +156,7 @@ export function run(plan: Plan, context: RunnerContext, state: State, batch: Run
     reports.push({
       step: step.name,
       kind: step.kind,
-      in: step.kind === "source" ? balanceIn(ports) : input.length,
+      in: step.kind === "source" ? balanceIn(ports) : step.kind === "merge" ? inputs.reduce((n, i) => n + i.length, 0) : input.length,
       out,
       ms: performance.now() - started,
       ...(undeclared !== undefined ? { undeclaredFields: undeclared } : {}),
