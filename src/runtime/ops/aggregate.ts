@@ -47,12 +47,15 @@ const subKey = (v: Value): string => (typeof v === "string" ? v : v === null ? "
 export function addRecords(step: AggregateStep, input: ReadonlyArray<Rec>, sessions: Sessions, ctx: OpContext): void {
   const frame = frameFor(ctx.env, 0);
   const keyFns = step.keys.map((k) => k.value);
+  const nKeys = keyFns.length;
   const fields = step.fields;
+  // One scratch tuple for every record; a session keeps its own copy.
+  const keys: Value[] = new Array(nKeys);
   for (const rec of input) {
-    const keys = keyFns.map((fn) => fn(rec, frame));
+    for (let i = 0; i < nKeys; i++) keys[i] = keyFns[i]!(rec, frame);
     const key = groupKey(keys);
     let s = sessions.get(key);
-    if (!s) sessions.set(key, (s = openSession(step, key, keys, ctx)));
+    if (!s) sessions.set(key, (s = openSession(step, key, keys.slice(), ctx)));
     s.last = ctx.nowMs;
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i]!;
