@@ -9,7 +9,7 @@ import { T, type Type } from "../values/types.js";
 import Big from "big.js";
 import { builtins } from "../values/functions/registry.js";
 import { Duration, Timestamp, isMap, isRecord, setField, valueEquals, type Rec, type Value } from "../values/value.js";
-import type { Fn, Frame } from "./env.js";
+import type { Fn, Frame, RunEnv, TableData } from "./env.js";
 
 export interface CompileScope {
   readonly checked: CheckedStream;
@@ -30,6 +30,19 @@ export function readField(v: Value, name: string): Value {
 }
 
 const truthy = (v: Value): boolean => v === true;
+
+/** A table by name, looked up once per runner (its tables Map stays the same from run to run). */
+function tableOf(name: string): (f: Frame) => TableData | undefined {
+  let tables: RunEnv["tables"] | undefined;
+  let table: TableData | undefined;
+  return (f) => {
+    if (f.env.tables !== tables) {
+      tables = f.env.tables;
+      table = tables.get(name);
+    }
+    return table;
+  };
+}
 
 export function compileExpr(e: A.Expr, scope: CompileScope): Fn {
   const typeOf = (x: A.Expr): Type => scope.checked.types.get(x) ?? T.any;
@@ -78,11 +91,12 @@ export function compileExpr(e: A.Expr, scope: CompileScope): Fn {
       const res = scope.checked.refs.get(e.object);
       if (res?.kind === "table") {
         const name = res.name;
+        const table = tableOf(name);
         if (keys.length === 1) {
           const k = keys[0]!;
-          return (r, f) => f.env.tables.get(name)?.lookup1(k(r, f)) ?? null;
+          return (r, f) => table(f)?.lookup1(k(r, f)) ?? null;
         }
-        return (r, f) => f.env.tables.get(name)?.lookup(keys.map((k) => k(r, f))) ?? null;
+        return (r, f) => table(f)?.lookup(keys.map((k) => k(r, f))) ?? null;
       }
       const obj = c(e.object);
       const k = keys[0] ?? NULL_FN;
@@ -158,10 +172,10 @@ function compileBinaryExpr(e: A.Binary, scope: CompileScope, c: (x: A.Expr) => F
   if (e.op === "in") {
     const res = scope.checked.refs.get(e.right);
     if (res?.kind === "table") {
-      const name = res.name;
+      const table = tableOf(res.name);
       return (r, f) => {
         const v = left(r, f);
-        return v !== null && (f.env.tables.get(name)?.lookup1(v) ?? null) !== null;
+        return v !== null && (table(f)?.lookup1(v) ?? null) !== null;
       };
     }
     const right = c(e.right);
