@@ -9,9 +9,17 @@ export function runRoute(step: RouteStep, input: ReadonlyArray<Rec>, ctx: OpCont
   const ports: Ports = new Map(step.ports.map((p) => [p.name, [] as Rec[]]));
   const other = ports.get(step.otherwise)!;
   const branches = step.branches.map((b) => ({ when: b.when, out: ports.get(b.port)! }));
+  const n = branches.length;
   for (const rec of input) {
-    const hit = branches.find((b) => b.when(rec, frame) === true);
-    (hit ? hit.out : other).push(rec);
+    let out = other;
+    for (let i = 0; i < n; i++) {
+      const b = branches[i]!;
+      if (b.when(rec, frame) === true) {
+        out = b.out;
+        break;
+      }
+    }
+    out.push(rec);
   }
   return ports;
 }

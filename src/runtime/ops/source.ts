@@ -33,7 +33,9 @@ export function runSource(step: SourceStep, batch: SourceBatch | undefined, ctx:
   if (batch) {
     const decode = batch.csv ? step.decodeCsv : step.decode;
     const origins = batch.origins;
-    batch.records.forEach((raw, i) => {
+    const records = batch.records;
+    for (let i = 0; i < records.length; i++) {
+      const raw = records[i];
       const d = decode(raw);
       if (d.ok) {
         main.push(d.record);
@@ -42,7 +44,7 @@ export function runSource(step: SourceStep, batch: SourceBatch | undefined, ctx:
         const origin = origins?.[i];
         invalid.push({ errors: [...d.reasons], file: origin?.file ?? null, line: origin?.line ?? null, record: rawValue(raw) });
       }
-    });
+    }
     for (const m of batch.malformed ?? []) invalid.push({ errors: [m.reason], file: m.file, line: m.line, record: m.text });
   }
   return { ports: new Map([["main", main], ["invalid", invalid]]), read: main.length + invalid.length, undeclared };
