@@ -77,6 +77,8 @@ function main(): void {
   // The interpreter.
   const base2 = settle();
   const runner = createRunner(compiled.right, { tables: { ...tables } });
+  // BENCH_STEPS=1 prints where the interpreter spends its time, per step.
+  const stepMs = new Map<string, number>();
   const interpOut: Outputs[] = [];
   let interpMs = 0;
   let balanced = true;
@@ -86,6 +88,7 @@ function main(): void {
     interpMs += performance.now() - s;
     sample();
     balanced &&= r.report.balanced;
+    if (process.env["BENCH_STEPS"]) for (const s of r.report.steps) stepMs.set(s.step, (stepMs.get(s.step) ?? 0) + s.ms);
     interpOut.push({
       billing: r.outputs.billing as HandOutputs["billing"],
       analytics: r.outputs.analytics as HandOutputs["analytics"],
@@ -93,6 +96,7 @@ function main(): void {
     });
   }
   const interpPeak = peak - base2;
+  if (stepMs.size) console.log([...stepMs].map(([step, ms]) => `  ${step.padEnd(18)} ${ms.toFixed(0)} ms`).join("\n"));
 
   let equal = true;
   batches.forEach((b, i) => {

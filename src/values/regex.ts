@@ -1,5 +1,6 @@
 // Regular expressions for `matches`: RE2 syntax via re2js, linear time.
 import { RE2JS } from "re2js";
+import { fastRegex } from "./regex-fast.js";
 
 export type CompiledRegex = { readonly ok: true; readonly test: (s: string) => boolean } | { readonly ok: false; readonly message: string };
 
@@ -11,5 +12,5 @@ export function compileRegex(pattern: string): CompiledRegex {
   } catch (e) {
     return { ok: false, message: e instanceof Error ? e.message : String(e) };
   }
-  return { ok: true, test: (s: string) => re.test(s) };
+  return { ok: true, test: fastRegex(pattern) ?? ((s: string) => re.test(s)) };
 }
