@@ -2,10 +2,10 @@
 // once per schema, a plain-loop decoder; `recordCodec` wraps it as an io-ts
 // codec for the boundaries that speak io-ts.
 import * as t from "io-ts";
-import { convert, showRaw, type Converted } from "./convert.js";
+import { convert, parseIsoFast, showRaw } from "./convert.js";
 import { decodeValue, encodeValue, ValueDecodeError } from "./json.js";
 import { typeToString, type Type } from "./types.js";
-import { isRecord, type Rec, type Value } from "./value.js";
+import { Timestamp, isRecord, type Rec, type Value } from "./value.js";
 
 export interface DecodeField {
   /** Output name, e.g. "data.account". */
@@ -41,25 +41,42 @@ interface CompiledField {
   readonly fallback: Value;
   readonly isString: boolean;
   readonly proto: boolean;
-  readonly convert: (raw: unknown) => Converted;
+  readonly type: Type;
+  readonly convert: Converter;
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
 const INVALID = Symbol("invalid");
 
-/** A converter with fast paths for values that are already of the right type. */
-function converterFor(type: Type): (raw: unknown) => Converted {
+const FAIL = Symbol("fail");
+type Converter = (raw: unknown) => Value | typeof FAIL;
+
+/**
+ * A converter with fast paths for values already of the right type. It
+ * allocates nothing but the value; on failure the reason is computed again by
+ * `convert`, off the hot path.
+ */
+function converterFor(type: Type): Converter {
+  const slow = (raw: unknown): Value | typeof FAIL => {
+    const c = convert(raw, type);
+    return c.ok ? c.value : FAIL;
+  };
   switch (type.kind) {
     case "string":
-      return (raw) => (typeof raw === "string" ? { ok: true, value: raw } : convert(raw, type));
+      return (raw) => (typeof raw === "string" ? raw : slow(raw));
     case "bool":
-      return (raw) => (typeof raw === "boolean" ? { ok: true, value: raw } : convert(raw, type));
+      return (raw) => (typeof raw === "boolean" ? raw : slow(raw));
     case "number":
-      return (raw) => (typeof raw === "number" && Number.isFinite(raw) ? { ok: true, value: raw } : convert(raw, type));
+      return (raw) => (typeof raw === "number" && Number.isFinite(raw) ? raw : slow(raw));
     case "int":
-      return (raw) => (typeof raw === "number" && Number.isSafeInteger(raw) ? { ok: true, value: raw } : convert(raw, type));
+      return (raw) => (typeof raw === "number" && Number.isSafeInteger(raw) ? raw : slow(raw));
+    case "timestamp":
+      return (raw) => {
+        const ms = typeof raw === "string" ? parseIsoFast(raw) : undefined;
+        return ms === undefined ? slow(raw) : new Timestamp(ms);
+      };
     default:
-      return (raw) => convert(raw, type);
+      return slow;
   }
 }
 
@@ -74,6 +91,7 @@ export function compileDecoder(fields: ReadonlyArray<DecodeField>, options: Deco
     fallback: f.default === undefined ? null : f.default,
     isString: f.type.kind === "string",
     proto: f.name === "__proto__",
+    type: f.type,
     convert: converterFor(f.type),
   }));
   // Keys declared at the top level, and below each object that a dotted path reads.
@@ -129,11 +147,12 @@ export function compileDecoder(fields: ReadonlyArray<DecodeField>, options: Deco
         value = f.fallback;
       } else {
         const c = f.convert(v);
-        if (!c.ok) {
-          (reasons ??= []).push(`${f.name}: ${c.reason}`);
+        if (c === FAIL) {
+          const again = convert(v, f.type);
+          (reasons ??= []).push(`${f.name}: ${again.ok ? "cannot convert" : again.reason}`);
           continue;
         }
-        value = c.value;
+        value = c;
       }
       if (f.proto) Object.defineProperty(out, "__proto__", { value, enumerable: true, writable: true, configurable: true });
       else out[f.name] = value;
