@@ -52,8 +52,42 @@ const ISO_FAST = /^(\d{4})-(\d\d)-(\d\d)(?:[Tt](\d\d):(\d\d)(?::(\d\d)(?:[.,](\d
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
+/** Two digits at `i` as a number, or -1. */
+function two(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS[.fff]Z`, the shape this program itself writes, read without a regex. */
+function parseCanonicalUtc(s: string): number | undefined {
+  const n = s.length;
+  if ((n !== 20 && n !== 24) || s.charCodeAt(n - 1) !== 90 /* Z */) return undefined;
+  if (s[4] !== "-" || s[7] !== "-" || s[10] !== "T" || s[13] !== ":" || s[16] !== ":") return undefined;
+  const y1 = two(s, 0);
+  const y2 = two(s, 2);
+  const month = two(s, 5);
+  const day = two(s, 8);
+  const hour = two(s, 11);
+  const minute = two(s, 14);
+  const second = two(s, 17);
+  let ms = 0;
+  if (n === 24) {
+    const m1 = two(s, 20);
+    const m2 = s.charCodeAt(22) - 48;
+    if (s[19] !== "." || m1 < 0 || m2 < 0 || m2 > 9) return undefined;
+    ms = m1 * 10 + m2;
+  }
+  const year = y1 * 100 + y2;
+  if (y1 < 1 || y2 < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  if (day > (month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1]!)) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
 /** Epoch ms of a plain ISO-8601 text, or undefined when it is not one of the fast shapes (or is out of range). */
 export function parseIsoFast(s: string): number | undefined {
+  const canonical = parseCanonicalUtc(s);
+  if (canonical !== undefined) return canonical;
   const m = ISO_FAST.exec(s);
   if (!m) return undefined;
   const year = +m[1]!;
