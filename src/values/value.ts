@@ -171,14 +171,23 @@ function encodeKey(v: Value, out: string[]): void {
  * never collide. Every part is typed and length-prefixed or self-delimiting.
  */
 export function groupKey(values: ReadonlyArray<Value>): string {
-  if (values.length === 1) {
-    const v = values[0]!;
-    if (typeof v === "string") return `s${v.length}:${v}`;
-    if (typeof v === "number" && Number.isSafeInteger(v)) return `n${v === 0 ? 0 : v};`;
+  // Keys of scalars (the usual case) are concatenated directly; they are
+  // exactly what encodeKey writes for them.
+  let key = "";
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (typeof v === "string") key += `s${v.length}:${v}`;
+    else if (v === null) key += "z";
+    else if (typeof v === "number" && Number.isSafeInteger(v)) key += `n${v === 0 ? 0 : v};`;
+    else if (v instanceof Timestamp) key += `T${v.ms};`;
+    else if (typeof v === "boolean") key += v ? "t" : "f";
+    else {
+      const out: string[] = [];
+      for (const x of values) encodeKey(x, out);
+      return out.join("");
+    }
   }
-  const out: string[] = [];
-  for (const v of values) encodeKey(v, out);
-  return out.join("");
+  return key;
 }
 
 /** The kind of a runtime value, for messages. */
