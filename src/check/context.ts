@@ -26,8 +26,6 @@ export class CheckContext {
   ) {}
 
   report(code: Code, message: string, span: A.Span, options?: DiagnosticOptions): void {
-    // The renderer shows one source line per label; a secondary label on the primary's line would repeat that line.
-    const secondary = options?.secondary?.filter((s) => s.span.line !== span.line);
-    this.diagnostics.push(diagnostic(this.file, code, message, span, options && secondary ? { ...options, secondary } : options));
+    this.diagnostics.push(diagnostic(this.file, code, message, span, options));
   }
 }

@@ -25,6 +25,8 @@ export function renderDiagnostic(d: Diagnostic, sources: SourceMap): string {
       const width = String(Math.max(...labels.map((l) => l.span.line))).length;
       const pad = " ".repeat(width);
       out.push(`${pad} |`);
+      // Each source line once, with the marks of every label on it beneath.
+      let shown = -1;
       for (const label of labels) {
         const source = lineAt(text, label.span.line).replace(/\t/g, " ");
         const start = label.span.column - 1;
@@ -32,7 +34,8 @@ export function renderDiagnostic(d: Diagnostic, sources: SourceMap): string {
         const firstLine = spanText.split(/\r?\n/)[0] ?? "";
         const length = Math.max(1, Math.min(firstLine.length, source.length - start));
         const mark = (label.primary ? "^" : "-").repeat(length);
-        out.push(`${String(label.span.line).padStart(width)} | ${source}`);
+        if (label.span.line !== shown) out.push(`${String(label.span.line).padStart(width)} | ${source}`);
+        shown = label.span.line;
         out.push(`${pad} | ${" ".repeat(start)}${mark}${label.message ? " " + label.message : ""}`);
       }
     }
