@@ -73,7 +73,7 @@ const ordered = (name: string) => (args: ReadonlyArray<Type>): CheckResult => {
 };
 const unary = (name: string, impl: (x: Value) => Value): FunctionDef => ({
   name,
-  signature: `${name}(x number) -> number`,
+  signature: `${name}(x int/number/decimal) -> the type of x`,
   minArgs: 1,
   maxArgs: 1,
   check: sig(name, [numericParam], sameAsArg),
@@ -84,7 +84,7 @@ export const numberFunctions: ReadonlyArray<FunctionDef> = [
   unary("abs", abs),
   {
     name: "round",
-    signature: "round(x number[, digits int]) -> number",
+    signature: "round(x int/number/decimal[, digits int]) -> the type of x",
     minArgs: 1,
     maxArgs: 2,
     check: sig("round", [numericParam, T.int], sameAsArg),

@@ -62,12 +62,12 @@ const agg = (name: string, signature: string, minArgs: number, maxArgs: number, 
 
 export const aggregateFunctions: ReadonlyArray<FunctionDef> = [
   agg("count", "count([x]) -> int", 0, 1, () => ({ ok: true, type: T.int })),
-  agg("sum", "sum(x number) -> number", 1, 1, sig("sum", [numeric], argType)),
+  agg("sum", "sum(x int/number/decimal) -> the type of x", 1, 1, sig("sum", [numeric], argType)),
   agg("min", "min(x) -> x", 1, 1, sig("min", [comparable], argType)),
   agg("max", "max(x) -> x", 1, 1, sig("max", [comparable], argType)),
   agg(
     "avg",
-    "avg(x number) -> number",
+    "avg(x int/number/decimal) -> number (decimal for decimals)",
     1,
     1,
     sig("avg", [numeric], (args) => (args[0]?.kind === "decimal" ? T.decimal : args[0]?.kind === "any" ? T.any : T.number)),
