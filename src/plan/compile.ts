@@ -24,8 +24,9 @@ export function compileStream(text: string, options: CompileOptions = {}): Compi
   const filename = options.filename ?? "stream.stream";
   const { ast, diagnostics: syntax } = parse(text, filename);
   const functions = new Map<string, FunctionDef>(builtins);
-  const host = hostFunctionDefs(options.functions ?? {});
-  const hostErrors = host.errors.map((m) => diagnostic(filename, "E1007", m, ast.span));
+  const host = hostFunctionDefs(options.functions ?? {}, new Set(builtins.keys()));
+  // A host function is not in the file, so its diagnostic points at no span.
+  const hostErrors: Diagnostic[] = host.errors.map((message) => ({ severity: "error", code: "E1016", message, file: filename, labels: [], notes: [] }));
   for (const d of host.defs) functions.set(d.name, d);
   let checkDiagnostics: ReadonlyArray<Diagnostic>;
   let checked: CheckedStream | undefined;

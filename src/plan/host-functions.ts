@@ -22,10 +22,18 @@ export function parseTypeText(text: string): Type | undefined {
   return (SCALAR_NAMES as ReadonlyArray<string>).includes(s) ? ({ kind: s } as Type) : undefined;
 }
 
-export function hostFunctionDefs(functions: Readonly<Record<string, HostFunction>>): { defs: FunctionDef[]; errors: string[] } {
+export function hostFunctionDefs(functions: Readonly<Record<string, HostFunction>>, builtinNames: ReadonlySet<string>): { defs: FunctionDef[]; errors: string[] } {
   const defs: FunctionDef[] = [];
   const errors: string[] = [];
   for (const [name, f] of Object.entries(functions)) {
+    if (builtinNames.has(name)) {
+      errors.push(`host function \`${name}\` has the name of a built-in function; choose another name`);
+      continue;
+    }
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      errors.push(`host function \`${name}\`: a function name is a plain identifier`);
+      continue;
+    }
     const params = f.params.map(parseTypeText);
     const returns = parseTypeText(f.returns);
     const bad = [...f.params, f.returns].filter((t) => !parseTypeText(t));
