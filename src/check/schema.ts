@@ -58,7 +58,8 @@ export function resolveSchema(ctx: CheckContext, fields: ReadonlyArray<A.SchemaF
         ctx.report("E2019", `the default of \`${name}\` is ${typeToString(dt)}, but the field is ${typeToString(type)}`, f.default.span, { hint: defaultHint(type) });
       }
     }
-    out.push({ name, type, optional: f.optional || f.default !== undefined });
+    // A default fills a missing or null value, so the field is never null downstream.
+    out.push({ name, type, optional: f.optional });
   }
   return out;
 }
