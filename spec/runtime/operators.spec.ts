@@ -46,6 +46,21 @@ test("source: a bad record goes to rejects with one reason per bad field, the ra
   assert.is(r.report.balanced, true);
 });
 
+test("source: rejects keep the order of their lines, malformed lines among undecodable records", () => {
+  const r = runnerFor(`source s { qty int }\nsink o from s to jsonl "o.jsonl"`).run({
+    sources: {
+      s: {
+        records: [{ qty: "x" }, { qty: 1 }, { qty: "y" }],
+        origins: [{ file: "b.jsonl", line: 2 }, { file: "b.jsonl", line: 3 }, { file: "c.jsonl", line: 1 }],
+        malformed: [{ file: "b.jsonl", line: 1, reason: "line 1: invalid JSON", text: "{" }, { file: "b.jsonl", line: 4, reason: "line 4: invalid JSON", text: "}" }],
+      },
+    },
+    now: NOW,
+  });
+  assert.equal(r.rejects.map((x) => `${x["file"]}:${x["line"]}`), ["b.jsonl:1", "b.jsonl:2", "b.jsonl:4", "c.jsonl:1"]);
+  assert.is(r.report.balanced, true);
+});
+
 test("source: undeclared fields, top-level and below a dotted path, are dropped and counted", () => {
   const r = runnerFor(SOURCE).run({
     sources: { s: [{ id: "a", qty: 1, at: "2026-11-20T10:00:00Z", data: { account: "A", extra: 1, more: 2 }, colour: "red" }] },

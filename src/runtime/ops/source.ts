@@ -45,7 +45,9 @@ export function runSource(step: SourceStep, batch: SourceBatch | undefined, ctx:
         invalid.push({ errors: [...d.reasons], file: origin?.file ?? null, line: origin?.line ?? null, record: rawValue(raw) });
       }
     }
-    for (const m of batch.malformed ?? []) invalid.push({ errors: [m.reason], file: m.file, line: m.line, record: m.text });
+    const malformed = batch.malformed ?? [];
+    for (const m of malformed) invalid.push({ errors: [m.reason], file: m.file, line: m.line, record: m.text });
+    if (malformed.length) inFileOrder(invalid, batch);
   }
   return { ports: new Map([["main", main], ["invalid", invalid]]), read: main.length + invalid.length, undeclared };
 }
@@ -64,6 +66,21 @@ function simulate(step: SourceStep, ctx: OpContext): SourceResult {
     out[i - 1] = sim.block.build(empty, frame);
   }
   return { ports: new Map([["main", out], ["invalid", []]]), read: count, undeclared: 0 };
+}
+
+/** Rejects in the order their lines stand in the batch's files (files in the order they were read). */
+function inFileOrder(invalid: Rec[], batch: SourceBatch): void {
+  const fileRank = new Map<string, number>();
+  const rank = (file: unknown): number => {
+    if (typeof file !== "string") return -1;
+    let r = fileRank.get(file);
+    if (r === undefined) fileRank.set(file, (r = fileRank.size));
+    return r;
+  };
+  for (const o of batch.origins ?? []) if (o) rank(o.file);
+  for (const m of batch.malformed ?? []) rank(m.file);
+  const line = (r: Rec): number => (typeof r["line"] === "number" ? r["line"] : 0);
+  invalid.sort((a, b) => rank(a["file"]) - rank(b["file"]) || line(a) - line(b));
 }
 
 /** Keeps a raw record as a plain JSON-like value for the rejects output. */
