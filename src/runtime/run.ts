@@ -9,7 +9,7 @@ import { toJson } from "../values/json.js";
 import type { Rec, Timestamp, Value } from "../values/value.js";
 import { runAudit } from "./ops/audit.js";
 import { addRecords, decodeSessions, encodeSessions, flushSessions, type Sessions } from "./ops/aggregate.js";
-import { dedupWindow, expireKeys, mayExpire, nextSeenList, runDedup, takeSeenKeys, type SeenKeys } from "./ops/dedup.js";
+import { dedupWindow, expireChunks, nextSeenState, runDedup, takeSeenKeys, type SeenKeys, type SeenState } from "./ops/dedup.js";
 import { runMap } from "./ops/map.js";
 import { runMerge } from "./ops/merge.js";
 import { runRoute } from "./ops/route.js";
@@ -73,7 +73,7 @@ export function run(plan: Plan, context: RunnerContext, state: State, batch: Run
   const outputs: Record<string, JsonRecord[]> = {};
   const rejects: JsonRecord[] = [];
   const auditEvents: Rec[] = [];
-  const dedupState: Record<string, [string, number][]> = {};
+  const dedupState: Record<string, SeenState> = {};
   const sessionState: Record<string, State["sessions"][string]> = {};
   const openSessions: Record<string, number> = {};
   const balance = { read: 0, created: 0, delivered: 0, absorbed: 0, duplicates: 0, rejected: 0, dropped: 0 };
@@ -116,11 +116,10 @@ export function run(plan: Plan, context: RunnerContext, state: State, batch: Run
       case "dedup": {
         const saved = state.dedup[step.name] ?? [];
         const seen: SeenKeys = takeSeenKeys(saved);
-        const windowMs = dedupWindow(step, ctx);
-        if (mayExpire(saved, windowMs, ctx.nowMs)) expireKeys(seen, windowMs, ctx.nowMs);
-        const added: [string, number][] = [];
+        const kept = expireChunks(saved, seen, dedupWindow(step, ctx), ctx.nowMs);
+        const added: string[] = [];
         ports = runDedup(step, input, seen, ctx, added);
-        dedupState[step.name] = nextSeenList(saved, seen, added, windowMs, ctx.nowMs);
+        dedupState[step.name] = nextSeenState(kept, seen, added, ctx.nowMs);
         break;
       }
       case "aggregate": {
@@ -165,7 +164,7 @@ export function run(plan: Plan, context: RunnerContext, state: State, batch: Run
 
   const nextState = produce(state, (draft) => {
     draft.runs = runNo;
-    for (const [k, v] of Object.entries(dedupState)) draft.dedup[k] = v;
+    for (const [k, v] of Object.entries(dedupState)) (draft.dedup as Record<string, SeenState>)[k] = v;
     for (const [k, v] of Object.entries(sessionState)) draft.sessions[k] = v;
   });
   const finalBalance: Balance = { ...balance };

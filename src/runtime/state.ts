@@ -24,8 +24,8 @@ export const StateCodec = t.type({
   version: t.literal(STATE_VERSION),
   /** Runs completed so far. */
   runs: t.number,
-  /** Per dedup step: [key, run clock ms when first seen] in first-seen order. */
-  dedup: t.record(t.string, t.array(t.tuple([t.string, t.number]))),
+  /** Per dedup step: one chunk per run, [run clock ms, keys first seen in that run], oldest first. */
+  dedup: t.record(t.string, t.readonlyArray(t.tuple([t.number, t.readonlyArray(t.string)]))),
   /** Per aggregate step: open sessions in creation order. */
   sessions: t.record(t.string, t.array(SessionCodec)),
   /** Per file source: where the next run continues (owned by the file adapter). */
