@@ -7,7 +7,8 @@ import { aggregateFor } from "../values/aggregates.js";
 import { compileDecoder, type DecodeField } from "../values/codec.js";
 import { convert } from "../values/convert.js";
 import { T, type Schema, type Type } from "../values/types.js";
-import { setField, type Rec, type Value } from "../values/value.js";
+import type { Rec, Value } from "../values/value.js";
+import { recordMaker } from "../values/record-maker.js";
 import { compileExpr, type CompileScope } from "./compile-expr.js";
 import { findOutermost } from "../syntax/walk.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
@@ -56,17 +57,22 @@ export function compileBlock(checked: CheckedStream, body: ReadonlyArray<A.Block
   }
   const baseNames = new Set(base.map((f) => f.name));
   const plan = output.map((f) => ({ name: f.name, slot: assigned.get(f.name), fromInput: baseNames.has(f.name) && !assigned.has(f.name) }));
-  const proto = plan.some((p) => p.name === "__proto__");
   const slots = next;
+  const make = recordMaker(plan.map((p) => p.name));
+  const n = plan.length;
+  // Scratch for one record's values; `make` copies them into the new record.
+  const values: Value[] = new Array(n).fill(null);
   const build = (rec: Rec, frame: { locals: Value[] } & Parameters<Fn>[1]): Rec => {
-    for (const s of stmts) frame.locals[s.slot] = s.fn(rec, frame);
-    const out: Record<string, Value> = {};
-    for (const p of plan) {
-      const v = p.slot !== undefined ? frame.locals[p.slot]! : p.fromInput ? ((rec as Record<string, Value | undefined>)[p.name] ?? null) : null;
-      if (proto) setField(out, p.name, v);
-      else out[p.name] = v;
+    const locals = frame.locals;
+    for (let i = 0; i < stmts.length; i++) {
+      const s = stmts[i]!;
+      locals[s.slot] = s.fn(rec, frame);
     }
-    return out;
+    for (let i = 0; i < n; i++) {
+      const p = plan[i]!;
+      values[i] = p.slot !== undefined ? locals[p.slot]! : p.fromInput ? ((rec as Record<string, Value | undefined>)[p.name] ?? null) : null;
+    }
+    return make(values);
   };
   return { slots, build };
 }

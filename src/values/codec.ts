@@ -6,6 +6,7 @@ import { convert, parseIsoFast, showRaw } from "./convert.js";
 import { decodeValue, encodeValue, ValueDecodeError } from "./json.js";
 import { typeToString, type Type } from "./types.js";
 import { Timestamp, isRecord, type Rec, type Value } from "./value.js";
+import { recordMaker } from "./record-maker.js";
 
 export interface DecodeField {
   /** Output name, e.g. "data.account". */
@@ -40,7 +41,6 @@ interface CompiledField {
   readonly optional: boolean;
   readonly fallback: Value;
   readonly isString: boolean;
-  readonly proto: boolean;
   readonly type: Type;
   readonly convert: Converter;
 }
@@ -90,7 +90,6 @@ export function compileDecoder(fields: ReadonlyArray<DecodeField>, options: Deco
     optional: f.optional,
     fallback: f.default === undefined ? null : f.default,
     isString: f.type.kind === "string",
-    proto: f.name === "__proto__",
     type: f.type,
     convert: converterFor(f.type),
   }));
@@ -110,13 +109,15 @@ export function compileDecoder(fields: ReadonlyArray<DecodeField>, options: Deco
   }
   const nested = [...nestedByPrefix.values()];
   const n = compiled.length;
+  const make = recordMaker(compiled.map((f) => f.name));
+  // Scratch for one record's values; `make` copies them into the new record.
+  const values: Value[] = new Array(n).fill(null);
 
   return (raw: unknown): Decoded => {
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
       return { ok: false, reasons: [`expected a record, got ${showRaw(raw)}`] };
     }
     const src = raw as Record<string, unknown>;
-    const out: Record<string, Value> = {};
     let reasons: string[] | undefined;
     for (let i = 0; i < n; i++) {
       const f = compiled[i]!;
@@ -154,8 +155,7 @@ export function compileDecoder(fields: ReadonlyArray<DecodeField>, options: Deco
         }
         value = c;
       }
-      if (f.proto) Object.defineProperty(out, "__proto__", { value, enumerable: true, writable: true, configurable: true });
-      else out[f.name] = value;
+      values[i] = value;
     }
     if (reasons) return { ok: false, reasons };
     let dropped = 0;
@@ -170,7 +170,7 @@ export function compileDecoder(fields: ReadonlyArray<DecodeField>, options: Deco
       if (typeof o !== "object" || o === null || Array.isArray(o)) continue;
       for (const k in o) if (hasOwn.call(o, k) && !node.children.has(k)) dropped++;
     }
-    return { ok: true, record: out, dropped };
+    return { ok: true, record: make(values), dropped };
   };
 }
 
