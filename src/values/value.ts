@@ -100,6 +100,8 @@ export function compareValues(a: Value, b: Value): number | undefined {
   if (typeof a === "number" && typeof b === "number") {
     return a < b ? -1 : a > b ? 1 : a === b ? 0 : undefined;
   }
+  // Timestamps before the decimal checks: min/max of event times is the common case.
+  if (a instanceof Timestamp && b instanceof Timestamp) return Math.sign(a.ms - b.ms);
   if (isNumberLike(a) && isNumberLike(b)) {
     const x = typeof a === "number" ? numberToDecimal(a) : a;
     const y = typeof b === "number" ? numberToDecimal(b) : b;
@@ -111,7 +113,6 @@ export function compareValues(a: Value, b: Value): number | undefined {
   }
   if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === "boolean" && typeof b === "boolean") return a === b ? 0 : a ? 1 : -1;
-  if (a instanceof Timestamp && b instanceof Timestamp) return Math.sign(a.ms - b.ms);
   if (a instanceof Duration && b instanceof Duration) return Math.sign(a.ms - b.ms);
   return undefined;
 }
