@@ -99,6 +99,12 @@ test("sessions survive a JSON round trip of the state into a new runner, and fin
   assert.equal(second.finish().outputs.o, [], "nothing left to flush");
 });
 
+test("finish() before any run needs a clock rather than assuming one", () => {
+  const runner = createRunner(plan(IDLE), {});
+  assert.throws(() => runner.finish(), (e: Error) => e.name === "RunnerError" && /needs a clock/.test(e.message));
+  assert.is(runner.finish({ now: "2026-11-20T00:00:00Z" }).report.now, "2026-11-20T00:00:00.000Z");
+});
+
 test("flush at EXPR of the key fields (end of month + 2d), whichever trigger comes first", () => {
   const runner = runnerFor(`stream t
 source s { k string  at timestamp }

@@ -130,7 +130,9 @@ export function prepareRunner(plan: Plan, options: RunnerOptions = {}): Prepared
       return result;
     },
     finish(request) {
-      const now = request?.now ?? lastNow ?? new Timestamp(0);
+      // Without a clock of its own, the end of input happens at the last run's clock; with no run yet, there is none to assume.
+      const now = request?.now ?? lastNow;
+      if (now === undefined) throw new RunnerError(["finish() before any run needs a clock: runner.finish({ now: \"2026-11-20T12:00:00Z\" })"]);
       const empty: Record<string, SourceBatch> = {};
       for (const s of plan.steps) if (s.kind === "source") empty[s.name] = { records: [] };
       return runner.run({ sources: empty, now, final: true });
