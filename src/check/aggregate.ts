@@ -4,48 +4,17 @@ import type * as A from "../syntax/ast.js";
 import { T, typeToString, type FieldType, type Schema } from "../values/types.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import type { CheckContext } from "./context.js";
+import { findOutermost } from "../syntax/walk.js";
+import type { FunctionDef } from "../values/functions/registry.js";
 import { fieldMap, scopeFor, type ExprChecker, type Scope } from "./expr.js";
 
-/** Whether `e` contains a call of an aggregate function. */
-export function containsAggregate(ctx: CheckContext, e: A.Expr): boolean {
-  let found = false;
-  const walk = (x: A.Expr): void => {
-    if (found) return;
-    switch (x.kind) {
-      case "Call":
-        if (ctx.functions.get(x.callee.name)?.context === "aggregate") found = true;
-        else x.args.forEach(walk);
-        return;
-      case "Member":
-        return walk(x.object);
-      case "Index":
-        walk(x.object);
-        return x.keys.forEach(walk);
-      case "Unary":
-        return walk(x.operand);
-      case "Binary":
-        walk(x.left);
-        return walk(x.right);
-      case "Matches":
-        walk(x.subject);
-        return walk(x.pattern);
-      case "Between":
-        [x.value, x.low, x.high].forEach(walk);
-        return;
-      case "If":
-        [x.cond, x.then, x.otherwise].forEach(walk);
-        return;
-      case "ListLit":
-        return x.items.forEach(walk);
-      case "RecordLit":
-        return x.fields.forEach((f) => walk(f.value));
-      default:
-        return;
-    }
-  };
-  walk(e);
-  return found;
+/** The aggregate calls of an expression, outermost ones only, in evaluation order. */
+export function aggregateCalls(functions: ReadonlyMap<string, FunctionDef>, e: A.Expr): A.Call[] {
+  return findOutermost(e, (x): x is A.Call => x.kind === "Call" && functions.get(x.callee.name)?.context === "aggregate");
 }
+
+/** Whether `e` contains a call of an aggregate function. */
+export const containsAggregate = (ctx: CheckContext, e: A.Expr): boolean => aggregateCalls(ctx.functions, e).length > 0;
 
 export function checkAggregate(ctx: CheckContext, exprs: ExprChecker, d: A.AggregateDecl, input: Schema, duration: (e: A.Expr, what: string) => void): Schema {
   const what = `the input of \`${d.name.name}\``;

@@ -10,7 +10,7 @@ import { T, type Schema, type Type } from "../values/types.js";
 import type { Rec, Value } from "../values/value.js";
 import { recordMaker } from "../values/record-maker.js";
 import { compileExpr, type CompileScope } from "./compile-expr.js";
-import { findOutermost } from "../syntax/walk.js";
+import { aggregateCalls } from "../check/aggregate.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { newFrame, type Fn, type RunEnv } from "./env.js";
 import type { AggregateCall, AggregateFieldPlan, CompiledBlock, FlushPlan, OutputPort, Plan, Step, TablePlan } from "./plan.js";
@@ -85,11 +85,6 @@ function ports(checked: CheckedStream, info: StepInfo, consumers: Map<string, nu
   });
 }
 
-/** The aggregate calls of an aggregate field, in evaluation order; each gets a frame slot. */
-function aggregateCalls(checked: CheckedStream, e: A.Expr): A.Call[] {
-  return findOutermost(e, (x): x is A.Call => x.kind === "Call" && checked.functions.get(x.callee.name)?.context === "aggregate");
-}
-
 function lowerAggregate(checked: CheckedStream, d: A.AggregateDecl, base: Omit<Step, "kind">): Step {
   const noLocals: CompileScope = { checked, locals: new Map() };
   const keys = d.keys.map((k) => ({
@@ -98,7 +93,7 @@ function lowerAggregate(checked: CheckedStream, d: A.AggregateDecl, base: Omit<S
   }));
   let slots = 0;
   const fields: AggregateFieldPlan[] = d.fields.map((f) => {
-    const calls = aggregateCalls(checked, f.value);
+    const calls = aggregateCalls(checked.functions, f.value);
     const slotOf = new Map<A.Call, number>(calls.map((c, i) => [c, i]));
     slots = Math.max(slots, calls.length);
     const planned: AggregateCall[] = calls.map((c) => {
