@@ -113,7 +113,8 @@ test("an empty stream file: exit 1, nothing to run", async () => {
   const out = tempDir();
   const r = await interpret(["empty.stream", "--out", out], { cwd: dir });
   assert.is(r.code, 1);
-  assert.match(r.stderr, /^interpret: empty\.stream declares no steps, so there is nothing to run/);
+  assert.match(r.stderr, /warning\[W1003\]: the stream declares no steps/);
+  assert.match(r.stderr, /^interpret: empty\.stream declares no steps, so there is nothing to run/m);
   assert.is(r.stdout, "");
   assert.equal(fs.readdirSync(out), []);
 });

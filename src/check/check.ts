@@ -98,6 +98,11 @@ export function check(file: A.StreamFile, source: string, functions: ReadonlyMap
   }
   if (trigger) stepChecker.constInt(trigger.count, "`trigger count`");
 
+  if (steps.length === 0 && !file.decls.some((d) => d.kind === "ErrorDecl")) {
+    ctx.report("W1003", "the stream declares no steps, so running it does nothing", { ...file.span, end: file.span.start }, {
+      hint: "start with a `source`, and deliver its records with a `sink`",
+    });
+  }
   const stepDecls = new Map(steps.map((s) => [s.name.name, s]));
   const done = new Map<string, StepInfo>();
   const checker = new StepChecker(ctx, done, stepDecls);

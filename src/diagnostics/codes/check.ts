@@ -45,4 +45,5 @@ export const checkCodes = {
   E1999: { severity: "error", title: "internal error" },
   W1001: { severity: "warning", title: "port is not consumed" },
   W1002: { severity: "warning", title: "table is never used" },
+  W1003: { severity: "warning", title: "the stream has no steps" },
 } as const satisfies Record<string, CodeEntry>;
