@@ -27,7 +27,8 @@ export const defaultStreamName = (filename: string): string =>
   filename.replace(/^.*[\\/]/, "").replace(/\.test\.stream$|\.stream$/, "") || "stream";
 
 export function check(file: A.StreamFile, source: string, functions: ReadonlyMap<string, FunctionDef>): CheckResult {
-  const ctx = new CheckContext(file.filename, functions);
+  const broken = file.decls.filter((d) => d.kind === "ErrorDecl").map((d) => source.slice(d.span.start, d.span.end));
+  const ctx = new CheckContext(file.filename, functions, broken);
   const exprs = new ExprChecker(ctx);
   let name = defaultStreamName(file.filename);
   let streamDecl: A.StreamDecl | undefined;

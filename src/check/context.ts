@@ -23,7 +23,18 @@ export class CheckContext {
   constructor(
     readonly file: string,
     readonly functions: ReadonlyMap<string, FunctionDef>,
+    /** The text of declarations that failed to parse (already reported). */
+    private readonly brokenDecls: ReadonlyArray<string> = [],
   ) {}
+
+  /**
+   * Whether a name stands in a declaration that failed to parse: a step named
+   * there is probably declared there, so "unknown step" would repeat the syntax error.
+   */
+  namedInBrokenDecl(name: string): boolean {
+    const word = new RegExp(`(^|[^A-Za-z0-9_\`])${name.replace(/[^A-Za-z0-9_]/g, "\\$&")}($|[^A-Za-z0-9_\`])`);
+    return this.brokenDecls.some((text) => word.test(text));
+  }
 
   report(code: Code, message: string, span: A.Span, options?: DiagnosticOptions): void {
     this.diagnostics.push(diagnostic(this.file, code, message, span, options));

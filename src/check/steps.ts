@@ -36,7 +36,11 @@ export class StepChecker {
     this.exprs = new ExprChecker(ctx);
   }
 
+  /** The step being checked: a step never suggests itself as its own input. */
+  private current = "";
+
   check(d: A.StepDecl): StepInfo | undefined {
+    this.current = d.name.name;
     const inputs = this.resolveInputs(d);
     if (inputs === undefined) return undefined;
     const ports = this.ports(d, inputs);
@@ -67,8 +71,9 @@ export class StepChecker {
         this.ctx.report("E1009", `\`${name}\` is a ${other.kind.toLowerCase()}, not a step that produces records`, ref.name.span, {
           hint: other.kind === "Table" ? `read a table's rows in expressions: \`${name}[key]\`` : undefined,
         });
-      } else if (!other) {
-        this.ctx.report("E1002", `unknown step \`${name}\``, ref.name.span, { hint: didYouMean(name, this.stepDecls.keys()) });
+      } else if (!other && !this.ctx.namedInBrokenDecl(name)) {
+        const others = [...this.stepDecls.keys()].filter((n) => n !== this.current);
+        this.ctx.report("E1002", `unknown step \`${name}\``, ref.name.span, { hint: didYouMean(name, others) });
       }
       // A step on a cycle, or one that failed, has been reported already.
       return undefined;
