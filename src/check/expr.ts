@@ -7,6 +7,7 @@ import { binaryType } from "../values/ops.js";
 import { compileRegex } from "../values/regex.js";
 import { closest, didYouMean } from "../diagnostics/suggest.js";
 import type { CheckContext } from "./context.js";
+import { literalType } from "./literal.js";
 import type { Resolution } from "./checked.js";
 
 export type ExprContext = "plain" | "simulate" | "aggregate";
@@ -78,17 +79,12 @@ export class ExprChecker {
   private infer(scope: Scope, e: A.Expr): Type {
     switch (e.kind) {
       case "StringLit":
-        return T.string;
       case "IntLit":
-        return T.int;
       case "DecimalLit":
-        return T.decimal;
       case "BoolLit":
-        return T.bool;
       case "NullLit":
-        return T.null;
       case "DurationLit":
-        return T.duration;
+        return literalType(e)!;
       case "ErrorExpr":
         return T.any;
       case "ListLit": {
