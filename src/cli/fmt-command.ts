@@ -2,13 +2,13 @@
 // stream. Prints it by default; `--write` rewrites the files that differ;
 // `--check` lists them and exits 1 (for CI). A file with syntax errors is not
 // formatted (exit 1).
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { formatDiagnostics, countSummary } from "../diagnostics/render.js";
 import { parse } from "../syntax/parse.js";
 import { printStream } from "../syntax/print.js";
 import { EXIT, type Command } from "./cli-io.js";
-import { shownPath } from "./paths.js";
+import { readText, shownPath } from "./paths.js";
 
 const USAGE = "usage: interpret fmt FILE.stream… [--write | --check]";
 
@@ -35,15 +35,13 @@ export const fmtCommand: Command = async (argv, io) => {
   for (const file of files) {
     const absolute = path.resolve(io.cwd, file);
     const display = shownPath(io.cwd, absolute);
-    let text: string;
-    try {
-      text = await readFile(absolute, "utf8");
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      io.stderr(`interpret fmt: cannot read ${display}: ${code === "ENOENT" ? "no such file" : error instanceof Error ? error.message : String(error)}\n`);
+    const read = await readText(absolute, display);
+    if (!read.ok) {
+      io.stderr(`interpret fmt: ${read.message}\n`);
       exit = Math.max(exit, EXIT.usage);
       continue;
     }
+    const text = read.text;
     const { ast, diagnostics } = parse(text, display);
     const errors = diagnostics.filter((d) => d.severity === "error");
     if (errors.length) {

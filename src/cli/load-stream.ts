@@ -1,12 +1,11 @@
 // Reads and compiles a stream file for `check` and `run`: the text, the
 // diagnostics, and the plan when there are no errors.
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { countSummary, formatDiagnostics } from "../diagnostics/render.js";
 import { compileStream } from "../plan/compile.js";
 import type { Plan } from "../plan/plan.js";
-import { shownPath } from "./paths.js";
+import { readText, shownPath } from "./paths.js";
 
 export interface LoadedStream {
   readonly ok: true;
@@ -24,15 +23,9 @@ export type LoadResult = LoadedStream | { readonly ok: false; readonly message: 
 export async function loadStream(cwd: string, file: string): Promise<LoadResult> {
   const absolute = path.resolve(cwd, file);
   const display = shownPath(cwd, absolute);
-  let text: string;
-  try {
-    text = await readFile(absolute, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder, not a file" : code === "EACCES" ? "permission denied" : error instanceof Error ? error.message : String(error);
-    return { ok: false, message: `cannot read ${display}: ${why}` };
-  }
+  const read = await readText(absolute, display);
+  if (!read.ok) return read;
+  const text = read.text;
   const compiled = compileStream(text, { filename: display });
   return { ok: true, absolute, display, text, diagnostics: compiled.diagnostics, ...(compiled.plan ? { plan: compiled.plan } : {}) };
 }

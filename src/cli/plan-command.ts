@@ -1,42 +1,25 @@
 // `interpret plan FILE [--json]`: the execution plan in plan order, each step
 // with its inputs, what it does, and the schema and destination of each output
 // port. Exit 0, 1 when the stream has errors, 2 for bad usage or an unreadable file.
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-import { compileStream } from "../plan/compile.js";
 import { describePlan, formatPlan } from "../plan/describe.js";
 import type { Plan } from "../plan/plan.js";
-import { countSummary, formatDiagnostics } from "../diagnostics/render.js";
 import { EXIT, type CliIO, type Command } from "./cli-io.js";
+import { loadStream, renderDiagnostics } from "./load-stream.js";
 
 const USAGE = "usage: interpret plan FILE.stream [--json]";
-
-/** A path as the user sees it: relative to the working folder when inside it. */
-const shown = (cwd: string, abs: string): string => {
-  const rel = path.relative(cwd, abs);
-  return (rel === "" || rel.startsWith("..") || path.isAbsolute(rel) ? abs : rel).split(path.sep).join("/");
-};
 
 /**
  * Reads and compiles a stream for a command that shows it. Diagnostics go to
  * standard error: errors give exit 1, warnings are shown and the plan is returned.
  */
 export async function loadPlan(file: string, io: CliIO): Promise<{ ok: true; plan: Plan } | { ok: false; exit: number }> {
-  const abs = path.resolve(io.cwd, file);
-  const display = shown(io.cwd, abs);
-  let text: string;
-  try {
-    text = await readFile(abs, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : error instanceof Error ? error.message : String(error);
-    io.stderr(`cannot read ${display}: ${why}\n`);
+  const stream = await loadStream(io.cwd, file);
+  if (!stream.ok) {
+    io.stderr(`${stream.message}\n`);
     return { ok: false, exit: EXIT.usage };
   }
-  const compiled = compileStream(text, { filename: display });
-  if (compiled.diagnostics.length) io.stderr(`${formatDiagnostics(compiled.diagnostics, { [display]: text })}\n\n${countSummary(compiled.diagnostics)}\n`);
-  if (!compiled.plan) return { ok: false, exit: EXIT.streamErrors };
-  return { ok: true, plan: compiled.plan };
+  if (stream.diagnostics.length) io.stderr(renderDiagnostics(stream));
+  return stream.plan ? { ok: true, plan: stream.plan } : { ok: false, exit: EXIT.streamErrors };
 }
 
 export const planCommand: Command = async (argv, io) => {

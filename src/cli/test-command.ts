@@ -2,7 +2,7 @@
 // stream and of the `NAME.test.stream` beside it, prints one line per test and
 // a diff for every failure. Exit 0 when every test passes, 1 when one fails (or
 // the stream has errors, or no test ran), 2 for bad usage or an unreadable file.
-import { readFile, access } from "node:fs/promises";
+import { access } from "node:fs/promises";
 import path from "node:path";
 import { compileStream } from "../plan/compile.js";
 import { parse } from "../syntax/parse.js";
@@ -12,6 +12,7 @@ import { readTable, type Format } from "../io/index.js";
 import type { RunnerOptions } from "../runtime/runner.js";
 import { checkTestFile, runTests, type TestCase, type TestResult } from "../testing/index.js";
 import { EXIT, type CliIO, type Command } from "./cli-io.js";
+import { readText, shownPath } from "./paths.js";
 
 const USAGE = "usage: interpret test FILE.stream|FILE.test.stream… [--filter TEXT] [--json]";
 
@@ -49,30 +50,16 @@ async function locate(cwd: string, file: string): Promise<{ stream: string; test
   return exists ? { stream: abs, tests: beside } : { stream: abs };
 }
 
-const shown = (cwd: string, abs: string): string => {
-  const rel = path.relative(cwd, abs);
-  return (rel === "" || rel.startsWith("..") || path.isAbsolute(rel) ? abs : rel).split(path.sep).join("/");
-};
-
-async function readText(abs: string, display: string): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
-  try {
-    return { ok: true, text: await readFile(abs, "utf8") };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, message: `cannot read ${display}: ${code === "ENOENT" ? "no such file" : error instanceof Error ? error.message : String(error)}` };
-  }
-}
-
 interface StreamOutcome {
   readonly exit?: number;
   readonly results: TestResult[];
 }
 
 async function testStream(io: CliIO, where: { stream: string; tests?: string }, args: Args): Promise<StreamOutcome> {
-  const streamShown = shown(io.cwd, where.stream);
+  const streamShown = shownPath(io.cwd, where.stream);
   const streamText = await readText(where.stream, streamShown);
   if (!streamText.ok) {
-    io.stderr(streamText.message + (where.tests ? ` (the stream that ${shown(io.cwd, where.tests)} tests)` : "") + "\n");
+    io.stderr(streamText.message + (where.tests ? ` (the stream that ${shownPath(io.cwd, where.tests)} tests)` : "") + "\n");
     return { exit: EXIT.usage, results: [] };
   }
   const compiled = compileStream(streamText.text, { filename: streamShown });
@@ -80,7 +67,7 @@ async function testStream(io: CliIO, where: { stream: string; tests?: string }, 
   let diagnostics: Diagnostic[] = [...compiled.diagnostics];
   const cases: TestCase[] = (compiled.checked?.tests ?? []).map((decl) => ({ decl, file: streamShown }));
   if (where.tests) {
-    const testsShown = shown(io.cwd, where.tests);
+    const testsShown = shownPath(io.cwd, where.tests);
     const testText = await readText(where.tests, testsShown);
     if (!testText.ok) {
       io.stderr(testText.message + "\n");
