@@ -22,7 +22,7 @@ test("dedup remembers keys across runs and runners until `within` of the run clo
   let r = runner.run({ sources: { s: [{ id: "a" }, { id: "b" }] }, now: "2026-11-20T10:30:00Z" });
   assert.equal(r.outputs.o, [{ id: "b", n: null }]);
   // One chunk of keys per run, with the run clock they were first seen at.
-  assert.equal(runner.state.dedup.d, [[Date.parse("2026-11-20T10:00:00Z"), ["s1:a"]], [Date.parse("2026-11-20T10:30:00Z"), ["s1:b"]]]);
+  assert.equal(runner.state.dedup.d, [[Date.parse("2026-11-20T10:00:00Z"), ["a"]], [Date.parse("2026-11-20T10:30:00Z"), ["b"]]]);
   const next = createRunner(plan(DEDUP), { state: JSON.parse(JSON.stringify(runner.state)) });
   r = next.run({ sources: { s: [{ id: "a" }, { id: "b" }] }, now: "2026-11-20T11:00:00Z" });
   assert.equal(r.outputs.o, [{ id: "a", n: null }], "a expired after 1h; b has 30 minutes left");

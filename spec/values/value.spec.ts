@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fc from "fast-check";
 import Big from "big.js";
-import { Duration, Timestamp, compareValues, groupKey, isRecord, isMap, makeRecord, valueEquals, type Value } from "../../src/values/value.js";
+import { Duration, Timestamp, compareValues, groupKey, isRecord, isMap, makeRecord, singleKey, valueEquals, type Value } from "../../src/values/value.js";
 import { value } from "./arbitraries.js";
 
 test("valueEquals compares numbers across int, number and decimal", () => {
@@ -52,6 +52,16 @@ test("property: groupKey is collision-free and agrees with valueEquals", () => {
     }),
     { numRuns: 3000 },
   );
+});
+
+test("property: singleKey is collision-free, agrees with valueEquals, and is the string itself for most strings", () => {
+  const withNul = fc.oneof(value, fc.string().map((s) => `\u0000${s}`), fc.constantFrom<Value>("\u0000", "\u0000s", "\u0000z", "z", "s1:a"));
+  fc.assert(
+    fc.property(withNul, withNul, (a, b) => (singleKey(a) === singleKey(b)) === valueEquals(a, b)),
+    { numRuns: 3000 },
+  );
+  assert.is(singleKey("evt-1-2"), "evt-1-2");
+  assert.is.not(singleKey(null), singleKey("\u0000z"));
 });
 
 test("guards tell records from maps and other objects", () => {

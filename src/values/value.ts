@@ -204,3 +204,14 @@ export function valueKind(v: Value): string {
   if (v instanceof Map) return "map";
   return "record";
 }
+
+/**
+ * A collision-free key for a single value that, for the usual string (not
+ * starting with U+0000), is the string itself: no new string per record.
+ * Strings starting with U+0000 become "\0s…", every other value "\0" + its
+ * groupKey (which never starts with "s"), so distinct values never share a key.
+ */
+export function singleKey(v: Value): string {
+  if (typeof v === "string") return v.charCodeAt(0) === 0 ? `\u0000s${v}` : v;
+  return `\u0000${groupKey([v])}`;
+}

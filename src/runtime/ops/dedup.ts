@@ -6,7 +6,7 @@
 // so the next state reuses the earlier chunks as they are and a run costs what
 // its own batch costs, not what every remembered key costs.
 import type { DedupStep } from "../../plan/plan.js";
-import { Duration, groupKey, type Rec, type Value } from "../../values/value.js";
+import { Duration, groupKey, singleKey, type Rec, type Value } from "../../values/value.js";
 import { frameFor, type OpContext, type Ports } from "./types.js";
 
 export type SeenChunk = readonly [number, ReadonlyArray<string>];
@@ -63,9 +63,15 @@ export function runDedup(step: DedupStep, input: ReadonlyArray<Rec>, seen: SeenK
   const keys = step.keys;
   const n = keys.length;
   const values: Value[] = new Array(n);
+  // One key: the value's own string where it can be (see singleKey).
+  const single = n === 1 ? keys[0]! : undefined;
   for (const rec of input) {
-    for (let i = 0; i < n; i++) values[i] = keys[i]!(rec, frame);
-    const k = groupKey(values);
+    let k: string;
+    if (single) k = singleKey(single(rec, frame));
+    else {
+      for (let i = 0; i < n; i++) values[i] = keys[i]!(rec, frame);
+      k = groupKey(values);
+    }
     if (seen.has(k)) dups.push(rec);
     else {
       seen.set(k, ctx.nowMs);
