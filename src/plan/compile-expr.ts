@@ -8,7 +8,7 @@ import { randomChoice, randomInt, chance } from "../values/random.js";
 import { T, type Type } from "../values/types.js";
 import Big from "big.js";
 import { builtins } from "../values/functions/registry.js";
-import { Duration, Timestamp, isMap, isRecord, setField, valueEquals, type Rec, type Value } from "../values/value.js";
+import { Duration, Timestamp, compareValues, isMap, isRecord, setField, valueEquals, type Rec, type Value } from "../values/value.js";
 import type { Fn, Frame, RunEnv, TableData } from "./env.js";
 
 export interface CompileScope {
@@ -200,14 +200,19 @@ function compileBinaryExpr(e: A.Binary, scope: CompileScope, c: (x: A.Expr) => F
     case "or":
       return (r, f) => truthy(left(r, f)) || truthy(right(r, f));
     case "==":
-    case "!=":
-    case "<":
-    case "<=":
-    case ">":
-    case ">=": {
+    case "!=": {
       const op: ComparisonOp = e.op;
       return (r, f) => compare(op, left(r, f), right(r, f));
     }
+    // Orderings are chosen here, once, rather than by operator on every record.
+    case "<":
+      return (r, f) => (compareValues(left(r, f), right(r, f)) ?? NaN) < 0;
+    case "<=":
+      return (r, f) => (compareValues(left(r, f), right(r, f)) ?? NaN) <= 0;
+    case ">":
+      return (r, f) => (compareValues(left(r, f), right(r, f)) ?? NaN) > 0;
+    case ">=":
+      return (r, f) => (compareValues(left(r, f), right(r, f)) ?? NaN) >= 0;
     default: {
       const kernel = compileBinary(e.op, typeOf(e.left), typeOf(e.right));
       return (r, f) => kernel(left(r, f), right(r, f));
