@@ -1,7 +1,7 @@
 // The grammar of `.stream` files (LANGUAGE.md sections 2–4 and 8) as a chevrotain
 // CstParser without embedded actions; src/syntax/build-ast.ts turns the CST
 // into the typed AST. Error recovery is on, so one pass finds every mistake.
-import { CstParser, EOF, tokenMatcher, type IParserErrorMessageProvider, type TokenType } from "chevrotain";
+import { CstParser, EOF, tokenMatcher, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
 import * as T from "./tokens.js";
 import { parserMessages } from "./messages.js";
 
@@ -9,6 +9,21 @@ export class StreamParser extends CstParser {
   constructor(errorMessageProvider: IParserErrorMessageProvider = parserMessages) {
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "full", errorMessageProvider });
     this.performSelfAnalysis();
+  }
+
+  /**
+   * Parses `tokens` as one statement of a block (to find mistakes that recovery
+   * skipped): the errors, and a token left over after the statement as one more.
+   */
+  public parseStatement(tokens: IToken[], rule: "statement" | "rule" | "aggregateField" | "routeBranch"): IRecognitionException[] {
+    this.input = tokens;
+    this[rule]();
+    const errors = [...this.errors];
+    const rest = this.LA(1);
+    if (!errors.length && rest.tokenType !== EOF) {
+      errors.push({ name: "NotAllInputParsedException", message: `unexpected \`${rest.image}\``, token: rest, resyncedTokens: [], context: { ruleStack: [rule], ruleOccurrenceStack: [] } });
+    }
+    return errors;
   }
 
   /** A token that begins a new line after the last consumed one. */

@@ -141,7 +141,66 @@ function strayDiagnostic(ctx: Context, node: CstNode): Diagnostic | undefined {
   return diagnostic(ctx.file, "E0010", `unexpected \`${first.image}\`, expected a declaration`, tokenSpan(first));
 }
 
-export function syntaxDiagnostics(ctx: Context, decls: ReadonlyArray<CstNode>, errors: ReadonlyArray<IRecognitionException>): Diagnostic[] {
+/** Parses the tokens of one statement with the named grammar rule; its errors (an unparsed rest counts as one). */
+export type Reparse = (tokens: ReadonlyArray<IToken>, rule: StatementRule) => ReadonlyArray<IRecognitionException>;
+export type StatementRule = "statement" | "rule" | "aggregateField" | "routeBranch";
+
+/** The rule that reads one statement of each kind of block. */
+const statementRules: Readonly<Record<string, StatementRule>> = {
+  mapDecl: "statement",
+  enrichDecl: "statement",
+  auditDecl: "statement",
+  sourceDecl: "statement",
+  validateDecl: "rule",
+  aggregateDecl: "aggregateField",
+  routeDecl: "routeBranch",
+};
+
+/** Whether the token at `i` starts a statement of a block read by `rule`: `NAME =`, `let`, `require`, `when`. */
+function startsStatement(tokens: ReadonlyArray<IToken>, i: number, rule: StatementRule): boolean {
+  const t = tokens[i]!;
+  const next = tokens[i + 1];
+  switch (rule) {
+    case "rule":
+      return tokenMatcher(t, T.Require);
+    case "routeBranch":
+      return tokenMatcher(t, T.When);
+    default:
+      return (tokenMatcher(t, T.Let) && next !== undefined && tokenMatcher(next, T.Name)) || (tokenMatcher(t, T.Name) && next !== undefined && tokenMatcher(next, T.Assign));
+  }
+}
+
+/**
+ * Recovery skips the rest of a block after its first error. The statements in
+ * that skipped part that begin on a line of their own are parsed one by one,
+ * so a second mistake in the same block is still reported in this pass.
+ */
+function rescanBlock(ctx: Context, kind: string, errorAt: number, until: number, reparse: Reparse, declStart: number): Diagnostic[] {
+  const rule = statementRules[kind];
+  if (!rule) return [];
+  const tokens = ctx.tokens;
+  const errorLine = tokens[tokenIndexAt(tokens, errorAt)]?.startLine ?? 0;
+  const starts: number[] = [];
+  const end = tokenIndexAt(tokens, until);
+  for (let i = tokenIndexAt(tokens, errorAt); i < end; i++) {
+    const t = tokens[i]!;
+    if ((t.startLine ?? 0) > errorLine && firstOnLine(ctx.text, t) && startsStatement(tokens, i, rule)) starts.push(i);
+  }
+  const out: Diagnostic[] = [];
+  starts.forEach((from, k) => {
+    const to = starts[k + 1] ?? end;
+    // A statement never runs past the `}` that closes its block.
+    const close = tokens.slice(from, to).findIndex((t) => t.tokenType === T.RCurly);
+    const slice = tokens.slice(from, close < 0 ? to : from + close);
+    // A separator ending the statement belongs to the block, not to it.
+    while (slice.length && (slice.at(-1)!.tokenType === T.Comma || slice.at(-1)!.tokenType === T.Semicolon)) slice.pop();
+    const first = reparse(slice, rule)[0];
+    if (first && !explainedByLexer(ctx, errorOffset(first, ctx.text))) out.push(recognitionDiagnostic(ctx, first, declStart));
+  });
+  return out;
+}
+
+export function syntaxDiagnostics(ctx: Context, decls: ReadonlyArray<CstNode>, errors: ReadonlyArray<IRecognitionException>, reparse?: Reparse): Diagnostic[] {
   const out: Diagnostic[] = [];
   const sorted = [...errors].sort((a, b) => errorOffset(a, ctx.text) - errorOffset(b, ctx.text));
   const starts = decls.map((d) => d.location?.startOffset ?? 0);
@@ -170,8 +229,11 @@ export function syntaxDiagnostics(ctx: Context, decls: ReadonlyArray<CstNode>, e
     const first = byDecl.get(i)?.[0];
     if (first === undefined) return;
     const at = errorOffset(first, ctx.text);
-    debrisUntil = Math.max(debrisUntil, debrisEnd(ctx, start, at));
+    const until = debrisEnd(ctx, start, at);
+    debrisUntil = Math.max(debrisUntil, until);
     if (!explainedByLexer(ctx, at)) out.push(recognitionDiagnostic(ctx, first, start));
+    // After a missing `}` the rest belongs to the next declaration, which is checked on its own.
+    if (reparse && !first.message.startsWith("expected `}`")) out.push(...rescanBlock(ctx, Object.keys(node.children)[0] ?? "", at, until, reparse, start));
   });
   if (decls.length === 0) for (const e of sorted.slice(0, 1)) out.push(recognitionDiagnostic(ctx, e, 0));
   return out;

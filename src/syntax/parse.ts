@@ -40,7 +40,7 @@ function parseOrThrow(text: string, filename: string, lines: LineIndex): ParseRe
     lexicalErrors: lexed.diagnostics.map((d) => d.labels[0]?.span.start ?? 0),
   };
   const declNodes = (cst.children["declaration"] ?? []) as CstNode[];
-  const parseDiagnostics = syntaxDiagnostics(context, declNodes, errors);
+  const parseDiagnostics = syntaxDiagnostics(context, declNodes, errors, (tokens, rule) => streamParser.parseStatement([...tokens], rule));
   const ast: StreamFile = { kind: "StreamFile", filename, decls, comments: lexed.comments, span: lines.span(0, text.length) };
   rememberSource(ast, text);
   return { ast, diagnostics: sortDiagnostics([...lexed.diagnostics, ...parseDiagnostics]) };
