@@ -8,7 +8,7 @@ import { randomChoice, randomInt, chance } from "../values/random.js";
 import { T, type Type } from "../values/types.js";
 import Big from "big.js";
 import { builtins } from "../values/functions/registry.js";
-import { Duration, Timestamp, compareValues, isMap, isRecord, setField, valueEquals, type Rec, type Value } from "../values/value.js";
+import { Duration, Timestamp, compareValues, isMap, isRecord, setField, valueEquals, type Value } from "../values/value.js";
 import type { Fn, Frame, RunEnv, TableData } from "./env.js";
 
 export interface CompileScope {
@@ -337,8 +337,3 @@ const decimalOf = (text: string): Value => {
   }
 };
 const durationOf = (ms: number): Value => new Duration(ms);
-
-/** Evaluates a constant expression (literals, consts, params) with no record. */
-export function evalConstant(fn: Fn, frame: Frame): Value {
-  return fn({} as Rec, frame);
-}

@@ -1,6 +1,6 @@
 // What compiled expressions read at run time besides the record: the run's
 // clock and number, the loaded tables, params and consts, and block locals.
-import type { Rec, Timestamp, Value } from "../values/value.js";
+import { Timestamp, type Rec, type Value } from "../values/value.js";
 
 /** A loaded lookup table. */
 export interface TableData {
@@ -34,7 +34,19 @@ export interface Frame {
   random: () => number;
 }
 
-export const newFrame = (env: RunEnv, slots: number): Frame => ({ env, locals: new Array<Value>(slots).fill(null), seq: 0, random: Math.random });
+export const newFrame = (env: RunEnv, slots: number): Frame => ({ env, locals: new Array<Value>(slots).fill(null), seq: 0, random: () => 0 });
+
+/** The env of what is known before any run (literals, params, consts): no clock, no tables. */
+export const constantEnv = (params: Readonly<Record<string, Value>> = {}, consts: Readonly<Record<string, Value>> = {}): RunEnv => ({
+  now: new Timestamp(0),
+  run: 0,
+  tables: new Map(),
+  params,
+  consts,
+});
+
+/** The value of an expression that reads no record: a literal, a param, a const. */
+export const evalConstant = (fn: Fn, env: RunEnv = constantEnv()): Value => fn({}, newFrame(env, 0));
 
 /** A compiled expression. */
 export type Fn = (rec: Rec, frame: Frame) => Value;

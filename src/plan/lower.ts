@@ -12,14 +12,13 @@ import { recordMaker } from "../values/record-maker.js";
 import { compileExpr, type CompileScope } from "./compile-expr.js";
 import { aggregateCalls } from "../check/aggregate.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { newFrame, type Fn, type RunEnv } from "./env.js";
+import { evalConstant, type Fn } from "./env.js";
 import type { AggregateCall, AggregateFieldPlan, CompiledBlock, FlushPlan, OutputPort, Plan, Step, TablePlan } from "./plan.js";
 
-const EMPTY_ENV: RunEnv = { now: null as never, run: 0, tables: new Map(), params: {}, consts: {} };
 
 /** The value of a literal (schema defaults, param defaults), converted to `type`. */
 export function literalValue(checked: CheckedStream, e: A.Expr, type: Type): Value {
-  const v = compileExpr(e, { checked, locals: new Map() })({}, newFrame(EMPTY_ENV, 0));
+  const v = evalConstant(compileExpr(e, { checked, locals: new Map() }));
   // A default written as text (`at timestamp = "2026-01-01"`) converts like input data.
   if (typeof v !== "string" || type.kind === "string" || type.kind === "any") return v;
   const converted = convert(v, type);

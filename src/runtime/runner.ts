@@ -7,7 +7,7 @@ import { convert } from "../values/convert.js";
 import { parseTimestamp } from "../values/convert.js";
 import { Timestamp, type Value } from "../values/value.js";
 import { decodeSessions } from "./ops/aggregate.js";
-import { frameFor } from "./ops/types.js";
+import { constantEnv, evalConstant } from "../plan/env.js";
 import type { SourceBatch } from "./ops/source.js";
 import { run as runPlan, type RunnerContext, type RunResult } from "./run.js";
 import { StateCodec, emptyState, type State } from "./state.js";
@@ -77,7 +77,7 @@ export function prepareRunner(plan: Plan, options: RunnerOptions = {}): Prepared
   for (const p of plan.params) {
     const raw = options.params?.[p.name];
     if (raw === undefined) {
-      if (p.default) params[p.name] = p.default({}, frameFor(emptyEnv(), 0));
+      if (p.default) params[p.name] = evalConstant(p.default);
       else errors.push(`param \`${p.name}\` has no value; set it with --param ${p.name}=VALUE`);
       continue;
     }
@@ -89,7 +89,8 @@ export function prepareRunner(plan: Plan, options: RunnerOptions = {}): Prepared
     if (!plan.params.some((p) => p.name === name)) errors.push(`the stream declares no param \`${name}\``);
   }
   const consts: Record<string, Value> = {};
-  for (const c of plan.consts) consts[c.name] = c.value({}, frameFor({ ...emptyEnv(), params, consts }, 0));
+  // Each const may read the params and the consts before it.
+  for (const c of plan.consts) consts[c.name] = evalConstant(c.value, constantEnv(params, consts));
 
   const tables = new Map<string, TableData>();
   for (const t of plan.tables) {
@@ -115,7 +116,7 @@ export function prepareRunner(plan: Plan, options: RunnerOptions = {}): Prepared
     get state() {
       return state;
     },
-    constant: (fn) => fn({}, frameFor({ ...emptyEnv(), params, consts }, 0)),
+    constant: (fn) => evalConstant(fn, constantEnv(params, consts)),
     run(request) {
       const now = toTimestamp(request.now);
       if (!now) throw new RunnerError([`the run clock \`${String(request.now)}\` is not an ISO-8601 timestamp`]);
@@ -148,5 +149,3 @@ export class RunnerError extends Error {
     this.name = "RunnerError";
   }
 }
-
-const emptyEnv = () => ({ now: new Timestamp(0), run: 0, tables: new Map<string, TableData>(), params: {}, consts: {} });

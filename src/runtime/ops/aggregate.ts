@@ -2,9 +2,10 @@
 // sessions whose flush trigger has come, in the order they were opened.
 import type { AggregateStep } from "../../plan/plan.js";
 import { decodeValue, encodeValue } from "../../values/json.js";
-import { Timestamp, groupKey, setField, type Rec, type Value } from "../../values/value.js";
+import { Duration, Timestamp, groupKey, setField, type Rec, type Value } from "../../values/value.js";
 import type { SessionState } from "../state.js";
-import { frameFor, type OpContext, type Ports } from "./types.js";
+import { newFrame } from "../../plan/env.js";
+import type { OpContext, Ports } from "./types.js";
 
 type Accs = unknown[];
 
@@ -35,7 +36,7 @@ function openSession(step: AggregateStep, key: string, keys: Value[], ctx: OpCon
   let due: number | null = null;
   for (const f of step.flush) {
     if (f.kind !== "at") continue;
-    const at = f.at(keyRec, frameFor(ctx.env, 0));
+    const at = f.at(keyRec, newFrame(ctx.env, 0));
     if (at instanceof Timestamp) due = due === null ? at.ms : Math.min(due, at.ms);
   }
   return { key, keys, keyRec, first: ctx.nowMs, last: ctx.nowMs, due, fields: step.fields.map((f, i) => (f.by ? new Map() : newAccs(step, i))) };
@@ -45,7 +46,7 @@ function openSession(step: AggregateStep, key: string, keys: Value[], ctx: OpCon
 const subKey = (v: Value): string => (typeof v === "string" ? v : v === null ? "null" : String(v));
 
 export function addRecords(step: AggregateStep, input: ReadonlyArray<Rec>, sessions: Sessions, ctx: OpContext): void {
-  const frame = frameFor(ctx.env, 0);
+  const frame = newFrame(ctx.env, 0);
   const keyFns = step.keys.map((k) => k.value);
   const nKeys = keyFns.length;
   const fields = step.fields;
@@ -76,14 +77,14 @@ export function addRecords(step: AggregateStep, input: ReadonlyArray<Rec>, sessi
   }
 }
 
-function fieldValue(step: AggregateStep, i: number, accs: Accs, keyRec: Rec, frame: ReturnType<typeof frameFor>): Value {
+function fieldValue(step: AggregateStep, i: number, accs: Accs, keyRec: Rec, frame: ReturnType<typeof newFrame>): Value {
   const f = step.fields[i]!;
   f.calls.forEach((c, j) => (frame.locals[j] = c.aggregate.result(accs[j])));
   return f.result(keyRec, frame);
 }
 
 export function sessionRecord(step: AggregateStep, s: Session, ctx: OpContext): Rec {
-  const frame = frameFor(ctx.env, step.slots);
+  const frame = newFrame(ctx.env, step.slots);
   const out: Record<string, Value> = { ...s.keyRec };
   step.fields.forEach((f, i) => {
     const acc = s.fields[i]!;
@@ -99,7 +100,7 @@ export function sessionRecord(step: AggregateStep, s: Session, ctx: OpContext): 
 /** Emits and removes the sessions whose trigger has come (all of them at the end of input). */
 export function flushSessions(step: AggregateStep, sessions: Sessions, ctx: OpContext): Ports {
   const out: Rec[] = [];
-  const frame = frameFor(ctx.env, 0);
+  const frame = newFrame(ctx.env, 0);
   for (const [key, s] of sessions) {
     let rec: Rec | undefined;
     const due =
@@ -110,7 +111,7 @@ export function flushSessions(step: AggregateStep, sessions: Sessions, ctx: OpCo
             return true;
           case "idle": {
             const idle = f.idle({}, frame);
-            return idle !== null && typeof idle === "object" && "ms" in idle && s.last + (idle as { ms: number }).ms <= ctx.nowMs;
+            return idle instanceof Duration && s.last + idle.ms <= ctx.nowMs;
           }
           case "at":
             return s.due !== null && s.due <= ctx.nowMs;

@@ -2,10 +2,11 @@
 // with the stream, run, step and run clock.
 import type { AuditStep } from "../../plan/plan.js";
 import type { Rec } from "../../values/value.js";
-import { frameFor, type OpContext, type Ports } from "./types.js";
+import { newFrame } from "../../plan/env.js";
+import type { OpContext, Ports } from "./types.js";
 
 export function runAudit(step: AuditStep, input: ReadonlyArray<Rec>, ctx: OpContext, events: Rec[]): Ports {
-  const frame = frameFor(ctx.env, step.block.slots);
+  const frame = newFrame(ctx.env, step.block.slots);
   const stamp = { stream: ctx.stream, run: ctx.env.run, step: step.name, time: ctx.env.now };
   for (const rec of input) events.push({ ...stamp, ...step.block.build(rec, frame) });
   return new Map([["main", input as Rec[]]]);

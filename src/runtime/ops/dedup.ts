@@ -7,7 +7,8 @@
 // its own batch costs, not what every remembered key costs.
 import type { DedupStep } from "../../plan/plan.js";
 import { Duration, groupKey, singleKey, type Rec, type Value } from "../../values/value.js";
-import { frameFor, type OpContext, type Ports } from "./types.js";
+import { newFrame } from "../../plan/env.js";
+import type { OpContext, Ports } from "./types.js";
 
 export type SeenChunk = readonly [number, ReadonlyArray<string>];
 export type SeenState = ReadonlyArray<SeenChunk>;
@@ -15,7 +16,7 @@ export type SeenState = ReadonlyArray<SeenChunk>;
 export type SeenKeys = Map<string, number>;
 
 export function dedupWindow(step: DedupStep, ctx: OpContext): number {
-  const w = step.within({}, frameFor(ctx.env, 0));
+  const w = step.within({}, newFrame(ctx.env, 0));
   return w instanceof Duration ? w.ms : 7 * 86_400_000;
 }
 
@@ -57,7 +58,7 @@ export function nextSeenState(kept: SeenChunk[], seen: SeenKeys, added: string[]
 }
 
 export function runDedup(step: DedupStep, input: ReadonlyArray<Rec>, seen: SeenKeys, ctx: OpContext, added: string[]): Ports {
-  const frame = frameFor(ctx.env, 0);
+  const frame = newFrame(ctx.env, 0);
   const keep: Rec[] = [];
   const dups: Rec[] = [];
   const keys = step.keys;

@@ -2,10 +2,11 @@
 import type { EnrichStep, MapStep } from "../../plan/plan.js";
 import type { Rec, Value } from "../../values/value.js";
 import { isMap } from "../../values/value.js";
-import { frameFor, type OpContext, type Ports } from "./types.js";
+import { newFrame } from "../../plan/env.js";
+import type { OpContext, Ports } from "./types.js";
 
 export function runMap(step: MapStep | EnrichStep, input: ReadonlyArray<Rec>, ctx: OpContext): Ports {
-  const frame = frameFor(ctx.env, step.block.slots);
+  const frame = newFrame(ctx.env, step.block.slots);
   const out: Rec[] = [];
   const build = step.block.build;
   const each = step.kind === "map" ? step.forEach : undefined;

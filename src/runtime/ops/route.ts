@@ -2,10 +2,11 @@
 // the `else` port or `unmatched`.
 import type { RouteStep } from "../../plan/plan.js";
 import type { Rec } from "../../values/value.js";
-import { frameFor, type OpContext, type Ports } from "./types.js";
+import { newFrame } from "../../plan/env.js";
+import type { OpContext, Ports } from "./types.js";
 
 export function runRoute(step: RouteStep, input: ReadonlyArray<Rec>, ctx: OpContext): Ports {
-  const frame = frameFor(ctx.env, 0);
+  const frame = newFrame(ctx.env, 0);
   const ports: Ports = new Map(step.ports.map((p) => [p.name, [] as Rec[]]));
   const other = ports.get(step.otherwise)!;
   const branches = step.branches.map((b) => ({ when: b.when, out: ports.get(b.port)! }));

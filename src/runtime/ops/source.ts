@@ -3,7 +3,8 @@
 import type { SourceStep } from "../../plan/plan.js";
 import { simulationRandom } from "../../values/random.js";
 import type { Rec, Value } from "../../values/value.js";
-import { frameFor, type OpContext, type Ports } from "./types.js";
+import { newFrame } from "../../plan/env.js";
+import type { OpContext, Ports } from "./types.js";
 
 /** One source's input for a run. */
 export interface SourceBatch {
@@ -54,10 +55,10 @@ export function runSource(step: SourceStep, batch: SourceBatch | undefined, ctx:
 
 function simulate(step: SourceStep, ctx: OpContext): SourceResult {
   const sim = step.simulate!;
-  const constants = frameFor(ctx.env, 0);
+  const constants = newFrame(ctx.env, 0);
   const count = Math.max(0, asInt(sim.count({}, constants), 0));
   const seed = sim.seed ? asInt(sim.seed({}, constants), 0) : 0;
-  const frame = frameFor(ctx.env, sim.block.slots);
+  const frame = newFrame(ctx.env, sim.block.slots);
   const out: Rec[] = new Array(count);
   const empty: Rec = {};
   for (let i = 1; i <= count; i++) {

@@ -1,7 +1,7 @@
 // What every operator receives and returns inside one run. Operators may fold
 // into local mutable arrays and Maps; nothing they build escapes the run except
 // through the returned ports and the state the run loop produces once.
-import type { Frame, RunEnv } from "../../plan/env.js";
+import type { RunEnv } from "../../plan/env.js";
 import type { Rec } from "../../values/value.js";
 
 export type Ports = Map<string, Rec[]>;
@@ -15,4 +15,3 @@ export interface OpContext {
   readonly final: boolean;
 }
 
-export const frameFor = (env: RunEnv, slots: number): Frame => ({ env, locals: new Array(slots).fill(null), seq: 0, random: () => 0 });

@@ -2,10 +2,11 @@
 // failure goes to `invalid` with an `errors` list of {rule, message}.
 import type { ValidateStep } from "../../plan/plan.js";
 import type { Rec, Value } from "../../values/value.js";
-import { frameFor, type OpContext, type Ports } from "./types.js";
+import { newFrame } from "../../plan/env.js";
+import type { OpContext, Ports } from "./types.js";
 
 export function runValidate(step: ValidateStep, input: ReadonlyArray<Rec>, ctx: OpContext): Ports {
-  const frame = frameFor(ctx.env, 0);
+  const frame = newFrame(ctx.env, 0);
   const ok: Rec[] = [];
   const invalid: Rec[] = [];
   const rules = step.rules;
