@@ -8,11 +8,10 @@ import { compileStream } from "../plan/compile.js";
 import { parse } from "../syntax/parse.js";
 import { formatDiagnostics } from "../diagnostics/render.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { readTable, type Format } from "../io/index.js";
-import type { RunnerOptions } from "../runtime/runner.js";
 import { checkTestFile, runTests, type TestCase, type TestResult } from "../testing/index.js";
 import { EXIT, type CliIO, type Command } from "./cli-io.js";
 import { readText, shownPath } from "./paths.js";
+import { loadTables } from "./load-tables.js";
 
 const USAGE = "usage: interpret test FILE.stream|FILE.test.stream… [--filter TEXT] [--json]";
 
@@ -85,22 +84,13 @@ async function testStream(io: CliIO, where: { stream: string; tests?: string }, 
     return { exit: EXIT.streamErrors, results: [] };
   }
 
-  const tables: Record<string, NonNullable<RunnerOptions["tables"]>[string]> = {};
-  const baseDir = path.dirname(where.stream);
-  for (const t of compiled.plan.tables) {
-    const read = await readTable({ path: t.path, baseDir, format: t.format as Format, ...(t.delimiter !== undefined ? { delimiter: t.delimiter } : {}) });
-    if (!read.ok) {
-      io.stderr(`table \`${t.name}\`: ${read.error.message}\n`);
-      return { exit: EXIT.usage, results: [] };
-    }
-    const rows = read.items.flatMap((item) => (item.kind === "record" ? [{ record: item.record, where: `${item.file}:${item.line}` }] : []));
-    const rejected = read.items.find((item) => item.kind === "reject");
-    if (rejected) {
-      io.stderr(`table \`${t.name}\`: ${rejected.reason}\n`);
-      return { exit: EXIT.usage, results: [] };
-    }
-    tables[t.name] = { rows, csv: t.format === "csv" };
+  // The same table loading as a run: every unreadable file or row is reported, nothing runs.
+  const loaded = await loadTables(compiled.plan, path.dirname(where.stream));
+  if (!loaded.ok) {
+    for (const e of loaded.errors) io.stderr(`${e}\n`);
+    return { exit: EXIT.usage, results: [] };
   }
+  const tables = loaded.tables;
   return { results: runTests(compiled.plan, cases, { tables, ...(args.filter !== undefined ? { filter: args.filter } : {}) }) };
 }
 
