@@ -307,25 +307,53 @@ function compileCall(e: A.Call, scope: CompileScope, c: (x: A.Expr) => Fn): Fn {
  * `year month day hour` of a timestamp, specialised: the same instants as the
  * built-ins compute with luxon in UTC, with Date arithmetic (these run once per
  * record in most aggregate keys). Out of Date's range the result is null, as
- * luxon's invalid DateTime gives.
+ * luxon's invalid DateTime gives. Each call site remembers the last period it
+ * computed and hands out the same (immutable) Timestamp while records fall in
+ * it, as a batch's records mostly do.
  */
 function utcTruncation(name: string): ((t: Timestamp) => Value) | undefined {
-  const valid = (ms: number): Value => (Number.isFinite(ms) ? new Timestamp(ms) : null);
-  const floorTo = (unit: number) => (t: Timestamp) => (Number.isFinite(new Date(t.ms).getTime()) ? valid(t.ms - (((t.ms % unit) + unit) % unit)) : null);
+  /** [start, end) of the period holding `ms`. */
+  let period: ((ms: number) => [number, number]) | undefined;
   switch (name) {
     case "hour":
-      return floorTo(3_600_000);
-    case "day":
-      return floorTo(86_400_000);
-    case "month":
-      return (t) => {
-        const d = new Date(t.ms);
-        return valid(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+    case "day": {
+      const unit = name === "hour" ? 3_600_000 : 86_400_000;
+      period = (ms) => {
+        const start = ms - (((ms % unit) + unit) % unit);
+        return [start, start + unit];
       };
+      break;
+    }
+    case "month":
+      period = (ms) => {
+        const d = new Date(ms);
+        return [Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)];
+      };
+      break;
     case "year":
-      return (t) => valid(Date.UTC(new Date(t.ms).getUTCFullYear(), 0, 1));
+      period = (ms) => {
+        const y = new Date(ms).getUTCFullYear();
+        return [Date.UTC(y, 0, 1), Date.UTC(y + 1, 0, 1)];
+      };
+      break;
+    default:
+      return undefined;
   }
-  return undefined;
+  const of = period;
+  let lo = 0;
+  let hi = 0; // empty until the first call
+  let last: Timestamp | null = null;
+  return (t) => {
+    const ms = t.ms;
+    if (ms >= lo && ms < hi) return last;
+    if (!Number.isFinite(new Date(ms).getTime())) return null;
+    const [start, end] = of(ms);
+    if (!Number.isFinite(start)) return null;
+    last = new Timestamp(start);
+    lo = start;
+    hi = Number.isFinite(end) ? end : start;
+    return last;
+  };
 }
 
 // Literal values, built once.

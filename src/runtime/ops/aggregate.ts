@@ -1,8 +1,9 @@
 // aggregate: adds each record into its session (one per key) and emits the
 // sessions whose flush trigger has come, in the order they were opened.
 import type { AggregateStep } from "../../plan/plan.js";
-import { decodeValue, encodeValue } from "../../values/json.js";
-import { Duration, Timestamp, groupKey, setField, type Rec, type Value } from "../../values/value.js";
+import { decodeValue, encodeValue, ValueDecodeError } from "../../values/json.js";
+import { Duration, Timestamp, groupKey, setField, singleKey, type Rec, type Value } from "../../values/value.js";
+import type { Type } from "../../values/types.js";
 import type { SessionState } from "../state.js";
 import { newFrame } from "../../plan/env.js";
 import type { OpContext, Ports } from "./types.js";
@@ -13,6 +14,8 @@ type Accs = unknown[];
 export interface Session {
   readonly key: string;
   readonly keys: Value[];
+  /** The keys as the index holds them (see keyAtom). */
+  readonly atoms: unknown[];
   readonly keyRec: Rec;
   readonly first: number;
   last: number;
@@ -21,7 +24,77 @@ export interface Session {
   readonly fields: (Accs | Map<string, Accs>)[];
 }
 
-export type Sessions = Map<string, Session>;
+/**
+ * The open sessions of one aggregate, in the order they were opened (for the
+ * flush and the state), and an index from key values to session: a Map per key
+ * position whose keys are the values themselves where they can be, so finding a
+ * record's session builds no key string.
+ */
+export class Sessions {
+  readonly order = new Map<string, Session>();
+  private readonly index = new Map<unknown, unknown>();
+  private readonly atomOf: ReadonlyArray<(v: Value) => unknown>;
+  constructor(step: AggregateStep) {
+    const schema = step.ports.find((p) => p.name === "main")?.schema ?? [];
+    this.atomOf = step.keys.length ? step.keys.map((k) => keyAtom(schema.find((f) => f.name === k.name)?.type)) : [() => null];
+  }
+  get size(): number {
+    return this.order.size;
+  }
+  /** The key values' atoms, into `out`. */
+  atoms(keys: ReadonlyArray<Value>, out: unknown[]): unknown[] {
+    const atomOf = this.atomOf;
+    for (let i = 0; i < atomOf.length; i++) out[i] = atomOf[i]!(keys[i] ?? null);
+    return out;
+  }
+  find(atoms: ReadonlyArray<unknown>): Session | undefined {
+    let m = this.index;
+    const last = atoms.length - 1;
+    for (let i = 0; i < last; i++) {
+      const next = m.get(atoms[i]) as Map<unknown, unknown> | undefined;
+      if (next === undefined) return undefined;
+      m = next;
+    }
+    return m.get(atoms[last]) as Session | undefined;
+  }
+  add(s: Session): void {
+    let m = this.index;
+    const last = s.atoms.length - 1;
+    for (let i = 0; i < last; i++) {
+      let next = m.get(s.atoms[i]) as Map<unknown, unknown> | undefined;
+      if (next === undefined) m.set(s.atoms[i], (next = new Map()));
+      m = next;
+    }
+    m.set(s.atoms[last], s);
+    this.order.set(s.key, s);
+  }
+  delete(s: Session): void {
+    this.order.delete(s.key);
+    const path: Map<unknown, unknown>[] = [this.index];
+    for (let i = 0; i < s.atoms.length - 1; i++) {
+      const next = path[i]!.get(s.atoms[i]) as Map<unknown, unknown> | undefined;
+      if (next === undefined) return;
+      path.push(next);
+    }
+    // Drop the leaf, then every level it leaves empty.
+    for (let i = s.atoms.length - 1; i >= 0; i--) {
+      path[i]!.delete(s.atoms[i]);
+      if (path[i]!.size > 0) break;
+    }
+  }
+}
+
+/**
+ * A key value as an index key: strings, numbers, booleans and null as they are
+ * (a Map tells them apart), a timestamp key by its instant, anything else by its
+ * canonical key string, which starts with U+0000 (a string that does too is
+ * encoded the same way), so no two different values share an atom.
+ */
+function keyAtom(type: Type | undefined): (v: Value) => unknown {
+  if (type?.kind === "timestamp") return (v) => (v instanceof Timestamp ? v.ms : v === null ? null : singleKey(v));
+  return (v) =>
+    typeof v === "string" ? (v.charCodeAt(0) === 0 ? singleKey(v) : v) : typeof v === "number" || typeof v === "boolean" || v === null ? v : singleKey(v);
+}
 
 const newAccs = (step: AggregateStep, field: number): Accs => step.fields[field]!.calls.map((c) => c.aggregate.create());
 
@@ -31,7 +104,7 @@ function keyRecord(step: AggregateStep, keys: ReadonlyArray<Value>): Rec {
   return out;
 }
 
-function openSession(step: AggregateStep, key: string, keys: Value[], ctx: OpContext): Session {
+function openSession(step: AggregateStep, keys: Value[], atoms: unknown[], ctx: OpContext): Session {
   const keyRec = keyRecord(step, keys);
   let due: number | null = null;
   for (const f of step.flush) {
@@ -39,7 +112,7 @@ function openSession(step: AggregateStep, key: string, keys: Value[], ctx: OpCon
     const at = f.at(keyRec, newFrame(ctx.env, 0));
     if (at instanceof Timestamp) due = due === null ? at.ms : Math.min(due, at.ms);
   }
-  return { key, keys, keyRec, first: ctx.nowMs, last: ctx.nowMs, due, fields: step.fields.map((f, i) => (f.by ? new Map() : newAccs(step, i))) };
+  return { key: groupKey(keys), keys, atoms, keyRec, first: ctx.nowMs, last: ctx.nowMs, due, fields: step.fields.map((f, i) => (f.by ? new Map() : newAccs(step, i))) };
 }
 
 /** A drill-down key: map keys are strings; a null value is kept under "null" so nothing is lost. */
@@ -52,11 +125,11 @@ export function addRecords(step: AggregateStep, input: ReadonlyArray<Rec>, sessi
   const fields = step.fields;
   // One scratch tuple for every record; a session keeps its own copy.
   const keys: Value[] = new Array(nKeys);
+  const atoms: unknown[] = new Array(Math.max(1, nKeys));
   for (const rec of input) {
     for (let i = 0; i < nKeys; i++) keys[i] = keyFns[i]!(rec, frame);
-    const key = groupKey(keys);
-    let s = sessions.get(key);
-    if (!s) sessions.set(key, (s = openSession(step, key, keys.slice(), ctx)));
+    let s = sessions.find(sessions.atoms(keys, atoms));
+    if (!s) sessions.add((s = openSession(step, keys.slice(), atoms.slice(), ctx)));
     s.last = ctx.nowMs;
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i]!;
@@ -101,7 +174,7 @@ export function sessionRecord(step: AggregateStep, s: Session, ctx: OpContext): 
 export function flushSessions(step: AggregateStep, sessions: Sessions, ctx: OpContext): Ports {
   const out: Rec[] = [];
   const frame = newFrame(ctx.env, 0);
-  for (const [key, s] of sessions) {
+  for (const s of sessions.order.values()) {
     let rec: Rec | undefined;
     const due =
       ctx.final ||
@@ -122,7 +195,7 @@ export function flushSessions(step: AggregateStep, sessions: Sessions, ctx: OpCo
       });
     if (due) {
       out.push(rec ?? sessionRecord(step, s, ctx));
-      sessions.delete(key);
+      sessions.delete(s);
     }
   }
   return new Map([["main", out]]);
@@ -130,7 +203,7 @@ export function flushSessions(step: AggregateStep, sessions: Sessions, ctx: OpCo
 
 export function encodeSessions(step: AggregateStep, sessions: Sessions): SessionState[] {
   const enc = (i: number, accs: Accs) => step.fields[i]!.calls.map((c, j) => c.aggregate.encode(accs[j]));
-  return [...sessions.values()].map((s) => ({
+  return [...sessions.order.values()].map((s) => ({
     key: s.key,
     keys: s.keys.map(encodeValue),
     first: s.first,
@@ -142,16 +215,19 @@ export function encodeSessions(step: AggregateStep, sessions: Sessions): Session
 
 /** Rebuilds sessions from the state; throws ValueDecodeError on a damaged entry (the caller reports it). */
 export function decodeSessions(step: AggregateStep, saved: ReadonlyArray<SessionState>): Sessions {
-  const out: Sessions = new Map();
+  const out = new Sessions(step);
   const dec = (i: number, json: unknown): Accs => {
     const list = json as unknown[];
     return step.fields[i]!.calls.map((c, j) => c.aggregate.decode(list[j]));
   };
   for (const s of saved) {
     const keys = s.keys.map(decodeValue);
-    out.set(s.key, {
+    const atoms = out.atoms(keys, []);
+    if (s.key !== groupKey(keys) || out.find(atoms)) throw new ValueDecodeError(`session ${JSON.stringify(s.key)} does not match its keys or is there twice`);
+    out.add({
       key: s.key,
       keys,
+      atoms,
       keyRec: keyRecord(step, keys),
       first: s.first,
       last: s.last,
