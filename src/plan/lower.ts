@@ -8,7 +8,8 @@ import { compileDecoder, type DecodeField } from "../values/codec.js";
 import { convert } from "../values/convert.js";
 import { T, type Schema, type Type } from "../values/types.js";
 import type { Rec, Value } from "../values/value.js";
-import { recordMaker } from "../values/record-maker.js";
+import { recordCopier, recordMaker } from "../values/record-maker.js";
+import { isOpen } from "../check/expr.js";
 import { compileExpr, type CompileScope } from "./compile-expr.js";
 import { aggregateCalls } from "../check/aggregate.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
@@ -149,11 +150,13 @@ function lowerStep(checked: CheckedStream, info: StepInfo, consumers: Map<string
       return {
         ...base,
         kind: "validate",
-        rules: d.rules.map((r) => ({
-          test: compileExpr(r.expr, noLocals),
-          rule: sourceText(checked, r.expr.span),
-          message: r.message?.value ?? `rule failed: ${sourceText(checked, r.expr.span)}`,
-        })),
+        rules: d.rules.map((r) => {
+          const rule = sourceText(checked, r.expr.span);
+          const message = r.message?.value ?? `rule failed: ${rule}`;
+          return { test: compileExpr(r.expr, noLocals), rule, message, error: Object.freeze({ rule, message }) };
+        }),
+        // Records of an open schema may carry fields it does not list; those are copied by spreading.
+        ...(isOpen(input) ? {} : { invalidRecord: recordCopier(input.filter((f) => f.name !== "errors").map((f) => f.name), "errors") }),
       };
     case "Map": {
       const locals = new Map<string, number>();

@@ -7,6 +7,7 @@ import type { Decoder, DecodeField } from "../values/codec.js";
 import type { Schema } from "../values/types.js";
 import type { Fn, Frame } from "./env.js";
 import type { Rec } from "../values/value.js";
+import type { RecordCopier } from "../values/record-maker.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 
 /** An input edge: the producing step's port. */
@@ -50,7 +51,9 @@ export interface SourceStep extends StepBase {
 
 export interface ValidateStep extends StepBase {
   readonly kind: "validate";
-  readonly rules: ReadonlyArray<{ readonly test: Fn; readonly rule: string; readonly message: string }>;
+  readonly rules: ReadonlyArray<{ readonly test: Fn; readonly rule: string; readonly message: string; readonly error: Rec }>;
+  /** Builds an `invalid` record from an input record and its errors (absent when the input schema is open). */
+  readonly invalidRecord?: RecordCopier;
 }
 
 export interface MapStep extends StepBase {

@@ -5,6 +5,8 @@
 // literals, so no user text can become code.
 import { setField, type Rec, type Value } from "./value.js";
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 export type RecordMaker = (values: ReadonlyArray<Value>) => Rec;
 
 function byLoop(names: ReadonlyArray<string>): RecordMaker {
@@ -25,5 +27,31 @@ export function recordMaker(names: ReadonlyArray<string>): RecordMaker {
   } catch {
     // Where code generation is not allowed (a strict content security policy), the loop does the same.
     return byLoop(names);
+  }
+}
+
+/**
+ * A record of `names`, copied from a record of the same fields, with `extra`
+ * set last: `(rec, x) => ({ a: rec.a, …, [extra]: x })`, generated once per
+ * schema like recordMaker (a validate step's `invalid` records). A missing
+ * field is null.
+ */
+export type RecordCopier = (rec: Rec, extra: Value) => Rec;
+
+export function recordCopier(names: ReadonlyArray<string>, extra: string): RecordCopier {
+  const all = [...names, extra];
+  const make = recordMaker(all);
+  const loop: RecordCopier = (rec, x) => {
+    const values = names.map((n) => (hasOwn.call(rec, n) ? ((rec as Record<string, Value | undefined>)[n] ?? null) : null));
+    values.push(x);
+    return make(values);
+  };
+  // `rec["__proto__"]` would read the prototype of a record without that field.
+  if (new Set(all).size !== all.length || all.length > 200 || all.includes("__proto__")) return loop;
+  const fields = names.map((n) => `${JSON.stringify(n)}: r[${JSON.stringify(n)}] ?? null`);
+  try {
+    return new Function("r", "x", `"use strict"; return { ${fields.join(", ")}, ${JSON.stringify(extra)}: x };`) as RecordCopier;
+  } catch {
+    return loop;
   }
 }

@@ -10,13 +10,15 @@ export function runValidate(step: ValidateStep, input: ReadonlyArray<Rec>, ctx: 
   const ok: Rec[] = [];
   const invalid: Rec[] = [];
   const rules = step.rules;
+  const make = step.invalidRecord;
   for (const rec of input) {
     let errors: Rec[] | undefined;
     for (const r of rules) {
-      if (r.test(rec, frame) !== true) (errors ??= []).push({ rule: r.rule, message: r.message });
+      // The error records are immutable and shared by every record that fails the rule.
+      if (r.test(rec, frame) !== true) (errors ??= []).push(r.error);
     }
     if (errors === undefined) ok.push(rec);
-    else invalid.push({ ...withoutErrors(rec), errors: errors as Value });
+    else invalid.push(make ? make(rec, errors as Value) : { ...withoutErrors(rec), errors: errors as Value });
   }
   return new Map([["main", ok], ["invalid", invalid]]);
 }
