@@ -71,7 +71,13 @@ function loadState(plan: Plan, raw: unknown, errors: string[]): State {
   return state;
 }
 
-export function prepareRunner(plan: Plan, options: RunnerOptions = {}): Prepared {
+/** Settings that change how a run works, never what it gives (specs prove that). */
+export interface RunnerTuning {
+  /** Records moved between steps at a time (run.ts CHUNK_SIZE). */
+  readonly chunkSize?: number;
+}
+
+export function prepareRunner(plan: Plan, options: RunnerOptions = {}, tuning: RunnerTuning = {}): Prepared {
   const errors: string[] = [];
   const params: Record<string, Value> = {};
   for (const p of plan.params) {
@@ -126,7 +132,13 @@ export function prepareRunner(plan: Plan, options: RunnerOptions = {}): Prepared
         if (!plan.steps.some((s) => s.kind === "source" && s.name === name)) throw new RunnerError([`the stream has no source \`${name}\``]);
         sources[name] = toBatch(v);
       }
-      const result = runPlan(plan, context, state, { sources, ...(request.final ? { final: true } : {}), ...(request.capture ? { capture: true } : {}) }, now);
+      const result = runPlan(
+        plan,
+        context,
+        state,
+        { sources, ...(request.final ? { final: true } : {}), ...(request.capture ? { capture: true } : {}), ...(tuning.chunkSize ? { chunkSize: tuning.chunkSize } : {}) },
+        now,
+      );
       state = result.state;
       return result;
     },

@@ -26,34 +26,33 @@ export interface SourceResult {
 
 const asInt = (v: Value, fallback: number): number => (typeof v === "number" && Number.isFinite(v) ? Math.trunc(v) : fallback);
 
-export function runSource(step: SourceStep, batch: SourceBatch | undefined, ctx: OpContext): SourceResult {
-  if (!batch && step.simulate) return simulate(step, ctx);
-  const main: Rec[] = [];
-  const invalid: Rec[] = [];
+/**
+ * Decodes records `from` until `to` of a batch into `main` and `invalid` (its
+ * malformed lines are not included); returns the count of undeclared fields.
+ */
+export function decodeRecords(step: SourceStep, batch: SourceBatch, from: number, to: number, main: Rec[], invalid: Rec[]): number {
+  const decode = batch.csv ? step.decodeCsv : step.decode;
+  const origins = batch.origins;
+  const records = batch.records;
   let undeclared = 0;
-  if (batch) {
-    const decode = batch.csv ? step.decodeCsv : step.decode;
-    const origins = batch.origins;
-    const records = batch.records;
-    for (let i = 0; i < records.length; i++) {
-      const raw = records[i];
-      const d = decode(raw);
-      if (d.ok) {
-        main.push(d.record);
-        undeclared += d.dropped;
-      } else {
-        const origin = origins?.[i];
-        invalid.push({ errors: [...d.reasons], file: origin?.file ?? null, line: origin?.line ?? null, record: rawValue(raw) });
-      }
+  for (let i = from; i < to; i++) {
+    const raw = records[i];
+    const d = decode(raw);
+    if (d.ok) {
+      main.push(d.record);
+      undeclared += d.dropped;
+    } else {
+      const origin = origins?.[i];
+      invalid.push({ errors: [...d.reasons], file: origin?.file ?? null, line: origin?.line ?? null, record: rawValue(raw) });
     }
-    const malformed = batch.malformed ?? [];
-    for (const m of malformed) invalid.push({ errors: [m.reason], file: m.file, line: m.line, record: m.text });
-    if (malformed.length) inFileOrder(invalid, batch);
   }
-  return { ports: new Map([["main", main], ["invalid", invalid]]), read: main.length + invalid.length, undeclared };
+  return undeclared;
 }
 
-function simulate(step: SourceStep, ctx: OpContext): SourceResult {
+/** The `invalid` record of a line or row that could not be parsed at all. */
+export const malformedRecord = (m: NonNullable<SourceBatch["malformed"]>[number]): Rec => ({ errors: [m.reason], file: m.file, line: m.line, record: m.text });
+
+export function simulate(step: SourceStep, ctx: OpContext): SourceResult {
   const sim = step.simulate!;
   const constants = newFrame(ctx.env, 0);
   const count = Math.max(0, asInt(sim.count({}, constants), 0));
@@ -70,7 +69,7 @@ function simulate(step: SourceStep, ctx: OpContext): SourceResult {
 }
 
 /** Rejects in the order their lines stand in the batch's files (files in the order they were read). */
-function inFileOrder(invalid: Rec[], batch: SourceBatch): void {
+export function inFileOrder(invalid: Rec[], batch: SourceBatch): void {
   const fileRank = new Map<string, number>();
   const rank = (file: unknown): number => {
     if (typeof file !== "string") return -1;
