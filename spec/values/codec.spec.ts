@@ -2,6 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { isLeft, isRight } from "fp-ts/lib/Either.js";
 import Big from "big.js";
+import fc from "fast-check";
 import { compileDecoder, recordCodec, type DecodeField } from "../../src/values/codec.js";
 import { T, type Type } from "../../src/values/types.js";
 import type { Value } from "../../src/values/value.js";
@@ -71,6 +72,62 @@ test("recordCodec validates through io-ts", () => {
   const bad = codec.decode({ tenant: "T", qty: 2.5, data: { account: "A" } });
   assert.ok(isLeft(bad));
   if (isLeft(bad)) assert.equal(bad.left.map((e) => e.message), ["qty: expected int, got 2.5"]);
+});
+
+test("the generated fast path gives exactly what the full decoder gives, or leaves the record to it", () => {
+  const flat = [
+    field("id", T.string),
+    field("n", T.int),
+    field("x", T.number, true),
+    field("ok", T.bool, false, false),
+    field("at", T.timestamp),
+    field("price", T.decimal, true),
+    field("note", T.string, true, "none"),
+  ];
+  const odd = fc.constantFrom<unknown>(null, undefined, "", "a", "12", "1.5", "2026-02-30T00:00:00Z", "yes", true, [], {}, 2.5, -0);
+  const either = (good: fc.Arbitrary<unknown>) => fc.oneof({ weight: 6, arbitrary: good }, { weight: 1, arbitrary: odd });
+  const raw = fc.record(
+    {
+      id: either(fc.string()),
+      n: either(fc.integer()),
+      x: either(fc.double()),
+      ok: either(fc.boolean()),
+      at: either(fc.constantFrom("2026-11-20T10:00:00Z", "2026-11-20T10:00:00.123+02:00", "2026-11-20")),
+      price: either(fc.constantFrom("1.50", "-3", "0")),
+      note: either(fc.string()),
+      extra: fc.anything(),
+    },
+    { requiredKeys: [] },
+  );
+  for (const emptyIsAbsent of [false, true]) {
+    const d = compileDecoder(flat, { emptyIsAbsent });
+    assert.type(d.fast, "function");
+    let fastHits = 0;
+    fc.assert(
+      fc.property(raw, (r) => {
+        const counter = { dropped: 0 };
+        const fast = d.fast!(r, counter);
+        const full = d(r);
+        if (fast === undefined) return;
+        fastHits++;
+        assert.ok(full.ok);
+        if (!full.ok) return;
+        assert.equal(fast, full.record);
+        assert.equal(Object.keys(fast), Object.keys(full.record));
+        assert.is(counter.dropped, full.dropped);
+      }),
+      { numRuns: 2000 },
+    );
+    assert.ok(fastHits > 100, `the fast path decoded only ${fastHits} records`);
+  }
+  // Class instances and dotted paths go to the full decoder.
+  class Event {
+    get id(): string {
+      return "inherited";
+    }
+  }
+  assert.is(compileDecoder(flat).fast!(new Event(), { dropped: 0 }), undefined);
+  assert.is(compileDecoder(schema).fast, undefined);
 });
 
 test.run();

@@ -31,7 +31,18 @@ export type Decoded =
   | { readonly ok: true; readonly record: Rec; readonly dropped: number }
   | { readonly ok: false; readonly reasons: ReadonlyArray<string> };
 
-export type Decoder = (raw: unknown) => Decoded;
+/**
+ * Decodes one raw record. `fast`, where the schema allows it, is generated code
+ * for the common case (every field present with a value of its type, or absent
+ * with a fallback): it returns the record, adding undeclared fields to
+ * `counter.dropped`, and undefined when the record needs the full decoder
+ * (which then gives the same record, or the reasons it does not fit).
+ */
+export interface Decoder {
+  (raw: unknown): Decoded;
+  readonly fast?: FastDecode;
+}
+export type FastDecode = (raw: unknown, counter: { dropped: number }) => Rec | undefined;
 
 interface CompiledField {
   readonly name: string;
@@ -113,7 +124,7 @@ export function compileDecoder(fields: ReadonlyArray<DecodeField>, options: Deco
   // Scratch for one record's values; `make` copies them into the new record.
   const values: Value[] = new Array(n).fill(null);
 
-  return (raw: unknown): Decoded => {
+  const decode = (raw: unknown): Decoded => {
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
       return { ok: false, reasons: [`expected a record, got ${showRaw(raw)}`] };
     }
@@ -172,6 +183,72 @@ export function compileDecoder(fields: ReadonlyArray<DecodeField>, options: Deco
     }
     return { ok: true, record: make(values), dropped };
   };
+  const fast = fastDecoder(compiled, emptyIsAbsent);
+  return fast ? Object.assign(decode, { fast }) : decode;
+}
+
+/**
+ * The generated fast path of a flat schema: one constant-key read and an
+ * inline type test per field, the record built as one literal. Field names
+ * enter the code only as JSON string literals. Names that objects inherit
+ * (`constructor`, `__proto__`, …) and dotted paths are left to the full decoder.
+ */
+function fastDecoder(fields: ReadonlyArray<CompiledField>, emptyIsAbsent: boolean): FastDecode | undefined {
+  const names = fields.map((f) => f.name);
+  if (fields.some((f) => f.path.length !== 1 || f.name in Object.prototype || f.name === "__proto__")) return undefined;
+  if (new Set(names).size !== names.length || names.length > 200) return undefined;
+  const body: string[] = [
+    'if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined;',
+    // Only plain objects: the full decoder reads own fields, and a class instance may inherit some.
+    "const proto = Object.getPrototypeOf(raw);",
+    "if (proto !== objectProto && proto !== null) return undefined;",
+    "let present = 0;",
+  ];
+  fields.forEach((f, i) => {
+    const key = JSON.stringify(f.name);
+    const v = `v${i}`;
+    body.push(`let ${v} = raw[${key}];`);
+    const absent = f.isString && !emptyIsAbsent ? `${v} === undefined || ${v} === null` : `${v} === undefined || ${v} === null || ${v} === ""`;
+    const fallback = f.optional || f.fallback !== null ? `${v} = fallback[${i}];` : "return undefined;";
+    body.push(`if (${absent}) { if (hasOwn.call(raw, ${key})) present++; ${fallback} } else {`, "present++;");
+    switch (f.type.kind) {
+      case "string":
+        body.push(`if (typeof ${v} !== "string") return undefined;`);
+        break;
+      case "bool":
+        body.push(`if (typeof ${v} !== "boolean") return undefined;`);
+        break;
+      case "int":
+        body.push(`if (!Number.isSafeInteger(${v})) return undefined;`);
+        break;
+      case "number":
+        body.push(`if (typeof ${v} !== "number" || !Number.isFinite(${v})) return undefined;`);
+        break;
+      case "timestamp":
+        body.push(`if (typeof ${v} !== "string") return undefined;`, `const ms${i} = parseIso(${v});`, `if (ms${i} === undefined) return undefined;`, `${v} = new Timestamp(ms${i});`);
+        break;
+      default:
+        body.push(`${v} = convert[${i}](${v});`, `if (${v} === FAIL) return undefined;`);
+    }
+    body.push("}");
+  });
+  body.push("let keys = 0;", "for (const k in raw) if (hasOwn.call(raw, k)) keys++;", "counter.dropped += keys - present;");
+  body.push(`return { ${fields.map((f, i) => `${JSON.stringify(f.name)}: v${i}`).join(", ")} };`);
+  try {
+    const factory = new Function("objectProto", "hasOwn", "parseIso", "Timestamp", "fallback", "convert", "FAIL", `"use strict"; return function decodeFast(raw, counter) {\n${body.join("\n")}\n};`);
+    return factory(
+      Object.prototype,
+      hasOwn,
+      parseIsoFast,
+      Timestamp,
+      fields.map((f) => f.fallback),
+      fields.map((f) => f.convert),
+      FAIL,
+    ) as FastDecode;
+  } catch {
+    // Where code generation is not allowed, the full decoder does it all.
+    return undefined;
+  }
 }
 
 /** An io-ts codec for records of this schema; its `validate` is the compiled decoder. */
