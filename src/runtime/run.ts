@@ -96,6 +96,7 @@ interface Node {
   /** Per port without consumers that goes to rejects: its records, in order. */
   readonly rejected: Map<string, Rec[]>;
   readonly audit: Rec[];
+  finished: boolean;
   dedup?: { readonly seen: SeenKeys; readonly kept: SeenChunk[]; readonly added: string[] };
   sessions?: Sessions;
 }
@@ -123,6 +124,7 @@ export function run(plan: Plan, context: RunnerContext, state: State, batch: Run
     ms: 0,
     rejected: new Map(),
     audit: [],
+    finished: false,
   }));
   const byName = new Map(nodes.map((n) => [n.step.name, n]));
   for (const node of nodes) {
@@ -181,7 +183,7 @@ export function run(plan: Plan, context: RunnerContext, state: State, batch: Run
         for (const records of waiting) process(node, node.cursor, records);
       }
     }
-    if (node.cursor === n) finish(node);
+    if (node.cursor === n && !node.finished) finish(node);
   };
 
   const process = (node: Node, input: number, records: Rec[]): void => {
@@ -245,6 +247,7 @@ export function run(plan: Plan, context: RunnerContext, state: State, batch: Run
   /** Every input is complete: the step emits what it held back and completes its own ports. */
   const finish = (node: Node): void => {
     const step = node.step;
+    node.finished = true;
     const started = performance.now();
     if (step.kind === "dedup") {
       const d = openDedup(node);
@@ -302,6 +305,12 @@ export function run(plan: Plan, context: RunnerContext, state: State, batch: Run
   };
 
   for (const node of nodes) if (node.step.kind === "source") runSourceNode(node, node.step);
+  // Every step descends from the sources, so all are complete now; this only guards that.
+  for (const node of nodes) {
+    if (node.finished) continue;
+    if (node.closed.length === 0) finish(node);
+    else node.closed.forEach((done, input) => done || close(node, input));
+  }
 
   const rejects: JsonRecord[] = [];
   const auditEvents: JsonRecord[] = [];
