@@ -84,6 +84,13 @@ export function compileExpr(e: A.Expr, scope: CompileScope): Fn {
       if (e.kind === "NameRef") return NULL_FN;
       const obj = c(e.object);
       const name = e.field.name;
+      // A value the checker typed as a record is a record or null: no need to rule out the other kinds.
+      if (typeOf(e.object).kind === "record") {
+        return (r, f) => {
+          const o = obj(r, f);
+          return typeof o === "object" && o !== null && hasOwn.call(o, name) ? ((o as Record<string, Value>)[name] ?? null) : null;
+        };
+      }
       return (r, f) => readField(obj(r, f), name);
     }
     case "Index": {
