@@ -152,4 +152,31 @@ sink o from a to jsonl "o.jsonl"`);
   assert.equal(runner.state.sessions.a, []);
 });
 
+test("sessions keyed by a timestamp, a decimal and look-alike strings are found again after the state's JSON round trip", () => {
+  const text = `stream t
+source s { k string?  d decimal?  at timestamp }
+aggregate a from s by k, d, day = day(at) flush after 2h idle { n = count() }
+sink o from a to jsonl "o.jsonl"`;
+  const records = [
+    { k: "\u0000s1:x", d: "1.0", at: "2026-11-20T01:00:00Z" },
+    { k: "x", d: "1", at: "2026-11-20T02:00:00Z" },
+    { k: "\u0000", at: "2026-11-20T03:00:00Z" },
+    { k: "", at: "2026-11-20T03:00:00Z" },
+    { d: "1.00", at: "2026-11-19T03:00:00Z" },
+  ];
+  const first = runnerFor(text);
+  assert.equal(first.run({ sources: { s: records }, now: "2026-11-20T10:00:00Z" }).outputs.o, []);
+  const second = createRunner(plan(text), { state: JSON.parse(JSON.stringify(first.state)) });
+  second.run({ sources: { s: records }, now: "2026-11-20T11:00:00Z" });
+  assert.equal(second.state.sessions.a!.length, 5, "the second run found the five sessions of the first");
+  const r = second.finish();
+  assert.equal(r.outputs.o!.map((x) => [x.k, x.d, x.day, x.n]), [
+    ["\u0000s1:x", "1", "2026-11-20T00:00:00.000Z", 2],
+    ["x", "1", "2026-11-20T00:00:00.000Z", 2],
+    ["\u0000", null, "2026-11-20T00:00:00.000Z", 2],
+    ["", null, "2026-11-20T00:00:00.000Z", 2],
+    [null, "1", "2026-11-19T00:00:00.000Z", 2],
+  ]);
+});
+
 test.run();
