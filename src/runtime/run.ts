@@ -168,7 +168,7 @@ export function run(plan: Plan, context: RunnerContext, state: State, batch: Run
   };
 
   const receive = (node: Node, input: number, records: Rec[]): void => {
-    if (input === node.cursor) process(node, input, records);
+    if (input === node.cursor) handle(node, input, records);
     else node.waiting[input]!.push(records);
   };
 
@@ -180,13 +180,13 @@ export function run(plan: Plan, context: RunnerContext, state: State, batch: Run
       if (node.cursor < n) {
         const waiting = node.waiting[node.cursor]!;
         node.waiting[node.cursor] = [];
-        for (const records of waiting) process(node, node.cursor, records);
+        for (const records of waiting) handle(node, node.cursor, records);
       }
     }
     if (node.cursor === n && !node.finished) finish(node);
   };
 
-  const process = (node: Node, input: number, records: Rec[]): void => {
+  const handle = (node: Node, input: number, records: Rec[]): void => {
     const step = node.step;
     node.in += records.length;
     const started = performance.now();
