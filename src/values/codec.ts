@@ -6,7 +6,7 @@ import { convert, parseIsoFast, showRaw } from "./convert.js";
 import { decodeValue, encodeValue, ValueDecodeError } from "./json.js";
 import { typeToString, type Type } from "./types.js";
 import { Timestamp, isRecord, type Rec, type Value } from "./value.js";
-import { recordMaker } from "./record-maker.js";
+import { generated, recordMaker } from "./record-maker.js";
 
 export interface DecodeField {
   /** Output name, e.g. "data.account". */
@@ -194,9 +194,7 @@ export function compileDecoder(fields: ReadonlyArray<DecodeField>, options: Deco
  * (`constructor`, `__proto__`, …) and dotted paths are left to the full decoder.
  */
 function fastDecoder(fields: ReadonlyArray<CompiledField>, emptyIsAbsent: boolean): FastDecode | undefined {
-  const names = fields.map((f) => f.name);
   if (fields.some((f) => f.path.length !== 1 || f.name in Object.prototype || f.name === "__proto__")) return undefined;
-  if (new Set(names).size !== names.length || names.length > 200) return undefined;
   const body: string[] = [
     'if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined;',
     // Only plain objects: the full decoder reads own fields, and a class instance may inherit some.
@@ -234,21 +232,21 @@ function fastDecoder(fields: ReadonlyArray<CompiledField>, emptyIsAbsent: boolea
   });
   body.push("let keys = 0;", "for (const k in raw) if (hasOwn.call(raw, k)) keys++;", "counter.dropped += keys - present;");
   body.push(`return { ${fields.map((f, i) => `${JSON.stringify(f.name)}: v${i}`).join(", ")} };`);
-  try {
-    const factory = new Function("objectProto", "hasOwn", "parseIso", "Timestamp", "fallback", "convert", "FAIL", `"use strict"; return function decodeFast(raw, counter) {\n${body.join("\n")}\n};`);
-    return factory(
-      Object.prototype,
-      hasOwn,
-      parseIsoFast,
-      Timestamp,
-      fields.map((f) => f.fallback),
-      fields.map((f) => f.convert),
-      FAIL,
-    ) as FastDecode;
-  } catch {
-    // Where code generation is not allowed, the full decoder does it all.
-    return undefined;
-  }
+  const factory = generated<(...args: unknown[]) => FastDecode>(
+    fields.map((f) => f.name),
+    ["objectProto", "hasOwn", "parseIso", "Timestamp", "fallback", "convert", "FAIL"],
+    `return function decodeFast(raw, counter) {\n${body.join("\n")}\n};`,
+  );
+  // Without generated code, the full decoder does it all.
+  return factory?.(
+    Object.prototype,
+    hasOwn,
+    parseIsoFast,
+    Timestamp,
+    fields.map((f) => f.fallback),
+    fields.map((f) => f.convert),
+    FAIL,
+  );
 }
 
 /** An io-ts codec for records of this schema; its `validate` is the compiled decoder. */

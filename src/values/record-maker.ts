@@ -9,6 +9,22 @@ const hasOwn = Object.prototype.hasOwnProperty;
 
 export type RecordMaker = (values: ReadonlyArray<Value>) => Rec;
 
+/**
+ * A function generated from `body` with `params`, for code built from a schema's
+ * field names (each only as a JSON string literal), or undefined where a
+ * literal could not hold the names (a repeated name, or more than 200) or where
+ * code generation is not allowed (a strict content security policy); the caller
+ * then uses its plain loop, which does the same.
+ */
+export function generated<F>(names: ReadonlyArray<string>, params: ReadonlyArray<string>, body: string): F | undefined {
+  if (new Set(names).size !== names.length || names.length > 200) return undefined;
+  try {
+    return new Function(...params, `"use strict";\n${body}`) as F;
+  } catch {
+    return undefined;
+  }
+}
+
 function byLoop(names: ReadonlyArray<string>): RecordMaker {
   return (values) => {
     const out: Record<string, Value> = {};
@@ -18,16 +34,10 @@ function byLoop(names: ReadonlyArray<string>): RecordMaker {
 }
 
 export function recordMaker(names: ReadonlyArray<string>): RecordMaker {
-  // A repeated name would make a literal with a duplicate key; the loop keeps the last, like the literal would.
-  if (new Set(names).size !== names.length || names.length > 200) return byLoop(names);
   // `__proto__: v` in a literal would set the prototype; the computed form defines an own field.
   const fields = names.map((n, i) => `${n === "__proto__" ? `[${JSON.stringify(n)}]` : JSON.stringify(n)}: v[${i}] ?? null`);
-  try {
-    return new Function("v", `"use strict"; return { ${fields.join(", ")} };`) as RecordMaker;
-  } catch {
-    // Where code generation is not allowed (a strict content security policy), the loop does the same.
-    return byLoop(names);
-  }
+  // With a repeated name the loop keeps the last value, as a literal would.
+  return generated<RecordMaker>(names, ["v"], `return { ${fields.join(", ")} };`) ?? byLoop(names);
 }
 
 /**
@@ -47,11 +57,7 @@ export function recordCopier(names: ReadonlyArray<string>, extra: string): Recor
     return make(values);
   };
   // `rec["__proto__"]` would read the prototype of a record without that field.
-  if (new Set(all).size !== all.length || all.length > 200 || all.includes("__proto__")) return loop;
+  if (all.includes("__proto__")) return loop;
   const fields = names.map((n) => `${JSON.stringify(n)}: r[${JSON.stringify(n)}] ?? null`);
-  try {
-    return new Function("r", "x", `"use strict"; return { ${fields.join(", ")}, ${JSON.stringify(extra)}: x };`) as RecordCopier;
-  } catch {
-    return loop;
-  }
+  return generated<RecordCopier>(all, ["r", "x"], `return { ${fields.join(", ")}, ${JSON.stringify(extra)}: x };`) ?? loop;
 }
