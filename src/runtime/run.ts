@@ -73,6 +73,13 @@ function reject(step: Step, port: string, run: number, rec: Rec): JsonRecord {
   return toJson({ step: step.name, port, run, errors: [{ rule: "route", message: "no `when` branch matched" }], record: r }) as JsonRecord;
 }
 
+/** Adds records to the list kept under `key`. */
+function append(lists: Map<string, Rec[]>, key: string, records: ReadonlyArray<Rec>): void {
+  const list = lists.get(key);
+  if (list) for (const r of records) list.push(r);
+  else lists.set(key, records.slice());
+}
+
 /** How many records move between steps at a time. */
 export const CHUNK_SIZE = 2048;
 
@@ -137,18 +144,11 @@ export function run(plan: Plan, context: RunnerContext, state: State, batch: Run
     const n = records.length;
     if (n === 0) return;
     node.out[port.name] = node.out[port.name]! + n;
-    if (batch.capture) {
-      const key = portKey(node.step.name, port.name);
-      const list = captured.get(key) ?? [];
-      for (const r of records) list.push(r);
-      captured.set(key, list);
-    }
+    if (batch.capture) append(captured, portKey(node.step.name, port.name), records);
     if (port.consumers > 1) balance.created += (port.consumers - 1) * n;
     if (port.consumers === 0) {
       if (port.fate === "rejects") {
-        const list = node.rejected.get(port.name) ?? [];
-        for (const r of records) list.push(r);
-        node.rejected.set(port.name, list);
+        append(node.rejected, port.name, records);
         balance.rejected += n;
       } else if (port.fate === "counted") balance.duplicates += n;
       else balance.dropped += n;
@@ -274,30 +274,27 @@ export function run(plan: Plan, context: RunnerContext, state: State, batch: Run
     node.undeclared = 0;
     if (!given && step.simulate) {
       const started = performance.now();
-      const r = simulate(step, ctx);
+      const records = simulate(step, ctx);
       node.ms += performance.now() - started;
-      read = r.read;
-      emitAll(node, r.ports);
+      read = records.length;
+      emit(node, main, records);
     } else if (given) {
-      const invalid: Rec[] = [];
-      let undeclared = 0;
+      // Every record and malformed line is read once: decoded onto `main` or kept for `invalid`.
       const n = given.records.length;
+      const malformed = given.malformed ?? [];
+      read = n + malformed.length;
+      const invalid: Rec[] = [];
       for (let from = 0; from < n; from += chunkSize) {
         const started = performance.now();
         const records: Rec[] = [];
-        const before = invalid.length;
-        undeclared += decodeRecords(step, given, from, Math.min(n, from + chunkSize), records, invalid);
+        node.undeclared += decodeRecords(step, given, from, Math.min(n, from + chunkSize), records, invalid);
         node.ms += performance.now() - started;
-        read += records.length + invalid.length - before;
         emit(node, main, records);
       }
       // Invalid records go on whole, in the order of the batch's files (malformed lines among them).
-      const malformed = given.malformed ?? [];
       for (const m of malformed) invalid.push(malformedRecord(m));
       if (malformed.length) inFileOrder(invalid, given);
-      read += malformed.length;
       if (invalidPort) emit(node, invalidPort, invalid);
-      node.undeclared = undeclared;
     }
     node.in = read;
     balance.read += read;

@@ -4,7 +4,7 @@ import type { SourceStep } from "../../plan/plan.js";
 import { simulationRandom } from "../../values/random.js";
 import type { Rec, Value } from "../../values/value.js";
 import { newFrame } from "../../plan/env.js";
-import type { OpContext, Ports } from "./types.js";
+import type { OpContext } from "./types.js";
 
 /** One source's input for a run. */
 export interface SourceBatch {
@@ -18,11 +18,6 @@ export interface SourceBatch {
   readonly csv?: boolean;
 }
 
-export interface SourceResult {
-  readonly ports: Ports;
-  readonly read: number;
-  readonly undeclared: number;
-}
 
 const asInt = (v: Value, fallback: number): number => (typeof v === "number" && Number.isFinite(v) ? Math.trunc(v) : fallback);
 
@@ -59,7 +54,8 @@ export function decodeRecords(step: SourceStep, batch: SourceBatch, from: number
 /** The `invalid` record of a line or row that could not be parsed at all. */
 export const malformedRecord = (m: NonNullable<SourceBatch["malformed"]>[number]): Rec => ({ errors: [m.reason], file: m.file, line: m.line, record: m.text });
 
-export function simulate(step: SourceStep, ctx: OpContext): SourceResult {
+/** A `simulate` source's batch for this run. */
+export function simulate(step: SourceStep, ctx: OpContext): Rec[] {
   const sim = step.simulate!;
   const constants = newFrame(ctx.env, 0);
   const count = Math.max(0, asInt(sim.count({}, constants), 0));
@@ -72,7 +68,7 @@ export function simulate(step: SourceStep, ctx: OpContext): SourceResult {
     frame.random = simulationRandom(seed, ctx.env.run, i);
     out[i - 1] = sim.block.build(empty, frame);
   }
-  return { ports: new Map([["main", out], ["invalid", []]]), read: count, undeclared: 0 };
+  return out;
 }
 
 /** Rejects in the order their lines stand in the batch's files (files in the order they were read). */
