@@ -4,16 +4,13 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fc from "fast-check";
-import type { Plan } from "../../src/index.js";
-import { prepareRunner, type Runner } from "../../src/runtime/runner.js";
+import { createRunner, type Plan, type Runner } from "../../src/index.js";
 import { NOW, peppaTables, peppaText, plan } from "./helpers.js";
 
 const withoutTimings = (x: unknown): unknown => JSON.parse(JSON.stringify(x, (k, v) => (k === "ms" ? 0 : v)));
 
 function runnerWith(p: Plan, tables: Record<string, unknown[]>, chunkSize: number): Runner {
-  const prepared = prepareRunner(p, { tables }, { chunkSize });
-  if (!prepared.ok) throw new Error(prepared.errors.join("\n"));
-  return prepared.runner;
+  return createRunner(p, { tables }, { chunkSize });
 }
 
 /** Every run (and the final flush) with chunks of 1, 3 and 10,000 records gives the same result. */

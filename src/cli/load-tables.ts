@@ -1,13 +1,14 @@
 // Every lookup table's file, read whole before the first run. A missing file or
 // a row that cannot be parsed is reported here; rows that do not fit the schema
 // and duplicate keys are reported by prepareRunner, also before any run.
+import { left, right, type Either } from "fp-ts/lib/Either.js";
+import type { Plan, RunnerOptions } from "../index.js";
 import { readTable, type Format } from "../io/index.js";
-import type { Plan } from "../plan/plan.js";
-import type { RunnerOptions } from "../runtime/runner.js";
 
 export type Tables = NonNullable<RunnerOptions["tables"]>;
 
-export async function loadTables(plan: Plan, baseDir: string): Promise<{ ok: true; tables: Tables } | { ok: false; errors: string[] }> {
+/** Every table's rows, or every problem reading them. */
+export async function loadTables(plan: Plan, baseDir: string): Promise<Either<string[], Tables>> {
   const tables: Record<string, Tables[string]> = {};
   const errors: string[] = [];
   for (const t of plan.tables) {
@@ -20,5 +21,5 @@ export async function loadTables(plan: Plan, baseDir: string): Promise<{ ok: tru
     const rows = read.items.flatMap((item) => (item.kind === "record" ? [{ record: item.record, where: `${item.file}:${item.line}` }] : []));
     tables[t.name] = { rows, csv: t.format === "csv" };
   }
-  return errors.length ? { ok: false, errors } : { ok: true, tables };
+  return errors.length ? left(errors) : right(tables);
 }

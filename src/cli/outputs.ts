@@ -4,8 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { writeCsv, writeJson, writeJsonl, type CommitFile, type JsonRecord } from "../io/index.js";
-import type { Plan } from "../plan/plan.js";
-import type { RunResult } from "../runtime/run.js";
+import type { Plan, RunResult } from "../index.js";
 import { shownPath } from "./paths.js";
 
 export interface Output {

@@ -2,16 +2,17 @@
 // writes every sink, the rejects and the audit log, commits each run's outputs
 // together with the state file, and prints the report.
 import path from "node:path";
+import { isLeft } from "fp-ts/lib/Either.js";
+import { balanceHolds, prepareRunner, StateCodec, type Runner, type State } from "../index.js";
 import { commitFiles, encodeStateFile, readStateFile, recoverCommit } from "../io/index.js";
-import { balanceHolds } from "../runtime/report.js";
-import { prepareRunner, type Runner } from "../runtime/runner.js";
-import { StateCodec, type State } from "../runtime/state.js";
+import { usageError, withCommand } from "./args.js";
 import { EXIT, type CliIO, type Command } from "./cli-io.js";
+import { RUN } from "./commands.js";
 import { loadStream, renderDiagnostics } from "./load-stream.js";
 import { loadTables } from "./load-tables.js";
 import { BUILTIN_DIR, loadJsonArrays, outputFiles, planOutputs, type Output } from "./outputs.js";
 import { shownPath } from "./paths.js";
-import { parseRunOptions, RUN_USAGE, type RunOptions } from "./run-options.js";
+import { runOptions, type RunOptions } from "./run-options.js";
 import { openFeeds, type Feeds, type Take } from "./source-feed.js";
 import { addRun, balanceLine, newSummary, renderJson, renderText, type Summary } from "./summary.js";
 
@@ -34,14 +35,20 @@ function runCount(options: RunOptions, runner: Runner): number | string | undefi
   return n;
 }
 
-export const runCommand: Command = async (argv, io) => {
-  const options = parseRunOptions(argv);
-  if (typeof options === "string") {
-    io.stderr(`interpret: ${options}\n${RUN_USAGE}\n`);
-    return EXIT.usage;
-  }
-  const loaded = await loadStream(io.cwd, options.file);
-  if (!loaded.ok) return fail(io, EXIT.usage, [loaded.message]);
+export const runCommand: Command = (argv, io) =>
+  withCommand(RUN, argv, io, async (parsed) => {
+    const options = runOptions(parsed);
+    if (isLeft(options)) {
+      io.stderr(usageError(RUN, options.left));
+      return EXIT.usage;
+    }
+    return runStream(options.right, io);
+  });
+
+async function runStream(options: RunOptions, io: CliIO): Promise<number> {
+  const stream = await loadStream(io.cwd, options.file);
+  if (isLeft(stream)) return fail(io, EXIT.usage, [stream.left]);
+  const loaded = stream.right;
   if (loaded.diagnostics.length) io.stderr(renderDiagnostics(loaded));
   const plan = loaded.plan;
   if (!plan) return EXIT.streamErrors;
@@ -56,7 +63,7 @@ export const runCommand: Command = async (argv, io) => {
   const outputs = planned.outputs;
 
   const tables = await loadTables(plan, streamDir);
-  if (!tables.ok) return fail(io, EXIT.usage, tables.errors);
+  if (isLeft(tables)) return fail(io, EXIT.usage, tables.left);
 
   const statePath = options.state !== undefined ? path.resolve(io.cwd, options.state) : undefined;
   const stateShown = statePath ? shownPath(io.cwd, statePath) : undefined;
@@ -74,9 +81,9 @@ export const runCommand: Command = async (argv, io) => {
     if (!read.ok) return fail(io, EXIT.usage, [read.error.message]);
     saved = read.state;
   }
-  const prepared = prepareRunner(plan, { tables: tables.tables, params: options.params, ...(saved ? { state: saved } : {}) });
-  if (!prepared.ok) return fail(io, EXIT.usage, prepared.errors.map((e) => (stateShown && e.startsWith("the state") ? `state file ${stateShown}: ${e}` : e)));
-  const runner = prepared.runner;
+  const prepared = prepareRunner(plan, { tables: tables.right, params: options.params, ...(saved ? { state: saved } : {}) });
+  if (isLeft(prepared)) return fail(io, EXIT.usage, prepared.left.map((e) => (stateShown && e.startsWith("the state") ? `state file ${stateShown}: ${e}` : e)));
+  const runner = prepared.right;
 
   const count = runCount(options, runner);
   if (typeof count === "string") return fail(io, EXIT.usage, [count]);
@@ -119,7 +126,7 @@ export const runCommand: Command = async (argv, io) => {
     return EXIT.runFailed;
   }
   return EXIT.ok;
-};
+}
 
 interface RunAll {
   readonly io: CliIO;

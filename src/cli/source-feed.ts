@@ -16,9 +16,7 @@ import {
   type ReadItem,
   type SourcePosition,
 } from "../io/index.js";
-import type { Plan, SourceStep } from "../plan/plan.js";
-import type { SourceBatch } from "../runtime/ops/source.js";
-import type { Runner } from "../runtime/runner.js";
+import type { Plan, Runner, SourceBatch, SourceStep } from "../index.js";
 import { shownPath } from "./paths.js";
 
 /** The batches of one run and where every file source stands after them. */

@@ -55,11 +55,33 @@ export function failure(message: string, file?: string, line?: number): { readon
   return { ok: false, error: ioError(message, file, line) };
 }
 
-/** A short description of an unexpected exception (fs errors carry a code). */
+/** Plain words for the file system's errors a user meets; the path is already in the message around them. */
+const ERRNO_WORDS: Readonly<Record<string, string>> = {
+  ENOENT: "no such file",
+  EISDIR: "it is a folder, not a file",
+  ENOTDIR: "a part of the path is not a folder",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ENOSPC: "no space left on the device",
+  EROFS: "the file system is read-only",
+  EMFILE: "too many open files",
+  EEXIST: "the file already exists",
+};
+
+/**
+ * A short description of an unexpected exception. An fs error's own message
+ * repeats its code and path (`ENOENT: no such file or directory, open 'x'`):
+ * give its words once, without the path the caller's message already names.
+ */
 export function describeError(e: unknown): string {
   if (e instanceof Error) {
     const code = (e as NodeJS.ErrnoException).code;
-    return code !== undefined ? `${code}: ${e.message}` : e.message;
+    if (code === undefined) return e.message;
+    const words = ERRNO_WORDS[code];
+    if (words) return words;
+    // `CODE: description, syscall 'path'` -> `description (CODE)`
+    const m = /^[A-Z0-9_]+: ([^,]*)/.exec(e.message);
+    return m ? `${m[1]} (${code})` : `${e.message} (${code})`;
   }
   return String(e);
 }

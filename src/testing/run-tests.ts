@@ -7,6 +7,7 @@
 // replace them. Every source the test does not give is empty (simulate sources
 // too). The last run of a test is final: every open session is flushed, as at
 // the end of an invocation without `--state`.
+import { isLeft } from "fp-ts/lib/Either.js";
 import type * as A from "../syntax/ast.js";
 import { MAIN, portKey } from "../check/checked.js";
 import type { Plan } from "../plan/plan.js";
@@ -186,8 +187,8 @@ function runOne(plan: Plan, decl: A.TestDecl, options: TestOptions): TestFailure
 
   const tables = { ...(options.tables ?? {}), ...Object.fromEntries(shape.tables) };
   const prepared = prepareRunner(plan, { tables, ...(options.params ? { params: options.params } : {}) });
-  if (!prepared.ok) return [{ what: "error", span: decl.title.span, lines: prepared.errors }];
-  const runner = prepared.runner;
+  if (isLeft(prepared)) return [{ what: "error", span: decl.title.span, lines: [...prepared.left] }];
+  const runner = prepared.right;
 
   const runs: ReadonlyArray<Scope> = shape.runs.length ? shape.runs.map((r) => r.scope) : [{ sources: new Map(), expects: [] }];
   const failures: TestFailure[] = [];

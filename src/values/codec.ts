@@ -3,7 +3,7 @@
 // codec for the boundaries that speak io-ts.
 import * as t from "io-ts";
 import { convert, parseIsoFast, showRaw } from "./convert.js";
-import { decodeValue, encodeValue, ValueDecodeError } from "./json.js";
+import { decodeValue, encodeValue } from "./json.js";
 import { typeToString, type Type } from "./types.js";
 import { Timestamp, isRecord, type Rec, type Value } from "./value.js";
 import { generated, recordMaker } from "./record-maker.js";
@@ -269,11 +269,8 @@ export const valueStateCodec: t.Type<Value, unknown, unknown> = new t.Type<Value
   "Value",
   (u): u is Value => true,
   (u, c) => {
-    try {
-      return t.success(decodeValue(u));
-    } catch (e) {
-      return t.failure(u, c, e instanceof ValueDecodeError ? e.message : String(e));
-    }
+    const v = decodeValue(u);
+    return v._tag === "Right" ? t.success(v.right) : t.failure(u, c, v.left);
   },
   encodeValue,
 );

@@ -3,4 +3,5 @@ import type { CodeEntry } from "../codes.js";
 
 export const runCodes = {
   E3001: { severity: "error", title: "cannot read the stream file" },
+  E3002: { severity: "error", title: "bad compile input from the host" },
 } as const satisfies Record<string, CodeEntry>;
