@@ -19,7 +19,6 @@ export type Value = null | string | number | boolean | Big | Timestamp | Duratio
 
 export { Big };
 
-
 export const isMap = (v: unknown): v is ValueMap => v instanceof Map;
 /** A number or a decimal. */
 export const isNumberLike = (v: unknown): v is number | Big => typeof v === "number" || v instanceof Big;
