@@ -25,7 +25,7 @@ const functions = {
 };
 
 function planOf(): Plan {
-  const c = compile(TEXT, { filename: "t.stream", functions });
+  const c = compile(TEXT, { filename: "t.stream", functions: functions as never });
   if (c._tag === "Left") throw new Error(c.left.map((d) => d.message).join("\n"));
   return c.right;
 }

@@ -1,7 +1,7 @@
 // Every lookup table's file, read whole before the first run. A missing file or
 // a row that cannot be parsed is reported here; rows that do not fit the schema
 // and duplicate keys are reported by prepareRunner, also before any run.
-import { left, right, type Either } from "fp-ts/lib/Either.js";
+import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
 import type { Plan, RunnerOptions } from "../index.js";
 import { readTable, type Format } from "../io/index.js";
 
@@ -13,12 +13,12 @@ export async function loadTables(plan: Plan, baseDir: string): Promise<Either<st
   const errors: string[] = [];
   for (const t of plan.tables) {
     const read = await readTable({ path: t.path, baseDir, format: t.format as Format, ...(t.delimiter !== undefined ? { delimiter: t.delimiter } : {}) });
-    if (!read.ok) {
-      errors.push(`table \`${t.name}\`: ${read.error.message}`);
+    if (isLeft(read)) {
+      errors.push(`table \`${t.name}\`: ${read.left.message}`);
       continue;
     }
-    for (const item of read.items) if (item.kind === "reject") errors.push(`table \`${t.name}\`, ${item.file}:${item.line}: ${item.reason.replace(/^line \d+: /, "")}`);
-    const rows = read.items.flatMap((item) => (item.kind === "record" ? [{ record: item.record, where: `${item.file}:${item.line}` }] : []));
+    for (const item of read.right.items) if (item.kind === "reject") errors.push(`table \`${t.name}\`, ${item.file}:${item.line}: ${item.reason.replace(/^line \d+: /, "")}`);
+    const rows = read.right.items.flatMap((item) => (item.kind === "record" ? [{ record: item.record, where: `${item.file}:${item.line}` }] : []));
     tables[t.name] = { rows, csv: t.format === "csv" };
   }
   return errors.length ? left(errors) : right(tables);

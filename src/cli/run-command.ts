@@ -59,8 +59,8 @@ async function runStream(options: RunOptions, io: CliIO): Promise<number> {
   const streamDir = path.dirname(loaded.absolute);
   const base = options.out !== undefined ? path.resolve(io.cwd, options.out) : streamDir;
   const planned = planOutputs(plan, base, io.cwd);
-  if (!planned.ok) return fail(io, EXIT.usage, planned.errors);
-  const outputs = planned.outputs;
+  if (isLeft(planned)) return fail(io, EXIT.usage, planned.left);
+  const outputs = planned.right;
 
   const tables = await loadTables(plan, streamDir);
   if (isLeft(tables)) return fail(io, EXIT.usage, tables.left);
@@ -70,16 +70,17 @@ async function runStream(options: RunOptions, io: CliIO): Promise<number> {
   const journal = statePath ? statePath + JOURNAL_SUFFIX : path.join(base, BUILTIN_DIR, OUTPUT_JOURNAL);
   // A commit that a killed process left half done is finished (or undone) before the state is read.
   const recovered = await recoverCommit(journal);
-  if (!recovered.ok) return fail(io, EXIT.usage, [recovered.error.message]);
-  if (recovered.recovery === "rolled-forward" || recovered.recovery === "rolled-back") {
-    io.stderr(`interpret: an interrupted commit was ${recovered.recovery === "rolled-forward" ? "completed" : "undone"}\n`);
+  if (isLeft(recovered)) return fail(io, EXIT.usage, [recovered.left.message]);
+  const { recovery } = recovered.right;
+  if (recovery === "rolled-forward" || recovery === "rolled-back") {
+    io.stderr(`interpret: an interrupted commit was ${recovery === "rolled-forward" ? "completed" : "undone"}\n`);
   }
 
   let saved: State | undefined;
   if (statePath) {
     const read = await readStateFile(statePath, plan.stream, StateCodec);
-    if (!read.ok) return fail(io, EXIT.usage, [read.error.message]);
-    saved = read.state;
+    if (isLeft(read)) return fail(io, EXIT.usage, [read.left.message]);
+    saved = read.right.state;
   }
   const prepared = prepareRunner(plan, { tables: tables.right, params: options.params, ...(saved ? { state: saved } : {}) });
   if (isLeft(prepared)) return fail(io, EXIT.usage, prepared.left.map((e) => (stateShown && e.startsWith("the state") ? `state file ${stateShown}: ${e}` : e)));
@@ -100,8 +101,8 @@ async function runStream(options: RunOptions, io: CliIO): Promise<number> {
     saved: saved?.sources ?? {},
     ...(stateShown ? { stateFile: stateShown } : {}),
   });
-  if (!opened.ok) return fail(io, EXIT.usage, opened.errors);
-  const feeds = opened.feeds;
+  if (isLeft(opened)) return fail(io, EXIT.usage, opened.left);
+  const feeds = opened.right;
   for (const s of plan.steps) {
     if (s.kind === "source" && s.origin === "host" && options.inputs[s.name] === undefined) {
       io.stderr(`interpret: source \`${s.name}\` has no input and stays empty (give --input ${s.name}=PATH)\n`);
@@ -145,7 +146,7 @@ async function runAll(a: RunAll): Promise<number> {
   const started = performance.now();
   const take = async (): Promise<Take | string> => {
     const t = await feeds.take();
-    return t.ok ? t.take : t.message;
+    return isLeft(t) ? t.left : t.right;
   };
   let current = await take();
   for (let i = 1; ; i++) {
@@ -172,7 +173,7 @@ async function runAll(a: RunAll): Promise<number> {
       files.push({ path: a.statePath, replace: encodeStateFile(runner.plan.stream, state) });
     }
     const committed = await commitFiles({ journal: a.journal, files });
-    if (!committed.ok) return fail(io, EXIT.runFailed, [`run ${runNo}: ${committed.error.message}`]);
+    if (isLeft(committed)) return fail(io, EXIT.runFailed, [`run ${runNo}: ${committed.left.message}`]);
     addRun(summary, result);
     summary.seconds = (performance.now() - started) / 1000;
     if (last) return EXIT.ok;

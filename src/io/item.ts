@@ -1,6 +1,8 @@
-// The raw items the readers produce and the result shape every io function returns.
+// The raw items the readers produce and the result type every io function returns.
 // Records are RAW: whatever JSON parsing or CSV splitting gave; decoding against a
 // schema happens elsewhere.
+
+import { left, type Either } from "fp-ts/lib/Either.js";
 
 export type Format = "jsonl" | "csv" | "json";
 
@@ -45,14 +47,15 @@ export interface ReadFailure {
 /** What a reader yields: items, and at most one failure, which is then the last element. */
 export type ReadItem = Item | ReadFailure;
 
-export type IoResult<T extends object> = ({ readonly ok: true } & T) | { readonly ok: false; readonly error: IoError };
+/** What every io function returns: the result, or the error that stopped it (fp-ts Either, as everywhere in src/). */
+export type IoResult<T> = Either<IoError, T>;
 
 export function ioError(message: string, file?: string, line?: number): IoError {
   return { message, ...(file !== undefined ? { file } : {}), ...(line !== undefined ? { line } : {}) };
 }
 
-export function failure(message: string, file?: string, line?: number): { readonly ok: false; readonly error: IoError } {
-  return { ok: false, error: ioError(message, file, line) };
+export function failure(message: string, file?: string, line?: number): Either<IoError, never> {
+  return left(ioError(message, file, line));
 }
 
 /** Plain words for the file system's errors a user meets; the path is already in the message around them. */

@@ -1,3 +1,4 @@
+import { isRight, left, right } from "fp-ts/lib/Either.js";
 import fs from "node:fs";
 import type { Readable } from "node:stream";
 import { describeError, ioError, type Format, type IoResult, type ReadItem } from "./item.js";
@@ -25,8 +26,8 @@ export async function* readItems(input: Readable, file: string, options: ReadOpt
       return;
     case "json": {
       const result = await readJsonStream(input, file);
-      if (result.ok) yield* result.items;
-      else yield { kind: "error", error: result.error };
+      if (isRight(result)) yield* result.right.items;
+      else yield { kind: "error", error: result.left };
       return;
     }
   }
@@ -61,10 +62,10 @@ export async function openFileItems(
     });
     if (!stat.isFile()) {
       await handle.close();
-      return { ok: false, error: ioError(`${what} is not a regular file: ${file}`, file) };
+      return left(ioError(`${what} is not a regular file: ${file}`, file));
     }
   } catch (e) {
-    return { ok: false, error: ioError(openErrorMessage(e, what, file), file) };
+    return left(ioError(openErrorMessage(e, what, file), file));
   }
   const stream = handle.createReadStream({ autoClose: true });
   async function* items(): AsyncGenerator<ReadItem> {
@@ -80,5 +81,5 @@ export async function openFileItems(
     await generator.return(undefined);
     stream.destroy();
   };
-  return { ok: true, items: generator, close };
+  return right({ items: generator, close });
 }

@@ -1,3 +1,4 @@
+import { left, right } from "fp-ts/lib/Either.js";
 import type { Readable } from "node:stream";
 import { describeError, ioError, type Item, type IoResult } from "./item.js";
 import { isJsonObject, jsonKind } from "./read-jsonl.js";
@@ -42,10 +43,10 @@ export function parseJsonArray(text: string, file: string): IoResult<{ items: It
   try {
     value = JSON.parse(body);
   } catch (e) {
-    return { ok: false, error: ioError(`${file} is not valid JSON: ${describeError(e)}`, file) };
+    return left(ioError(`${file} is not valid JSON: ${describeError(e)}`, file));
   }
   if (!Array.isArray(value)) {
-    return { ok: false, error: ioError(`${file} must hold a JSON array of objects, but holds ${jsonKind(value)}`, file) };
+    return left(ioError(`${file} must hold a JSON array of objects, but holds ${jsonKind(value)}`, file));
   }
   const lines = elementLines(body);
   const items: Item[] = value.map((element: unknown, index): Item => {
@@ -57,7 +58,7 @@ export function parseJsonArray(text: string, file: string): IoResult<{ items: It
       text: JSON.stringify(element) ?? "",
     };
   });
-  return { ok: true, items };
+  return right({ items });
 }
 
 /** Reads a whole stream (standard input) as one `json` document. */
@@ -66,7 +67,7 @@ export async function readJsonStream(input: Readable, file: string): Promise<IoR
   try {
     for await (const chunk of input) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
   } catch (e) {
-    return { ok: false, error: ioError(`cannot read ${file}: ${describeError(e)}`, file) };
+    return left(ioError(`cannot read ${file}: ${describeError(e)}`, file));
   }
   return parseJsonArray(Buffer.concat(chunks).toString("utf8"), file);
 }

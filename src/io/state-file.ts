@@ -1,3 +1,4 @@
+import { right } from "fp-ts/lib/Either.js";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -44,7 +45,7 @@ export async function readStateFile<A>(
   try {
     text = await fs.promises.readFile(file, "utf8");
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { ok: true, state: undefined };
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return right({ state: undefined });
     return failure(`cannot read state file ${shown}: ${describeError(e)}`, shown);
   }
   return decodeStateFile(text, shown, stream, payloadCodec);
@@ -91,5 +92,5 @@ export function decodeStateFile<A>(
   if (payload._tag === "Left") {
     return damaged(`its content does not fit this stream's state (${PathReporter.report(payload).slice(0, 3).join("; ")})`);
   }
-  return { ok: true, state: payload.right };
+  return right({ state: payload.right });
 }

@@ -113,11 +113,12 @@ function shapeOf(plan: Plan, decl: A.TestDecl, problems: Problem[]): Shape {
         case "TestGiven": {
           const name = stmt.target.name;
           const list = recordList(stmt.records, `\`given ${name}\``);
-          if (!list.ok) {
-            problems.push(list.problem);
+          if (isLeft(list)) {
+            problems.push(list.left);
             break;
           }
-          const raw = list.records.map((r) => (literalToRaw(r) as { value: unknown }).value);
+          // recordList has checked every literal, so each is a Right.
+          const raw = list.right.map((r) => (literalToRaw(r) as { right: unknown }).right);
           if (sources.has(name)) {
             if (scope.sources.has(name)) problems.push({ message: `\`${name}\` is given twice here; write all its records in one \`given\``, span: stmt.span });
             scope.sources.set(name, raw);
@@ -136,8 +137,8 @@ function shapeOf(plan: Plan, decl: A.TestDecl, problems: Problem[]): Shape {
             else scope.expects.push({ stmt, count: n.value });
           } else if (stmt.records) {
             const list = recordList(stmt.records, what);
-            if (!list.ok) problems.push(list.problem);
-            else scope.expects.push({ stmt, records: list.records });
+            if (isLeft(list)) problems.push(list.left);
+            else scope.expects.push({ stmt, records: list.right });
           }
           break;
         }
