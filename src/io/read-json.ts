@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import { describeError, ioError, type Item, type IoResult } from "./item.js";
 import { isJsonObject, jsonKind } from "./read-jsonl.js";
+import { jsonText, parseJsonText } from "./json-text.js";
 
 /** The 1-based line each element of a (valid) top-level JSON array starts on. */
 function elementLines(text: string): number[] {
@@ -40,7 +41,7 @@ export function parseJsonArray(text: string, file: string): IoResult<{ items: It
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let value: unknown;
   try {
-    value = JSON.parse(body);
+    value = parseJsonText(body);
   } catch (e) {
     return { ok: false, error: ioError(`${file} is not valid JSON: ${describeError(e)}`, file) };
   }
@@ -54,7 +55,7 @@ export function parseJsonArray(text: string, file: string): IoResult<{ items: It
     return {
       kind: "reject", file, line,
       reason: `line ${line}: element ${index} of the array: expected a JSON object, got ${jsonKind(element)}`,
-      text: JSON.stringify(element) ?? "",
+      text: jsonText(element),
     };
   });
   return { ok: true, items };

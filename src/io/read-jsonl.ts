@@ -1,10 +1,13 @@
 import readline from "node:readline";
 import type { Readable } from "node:stream";
 import { describeError, ioError, type ReadItem } from "./item.js";
+import { parseJsonText } from "./json-text.js";
+import { JsonNumber } from "../values/value.js";
 
 /** What kind of JSON value this is, for messages ("got an array"). */
 export function jsonKind(value: unknown): string {
   if (value === null) return "null";
+  if (value instanceof JsonNumber) return "a number";
   if (Array.isArray(value)) return "an array";
   switch (typeof value) {
     case "string": return "a string";
@@ -15,7 +18,7 @@ export function jsonKind(value: unknown): string {
 }
 
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof JsonNumber);
 }
 
 /**
@@ -39,7 +42,7 @@ export async function* readJsonl(input: Readable, file: string): AsyncGenerator<
       if (text.trim() === "") continue;
       let value: unknown;
       try {
-        value = JSON.parse(text);
+        value = parseJsonText(text);
       } catch (e) {
         yield { kind: "reject", file, line, reason: `line ${line}: invalid JSON: ${describeError(e)}`, text };
         continue;

@@ -1,4 +1,6 @@
 import { stringify } from "csv-stringify/sync";
+import { JsonNumber } from "../values/value.js";
+import { jsonText } from "./json-text.js";
 import type { JsonRecord } from "./write-jsonl.js";
 
 export interface CsvWriteOptions {
@@ -14,7 +16,8 @@ function cell(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
-  return JSON.stringify(value) ?? "";
+  if (value instanceof JsonNumber) return value.text;
+  return jsonText(value);
 }
 
 /** CSV with a header from `columns`, csv-stringify quoting and "\n" line ends. */
