@@ -1,5 +1,5 @@
 import { stringify } from "csv-stringify/sync";
-import type { JsonRecord } from "./write-jsonl.js";
+import type { JsonRecord } from "../model/json-record.js";
 
 export interface CsvWriteOptions {
   /** The columns, in order; also the header. */

@@ -1,5 +1,4 @@
-/** JSON-ready records (plain objects of strings, numbers, booleans, null, arrays, objects). */
-export type JsonRecord = Readonly<Record<string, unknown>>;
+import type { JsonRecord } from "../model/json-record.js";
 
 /** One compact JSON object per line, each ending in "\n". */
 export function writeJsonl(records: Iterable<JsonRecord>): string {
