@@ -1,7 +1,7 @@
 import { stringify } from "csv-stringify/sync";
 import { JsonNumber } from "../values/value.js";
 import { jsonText } from "./json-text.js";
-import type { JsonRecord } from "./write-jsonl.js";
+import type { JsonRecord } from "../model/json-record.js";
 
 export interface CsvWriteOptions {
   /** The columns, in order; also the header. */

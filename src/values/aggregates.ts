@@ -6,7 +6,8 @@
 import Big from "big.js";
 import { decodeValue, encodeValue, ValueDecodeError } from "./json.js";
 import type { Type } from "./types.js";
-import { compareValues, groupKey, intOf, type Value } from "./value.js";
+import { compareValues, intOf, type Value } from "./value.js";
+import { groupKey } from "./keys.js";
 
 export interface Aggregate<Acc = any> {
   readonly name: string;
