@@ -148,8 +148,6 @@ const collectSet: Aggregate<Map<string, Value>> = {
   },
 };
 
-export const AGGREGATE_NAMES: ReadonlyArray<string> = ["count", "sum", "min", "max", "avg", "first", "last", "count_distinct", "collect_set"];
-
 /**
  * The aggregate `name` called with `argCount` arguments (count() is 0, every
  * other is 1); `argType` is the argument's static type (sum of decimal sums

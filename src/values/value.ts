@@ -19,10 +19,6 @@ export type Value = null | string | number | boolean | Big | Timestamp | Duratio
 
 export { Big };
 
-export const isDecimal = (v: unknown): v is Big => v instanceof Big;
-export const isTimestamp = (v: unknown): v is Timestamp => v instanceof Timestamp;
-export const isDuration = (v: unknown): v is Duration => v instanceof Duration;
-export const isList = (v: unknown): v is ReadonlyArray<Value> => Array.isArray(v);
 export const isMap = (v: unknown): v is ValueMap => v instanceof Map;
 /** A number or a decimal. */
 export const isNumberLike = (v: unknown): v is number | Big => typeof v === "number" || v instanceof Big;
