@@ -34,8 +34,12 @@ export interface Feeds {
   close(): Promise<void>;
 }
 
-/** Items (records and unparseable lines) as the runtime's batch for a source. */
-export function toBatch(items: ReadonlyArray<Item>, format: Format): SourceBatch {
+/**
+ * Items (records and unparseable lines) as the runtime's batch for a source. CSV
+ * needs no `csv` flag: the reader already gives an unquoted empty cell as null
+ * and keeps a quoted `""` as the empty string.
+ */
+export function toBatch(items: ReadonlyArray<Item>): SourceBatch {
   const records: unknown[] = [];
   const origins: { file: string; line: number }[] = [];
   const malformed: { file: string; line: number; reason: string; text: string }[] = [];
@@ -45,7 +49,7 @@ export function toBatch(items: ReadonlyArray<Item>, format: Format): SourceBatch
       origins.push({ file: item.file, line: item.line });
     } else malformed.push({ file: item.file, line: item.line, reason: item.reason, text: item.text });
   }
-  return { records, origins, malformed, ...(format === "csv" ? { csv: true } : {}) };
+  return { records, origins, malformed };
 }
 
 /** A host input's format, from its file name; standard input is JSON lines. */
@@ -102,7 +106,7 @@ export async function openFeeds(options: FeedOptions): Promise<Either<string[], 
       read = isLeft(opened) ? left(opened.left.message) : await readAll(opened.right.items);
     }
     if (isLeft(read)) errors.push(`--input ${name}: ${read.left}`);
-    else hostBatches[name] = toBatch(read.right, format);
+    else hostBatches[name] = toBatch(read.right);
   }
 
   const files: { name: string; format: Format; source: FileSource }[] = [];
@@ -127,7 +131,7 @@ export async function openFeeds(options: FeedOptions): Promise<Either<string[], 
       }
       batch = n;
     }
-    const format = step.file.format as Format;
+    const format = step.file.format;
     const opened = await openFileSource({
       pattern: step.file.path,
       baseDir: options.baseDir,
@@ -165,7 +169,7 @@ export async function openFeeds(options: FeedOptions): Promise<Either<string[], 
         const batch = next.right.batch;
         if (batch) {
           exhausted = false;
-          batches[f.name] = toBatch(batch.items, f.format);
+          batches[f.name] = toBatch(batch.items);
         }
         positions[f.name] = f.source.position();
       }

@@ -4,9 +4,7 @@
 
 import { left, type Either } from "fp-ts/lib/Either.js";
 
-export type Format = "jsonl" | "csv" | "json";
-
-export const FORMATS: ReadonlyArray<Format> = ["jsonl", "csv", "json"];
+export type { Format } from "../model/formats.js";
 
 export type RawRecord = Readonly<Record<string, unknown>>;
 

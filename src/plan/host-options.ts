@@ -4,7 +4,7 @@
 // a value of the language (a cyclic object, a function, a Proxy that throws
 // is not one): such a result counts as the function failing, like a throw.
 import { describeValue, isObject, thrownMessage } from "../values/host-data.js";
-import { Big, Duration, Timestamp, setField, type Value } from "../values/value.js";
+import { Big, Duration, Timestamp, intOf, setField, type Value } from "../values/value.js";
 import type { HostFunction } from "./host-functions.js";
 
 export interface HostCompileInput {
@@ -94,6 +94,8 @@ function checkedImpl(impl: (...args: Value[]) => unknown, name: string): (...arg
 function hostValue(v: unknown, name: string, open: Set<object>): Value {
   if (v === undefined) return null;
   if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  // An int past 2^53 is a bigint; one past 64 bits has no value (null), as in the language.
+  if (typeof v === "bigint") return intOf(v);
   if (v instanceof Big || v instanceof Timestamp || v instanceof Duration) return v;
   if (typeof v !== "object") throw new HostValueError(`host function \`${name}\` returned ${describeValue(v)}, which is not a value of the language`);
   if (open.has(v)) throw new HostValueError(`host function \`${name}\` returned a cyclic value`);

@@ -37,7 +37,7 @@ export function literalToRaw(e: A.Expr, what = "a record"): RawResult {
       if (e.op !== "-") return bad(e, what);
       const inner = literalToRaw(e.operand, what);
       if (isLeft(inner)) return inner;
-      if (typeof inner.right === "number") return right(-inner.right);
+      if (typeof inner.right === "number" || typeof inner.right === "bigint") return right(-inner.right);
       if (e.operand.kind === "DecimalLit") return right(`-${String(inner.right)}`);
       if (e.operand.kind === "DurationLit") return right(durationToIso(-e.operand.ms));
       return bad(e, what);

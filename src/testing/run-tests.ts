@@ -9,7 +9,7 @@
 // the end of an invocation without `--state`.
 import { isLeft } from "fp-ts/lib/Either.js";
 import type * as A from "../syntax/ast.js";
-import { MAIN, portKey } from "../check/checked.js";
+import { MAIN, portKey } from "../model/ports.js";
 import type { Plan } from "../plan/plan.js";
 import { prepareRunner, toTimestamp, type RunnerOptions } from "../runtime/runner.js";
 import type { RunResult } from "../runtime/run.js";
@@ -134,7 +134,7 @@ function shapeOf(plan: Plan, decl: A.TestDecl, problems: Problem[]): Shape {
           if (stmt.count) {
             const n = stmt.count;
             if (n.kind !== "IntLit") problems.push({ message: `${what} count takes a whole number`, span: n.span });
-            else scope.expects.push({ stmt, count: n.value });
+            else scope.expects.push({ stmt, count: Number(n.value) });
           } else if (stmt.records) {
             const list = recordList(stmt.records, what);
             if (isLeft(list)) problems.push(list.left);

@@ -3,7 +3,6 @@
 // codec for the boundaries that speak io-ts.
 import * as t from "io-ts";
 import { convert, parseIsoFast, showRaw } from "./convert.js";
-import { decodeValue, encodeValue } from "./json.js";
 import { typeToString, type Type } from "./types.js";
 import { Timestamp, isRecord, type Rec, type Value } from "./value.js";
 import { generated, recordMaker } from "./record-maker.js";
@@ -263,14 +262,3 @@ export function recordCodec(fields: ReadonlyArray<DecodeField>, options: Decoder
     (r) => r,
   );
 }
-
-/** An io-ts codec for one value in the state file's tagged encoding (`encodeValue`). */
-export const valueStateCodec: t.Type<Value, unknown, unknown> = new t.Type<Value, unknown, unknown>(
-  "Value",
-  (u): u is Value => true,
-  (u, c) => {
-    const v = decodeValue(u);
-    return v._tag === "Right" ? t.success(v.right) : t.failure(u, c, v.left);
-  },
-  encodeValue,
-);
