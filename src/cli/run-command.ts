@@ -2,7 +2,7 @@
 // writes every sink, the rejects and the audit log, commits each run's outputs
 // together with the state file, and prints the report.
 import path from "node:path";
-import { isLeft } from "fp-ts/lib/Either.js";
+import { isLeft, isRight, left, right, type Either } from "fp-ts/lib/Either.js";
 import { balanceHolds, prepareRunner, StateCodec, type Runner, type State } from "../index.js";
 import { commitFiles, encodeStateFile, readStateFile, recoverCommit } from "../io/index.js";
 import { usageError, withCommand } from "./args.js";
@@ -26,13 +26,13 @@ const fail = (io: CliIO, code: number, lines: ReadonlyArray<string>): number => 
 };
 
 /** How many runs: `--runs N`, else `trigger count N`, else undefined (until the file sources are exhausted). */
-function runCount(options: RunOptions, runner: Runner): number | string | undefined {
-  if (options.runs !== undefined) return options.runs;
+function runCount(options: RunOptions, runner: Runner): Either<string, number | undefined> {
+  if (options.runs !== undefined) return right(options.runs);
   const fn = runner.plan.triggerCount;
-  if (!fn) return undefined;
+  if (!fn) return right(undefined);
   const n = runner.constant(fn);
-  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 1) return `trigger count must be a whole number, 1 or more, got ${String(n)}`;
-  return n;
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 1) return left(`trigger count must be a whole number, 1 or more, got ${String(n)}`);
+  return right(n);
 }
 
 export const runCommand: Command = (argv, io) =>
@@ -86,8 +86,9 @@ async function runStream(options: RunOptions, io: CliIO): Promise<number> {
   if (isLeft(prepared)) return fail(io, EXIT.usage, prepared.left.map((e) => (stateShown && e.startsWith("the state") ? `state file ${stateShown}: ${e}` : e)));
   const runner = prepared.right;
 
-  const count = runCount(options, runner);
-  if (typeof count === "string") return fail(io, EXIT.usage, [count]);
+  const counted = runCount(options, runner);
+  if (isLeft(counted)) return fail(io, EXIT.usage, [counted.left]);
+  const count = counted.right;
   const arrays = loadJsonArrays(outputs, statePath !== undefined);
   if (arrays.length) return fail(io, EXIT.usage, arrays);
 
@@ -144,20 +145,17 @@ interface RunAll {
 async function runAll(a: RunAll): Promise<number> {
   const { io, options, runner, feeds, summary } = a;
   const started = performance.now();
-  const take = async (): Promise<Take | string> => {
-    const t = await feeds.take();
-    return isLeft(t) ? t.left : t.right;
-  };
-  let current = await take();
+  let taken = await feeds.take();
   for (let i = 1; ; i++) {
-    if (typeof current === "string") return fail(io, EXIT.runFailed, [`run ${summary.runs + 1}: ${current}`]);
+    if (isLeft(taken)) return fail(io, EXIT.runFailed, [`run ${summary.runs + 1}: ${taken.left}`]);
+    const current = taken.right;
     // Without a run count, a run is the last when no file source has anything after it.
-    let next: Take | string | undefined;
+    let next: Either<string, Take> | undefined;
     let last: boolean;
     if (a.count !== undefined) last = i >= a.count;
     else {
-      next = await take();
-      last = typeof next === "string" ? false : next.exhausted;
+      next = await feeds.take();
+      last = isRight(next) && next.right.exhausted;
     }
     if (io.isTTY) io.stderr(`\rrun ${i}${a.count !== undefined ? ` of ${a.count}` : ""}…`);
     let result;
@@ -177,6 +175,6 @@ async function runAll(a: RunAll): Promise<number> {
     addRun(summary, result);
     summary.seconds = (performance.now() - started) / 1000;
     if (last) return EXIT.ok;
-    current = next ?? (await take());
+    taken = next ?? (await feeds.take());
   }
 }
