@@ -162,7 +162,7 @@ export function generateFiles(dir: string, options: FilesOptions = DEFAULT_OPTIO
   }
   crm.close();
   // 3% of tenants and CPQ accounts map to an account the CRM does not know.
-  const mapped = (i: number, spread: number): string => (i % 33 === 5 ? `ACC-9${i}` : account(spread % nAccounts));
+  const mapped = (i: number, spread: number): string => (i % 33 === 5 ? `ACC-0${i}` : account(spread % nAccounts));
   const tenant = (i: number): string => `T-${100000 + i}`;
   const tenants = new FileWriter(path.join(dataDir, "core_tenants.csv"));
   tenants.line("tenant,account_id");
