@@ -18,7 +18,8 @@ export async function loadTables(plan: Plan, baseDir: string): Promise<{ ok: tru
     }
     for (const item of read.items) if (item.kind === "reject") errors.push(`table \`${t.name}\`, ${item.file}:${item.line}: ${item.reason.replace(/^line \d+: /, "")}`);
     const rows = read.items.flatMap((item) => (item.kind === "record" ? [{ record: item.record, where: `${item.file}:${item.line}` }] : []));
-    tables[t.name] = { rows, csv: t.format === "csv" };
+    // No `csv` flag: the reader gives an unquoted empty cell as null and a quoted "" as "".
+    tables[t.name] = { rows };
   }
   return errors.length ? { ok: false, errors } : { ok: true, tables };
 }

@@ -62,7 +62,8 @@ export type Expr =
   | ErrorExpr;
 
 export interface StringLit { readonly kind: "StringLit"; readonly value: string; readonly span: Span }
-export interface IntLit { readonly kind: "IntLit"; readonly value: number; readonly text: string; readonly span: Span }
+/** `value` is exact: a number while safe (|n| <= 2^53 - 1), else a bigint (lex.ts refuses more than 64 bits). */
+export interface IntLit { readonly kind: "IntLit"; readonly value: number | bigint; readonly text: string; readonly span: Span }
 /** A literal with a fraction; kept as text so it stays exact. */
 export interface DecimalLit { readonly kind: "DecimalLit"; readonly text: string; readonly span: Span }
 export interface BoolLit { readonly kind: "BoolLit"; readonly value: boolean; readonly span: Span }

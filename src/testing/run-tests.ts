@@ -132,7 +132,7 @@ function shapeOf(plan: Plan, decl: A.TestDecl, problems: Problem[]): Shape {
           if (stmt.count) {
             const n = stmt.count;
             if (n.kind !== "IntLit") problems.push({ message: `${what} count takes a whole number`, span: n.span });
-            else scope.expects.push({ stmt, count: n.value });
+            else scope.expects.push({ stmt, count: Number(n.value) });
           } else if (stmt.records) {
             const list = recordList(stmt.records, what);
             if (!list.ok) problems.push(list.problem);

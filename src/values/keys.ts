@@ -14,8 +14,9 @@ import type { Type } from "./types.js";
 import { Duration, Timestamp, type Rec, type Value } from "./value.js";
 
 /** A canonical text for a number or decimal: equal numbers (2, 2.0, 2.00 as decimal) give the same text. */
-function canonicalNumber(n: number | Big): string {
-  if (typeof n === "number") {
+function canonicalNumber(n: number | bigint | Big): string {
+  if (typeof n === "bigint") n = new Big(n.toString());
+  else if (typeof n === "number") {
     if (!Number.isFinite(n)) return String(n); // NaN, Infinity, -Infinity
     if (Number.isSafeInteger(n)) return n === 0 ? "0" : String(n);
     n = new Big(n);
@@ -29,8 +30,8 @@ function encodeKey(v: Value, out: string[]): void {
   if (v === null) out.push("z");
   else if (typeof v === "string") out.push("s", String(v.length), ":", v);
   else if (typeof v === "boolean") out.push(v ? "t" : "f");
-  else if (typeof v === "number" || v instanceof Big) {
-    // Safe integers are written plainly, others as digits+exponent; an integer
+  else if (typeof v === "number" || typeof v === "bigint" || v instanceof Big) {
+    // Safe integers are written plainly, others (big ints too) as digits+exponent; an integer
     // decimal is written the same way as its safe-integer number so 2 == 2.0 share a key.
     let c = canonicalNumber(v);
     if (v instanceof Big && c !== "0") {
