@@ -3,7 +3,7 @@
 // process killed at any moment leaves the previous run's files or the new run's.
 import fs from "node:fs";
 import path from "node:path";
-import { writeCsv, writeJson, writeJsonl, type CommitFile, type JsonRecord } from "../io/index.js";
+import { parseJsonText, writeCsv, writeJson, writeJsonl, type CommitFile, type JsonRecord } from "../io/index.js";
 import type { Plan } from "../plan/plan.js";
 import type { RunResult } from "../runtime/run.js";
 import { shownPath } from "./paths.js";
@@ -71,7 +71,7 @@ export function loadJsonArrays(outputs: ReadonlyArray<Output>, append: boolean):
       continue;
     }
     try {
-      const parsed: unknown = text.trim() === "" ? [] : JSON.parse(text);
+      const parsed: unknown = text.trim() === "" ? [] : parseJsonText(text);
       if (!Array.isArray(parsed)) throw new Error("not an array");
       o.array = parsed as JsonRecord[];
     } catch {

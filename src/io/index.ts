@@ -8,6 +8,7 @@ export { readItems, openFileItems, type ReadOptions } from "./read-items.js";
 export { openFileSource, type FileSource, type FileSourceOptions, type SourceBatch } from "./file-source.js";
 export { SourcePositionCodec, START, type SourcePosition } from "./source-position.js";
 export { readTable, type TableOptions } from "./read-table.js";
+export { jsonText, parseJsonText } from "./json-text.js";
 export { writeJsonl, type JsonRecord } from "./write-jsonl.js";
 export { writeJson } from "./write-json.js";
 export { writeCsv, type CsvWriteOptions } from "./write-csv.js";

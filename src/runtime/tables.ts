@@ -37,7 +37,7 @@ export function buildTable(plan: TablePlan, rows: ReadonlyArray<TableRow>, optio
     }
     const k = single ? indexKey(keys[0]!) : groupKey(keys);
     if (index.has(k)) {
-      errors.push(`table \`${plan.name}\`, ${where}: duplicate key ${keys.map((v) => JSON.stringify(v)).join(", ")}`);
+      errors.push(`table \`${plan.name}\`, ${where}: duplicate key ${keys.map((v) => (typeof v === "bigint" ? String(v) : JSON.stringify(v))).join(", ")}`);
       return;
     }
     index.set(k, d.record);

@@ -1,6 +1,7 @@
 // Conversion of outside data (JSON values, CSV text) to a declared type.
 import Big from "big.js";
 import { DateTime } from "luxon";
+import { stringify as stringifyLossless, type NumberStringifier } from "lossless-json";
 import { DECIMAL_MAX_EXPONENT, Duration, JsonNumber, Timestamp, intOf, setField, type Value } from "./value.js";
 import { typeToString, type Type } from "./types.js";
 
@@ -208,13 +209,20 @@ export function parseDuration(text: string): Duration | undefined {
   return Number.isFinite(total) ? new Duration(Math.round(negative ? -total : total)) : undefined;
 }
 
+const KEPT_NUMBERS: NumberStringifier[] = [{ test: (v) => v instanceof JsonNumber, stringify: (v) => (v as JsonNumber).text }];
+
 /** The raw value for a message: JSON-style, truncated to about 40 characters. */
 export function showRaw(raw: unknown): string {
   let s: string;
   try {
     s = raw === undefined ? "nothing" : raw instanceof JsonNumber ? raw.text : typeof raw === "bigint" ? String(raw) : JSON.stringify(raw) ?? String(raw);
   } catch {
-    s = String(raw);
+    // A bigint or kept JSON number inside (JSON.stringify refuses both), or a cycle.
+    try {
+      s = stringifyLossless(raw, null, undefined, KEPT_NUMBERS) ?? String(raw);
+    } catch {
+      s = String(raw);
+    }
   }
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
