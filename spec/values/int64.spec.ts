@@ -11,7 +11,8 @@ import { arithmetic, compileBinary, negate, type ArithmeticOp } from "../../src/
 import { abs, round } from "../../src/values/functions/numbers.js";
 import { toInt, valueToString } from "../../src/values/functions/conversion.js";
 import { T } from "../../src/values/types.js";
-import { INT_MAX, INT_MIN, compareValues, groupKey, intOf, valueEquals, type Value } from "../../src/values/value.js";
+import { INT_MAX, INT_MIN, compareValues, intOf, valueEquals, type Value } from "../../src/values/value.js";
+import { groupKey } from "../../src/values/keys.js";
 import { jsonText } from "../../src/io/json-text.js";
 
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);

@@ -1,5 +1,5 @@
 import { jsonText } from "./json-text.js";
-import type { JsonRecord } from "./write-jsonl.js";
+import type { JsonRecord } from "../model/json-record.js";
 
 /** A pretty top-level array, 2-space indent, with a trailing newline. */
 export function writeJson(records: ReadonlyArray<JsonRecord>): string {

@@ -1,7 +1,5 @@
 import { jsonText } from "./json-text.js";
-
-/** JSON-ready records (plain objects of strings, numbers, booleans, null, arrays, objects; bigints for ints beyond 2^53). */
-export type JsonRecord = Readonly<Record<string, unknown>>;
+import type { JsonRecord } from "../model/json-record.js";
 
 /** One compact JSON object per line, each ending in "\n". */
 export function writeJsonl(records: Iterable<JsonRecord>): string {

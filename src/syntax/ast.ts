@@ -1,15 +1,9 @@
 // The typed AST of a `.stream` file. Every node is readonly, discriminated on
 // `kind`, and carries the span of source text it came from.
 
-export interface Span {
-  /** 0-based offset of the first character. */
-  readonly start: number;
-  /** 0-based offset one past the last character. */
-  readonly end: number;
-  /** 1-based line and column of `start`. */
-  readonly line: number;
-  readonly column: number;
-}
+import type { Span } from "../diagnostics/span.js";
+
+export type { Span };
 
 export interface Ident {
   readonly kind: "Ident";
@@ -131,7 +125,6 @@ export interface ParamDecl { readonly kind: "Param"; readonly name: Ident; reado
 export interface ConstDecl { readonly kind: "Const"; readonly name: Ident; readonly value: Expr; readonly span: Span }
 export interface TriggerDecl { readonly kind: "Trigger"; readonly count: Expr; readonly span: Span }
 
-export type FileFormat = "jsonl" | "csv" | "json";
 
 /** `from FORMAT "PATH" [batch N] [delimiter ";"]`; the format name is checked by the checker. */
 export interface FileOrigin {

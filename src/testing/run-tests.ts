@@ -8,7 +8,7 @@
 // too). The last run of a test is final: every open session is flushed, as at
 // the end of an invocation without `--state`.
 import type * as A from "../syntax/ast.js";
-import { MAIN, portKey } from "../check/checked.js";
+import { MAIN, portKey } from "../model/ports.js";
 import type { Plan } from "../plan/plan.js";
 import { prepareRunner, toTimestamp, type RunnerOptions } from "../runtime/runner.js";
 import type { RunResult } from "../runtime/run.js";

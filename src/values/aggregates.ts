@@ -6,7 +6,8 @@
 import Big from "big.js";
 import { decodeValue, encodeValue, ValueDecodeError } from "./json.js";
 import type { Type } from "./types.js";
-import { compareValues, groupKey, intOf, type Value } from "./value.js";
+import { compareValues, intOf, type Value } from "./value.js";
+import { groupKey } from "./keys.js";
 
 export interface Aggregate<Acc = any> {
   readonly name: string;
@@ -187,8 +188,6 @@ const collectSet: Aggregate<Map<string, Value>> = {
     return m;
   },
 };
-
-export const AGGREGATE_NAMES: ReadonlyArray<string> = ["count", "sum", "min", "max", "avg", "first", "last", "count_distinct", "collect_set"];
 
 /**
  * The aggregate `name` called with `argCount` arguments (count() is 0, every

@@ -211,19 +211,26 @@ export function parseDuration(text: string): Duration | undefined {
 
 const KEPT_NUMBERS: NumberStringifier[] = [{ test: (v) => v instanceof JsonNumber, stringify: (v) => (v as JsonNumber).text }];
 
-/** The raw value for a message: JSON-style, truncated to about 40 characters. */
-export function showRaw(raw: unknown): string {
-  let s: string;
+/** A raw value as JSON-style text for messages; bigints and kept JSON numbers as their digits. */
+export function messageText(raw: unknown): string {
+  if (raw === undefined) return "nothing";
+  if (raw instanceof JsonNumber) return raw.text;
+  if (typeof raw === "bigint") return String(raw);
   try {
-    s = raw === undefined ? "nothing" : raw instanceof JsonNumber ? raw.text : typeof raw === "bigint" ? String(raw) : JSON.stringify(raw) ?? String(raw);
+    return JSON.stringify(raw) ?? String(raw);
   } catch {
     // A bigint or kept JSON number inside (JSON.stringify refuses both), or a cycle.
     try {
-      s = stringifyLossless(raw, null, undefined, KEPT_NUMBERS) ?? String(raw);
+      return stringifyLossless(raw, null, undefined, KEPT_NUMBERS) ?? String(raw);
     } catch {
-      s = String(raw);
+      return String(raw);
     }
   }
+}
+
+/** The raw value for a message: JSON-style, truncated to about 40 characters. */
+export function showRaw(raw: unknown): string {
+  const s = messageText(raw);
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 

@@ -1,4 +1,5 @@
 // Arithmetic and comparison kernels, null-propagating and total (never throw).
+// Their static typing (what the checker admits) is check/operator-types.ts.
 //
 // Numeric rules: a decimal (big.js) with an int gives a decimal; anything with
 // `number` gives a number. An int is exact and signed 64-bit: a safe integer is
@@ -15,7 +16,7 @@
 // non-finite results and decimals beyond the exponent bound (convert.ts).
 import Big from "big.js";
 import { DECIMAL_MAX_EXPONENT, Duration, Timestamp, compareValues, intOf, toBigInt, valueEquals, type Value } from "./value.js";
-import { T, isNumeric, type Type } from "./types.js";
+import type { Type } from "./types.js";
 
 export type ArithmeticOp = "+" | "-" | "*" | "/" | "%";
 export type ComparisonOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
@@ -223,60 +224,4 @@ export function compileBinary(op: ArithmeticOp, left: Type, right: Type): (a: Va
   if (left.kind === "number" && right.kind === "decimal") return (a, b) => arithmetic(op, toNumber(a), toNumber(b));
   if (left.kind === "decimal" && right.kind === "number") return (a, b) => arithmetic(op, toNumber(a), toNumber(b));
   return (a, b) => arithmetic(op, a, b);
-}
-
-function numericResult(l: Type, r: Type): Type {
-  if (l.kind === "number" || r.kind === "number") return T.number;
-  if (l.kind === "decimal" || r.kind === "decimal") return T.decimal;
-  return T.int;
-}
-
-const ORDERED = new Set(["string", "int", "number", "decimal", "bool", "timestamp", "duration"]);
-
-/** The static result type of `left OP right`, or undefined when the operation is a type error. */
-export function binaryType(op: string, left: Type, right: Type): Type | undefined {
-  const l = left.kind;
-  const r = right.kind;
-  if (op === "==" || op === "!=" || op === "<" || op === "<=" || op === ">" || op === ">=") {
-    if (l === "any" || r === "any" || l === "null" || r === "null") return T.bool;
-    if (isNumeric(left) && isNumeric(right)) return T.bool;
-    if (op === "==" || op === "!=") return l === r ? T.bool : undefined;
-    return l === r && ORDERED.has(l) ? T.bool : undefined;
-  }
-  if (l === "any" || r === "any") return T.any;
-  if (l === "null") return r === "null" ? T.null : right;
-  if (r === "null") return left;
-  if (isNumeric(left) && isNumeric(right)) {
-    if (op === "/" && l === "int" && r === "int") return T.number;
-    if (op === "+" || op === "-" || op === "*" || op === "/" || op === "%") return numericResult(left, right);
-    return undefined;
-  }
-  switch (op) {
-    case "+":
-      if (l === "string" && r === "string") return T.string;
-      if ((l === "timestamp" && r === "duration") || (l === "duration" && r === "timestamp")) return T.timestamp;
-      if (l === "duration" && r === "duration") return T.duration;
-      return undefined;
-    case "-":
-      if (l === "timestamp" && r === "duration") return T.timestamp;
-      if (l === "timestamp" && r === "timestamp") return T.duration;
-      if (l === "duration" && r === "duration") return T.duration;
-      return undefined;
-    case "*":
-      if ((isNumeric(left) && r === "duration") || (l === "duration" && isNumeric(right))) return T.duration;
-      return undefined;
-    case "/":
-      if (l === "duration" && isNumeric(right)) return T.duration;
-      if (l === "duration" && r === "duration") return T.number;
-      return undefined;
-    default:
-      return undefined;
-  }
-}
-
-/** The static type of unary minus, or undefined when it is a type error. */
-export function unaryType(operand: Type): Type | undefined {
-  if (operand.kind === "any" || operand.kind === "null") return operand;
-  if (isNumeric(operand) || operand.kind === "duration") return operand;
-  return undefined;
 }

@@ -21,10 +21,6 @@ export type Value = null | string | number | bigint | boolean | Big | Timestamp 
 
 export { Big };
 
-export const isDecimal = (v: unknown): v is Big => v instanceof Big;
-export const isTimestamp = (v: unknown): v is Timestamp => v instanceof Timestamp;
-export const isDuration = (v: unknown): v is Duration => v instanceof Duration;
-export const isList = (v: unknown): v is ReadonlyArray<Value> => Array.isArray(v);
 export const isMap = (v: unknown): v is ValueMap => v instanceof Map;
 /** A number, a big int or a decimal. */
 export const isNumberLike = (v: unknown): v is number | bigint | Big => typeof v === "number" || typeof v === "bigint" || v instanceof Big;
@@ -55,20 +51,8 @@ export function toBigInt(v: unknown): bigint | undefined {
   return typeof v === "number" && Number.isInteger(v) ? BigInt(v) : undefined;
 }
 
-/**
- * A JSON number kept as its text, because a double cannot hold it exactly
- * (`0.10000000000000000001`, `12345678901234567890`, `1e999`): what the JSON
- * readers hand the decoder in place of a lossy JS number. It is outside data,
- * never a value of the language; `convert` reads its text for the field's type,
- * and a rejected record keeps it so its text is written back as it came.
- */
-export class JsonNumber {
-  constructor(readonly text: string) {}
-  /** JSON.stringify cannot write a number's own text: it fails here, and the caller writes with lossless JSON (io/json-text.ts). */
-  toJSON(): never {
-    throw new TypeError("a JSON number kept as text is written by jsonText");
-  }
-}
+export { JsonNumber } from "../model/json-number.js";
+import { JsonNumber } from "../model/json-number.js";
 
 /** A record: an object that is none of the other object-shaped values. */
 export function isRecord(v: unknown): v is Rec {
@@ -167,81 +151,6 @@ export function compareValues(a: Value, b: Value): number | undefined {
   return undefined;
 }
 
-/** A canonical text for a number or decimal: equal numbers (2, 2.0, 2.00 as decimal) give the same text. */
-function canonicalNumber(n: number | bigint | Big): string {
-  if (typeof n === "bigint") n = new Big(n.toString());
-  else if (typeof n === "number") {
-    if (!Number.isFinite(n)) return String(n); // NaN, Infinity, -Infinity
-    if (Number.isSafeInteger(n)) return n === 0 ? "0" : String(n);
-    n = new Big(n);
-  }
-  if (n.c.length === 1 && n.c[0] === 0) return "0";
-  // big.js keeps digits without trailing zeros, so sign, digits and exponent are canonical.
-  return `${n.s < 0 ? "-" : ""}${n.c.join("")}e${n.e}`;
-}
-
-function encodeKey(v: Value, out: string[]): void {
-  if (v === null) out.push("z");
-  else if (typeof v === "string") out.push("s", String(v.length), ":", v);
-  else if (typeof v === "boolean") out.push(v ? "t" : "f");
-  else if (typeof v === "number" || typeof v === "bigint" || v instanceof Big) {
-    // Safe integers are written plainly, others (big ints too) as digits+exponent; an integer
-    // decimal is written the same way as its safe-integer number so 2 == 2.0 share a key.
-    let c = canonicalNumber(v);
-    if (v instanceof Big && c !== "0") {
-      const n = Number(v.toFixed());
-      if (Number.isSafeInteger(n) && v.eq(n)) c = String(n);
-    }
-    out.push("n", c, ";");
-  } else if (v instanceof Timestamp) out.push("T", String(v.ms), ";");
-  else if (v instanceof Duration) out.push("D", String(v.ms), ";");
-  else if (Array.isArray(v)) {
-    out.push("[");
-    for (const item of v) encodeKey(item, out);
-    out.push("]");
-  } else if (v instanceof Map) {
-    out.push("{");
-    for (const k of [...v.keys()].sort()) {
-      out.push(String(k.length), ":", k);
-      encodeKey(v.get(k) as Value, out);
-    }
-    out.push("}");
-  } else {
-    const r = v as Rec;
-    out.push("(");
-    for (const k of Object.keys(r).sort()) {
-      out.push(String(k.length), ":", k);
-      encodeKey(r[k] as Value, out);
-    }
-    out.push(")");
-  }
-}
-
-/**
- * A canonical, collision-free string for a tuple of values (dedup and group
- * keys): values equal under `valueEquals` give the same key and distinct ones
- * never collide. Every part is typed and length-prefixed or self-delimiting.
- */
-export function groupKey(values: ReadonlyArray<Value>): string {
-  // Keys of scalars (the usual case) are concatenated directly; they are
-  // exactly what encodeKey writes for them.
-  let key = "";
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (typeof v === "string") key += `s${v.length}:${v}`;
-    else if (v === null) key += "z";
-    else if (typeof v === "number" && Number.isSafeInteger(v)) key += `n${v === 0 ? 0 : v};`;
-    else if (v instanceof Timestamp) key += `T${v.ms};`;
-    else if (typeof v === "boolean") key += v ? "t" : "f";
-    else {
-      const out: string[] = [];
-      for (const x of values) encodeKey(x, out);
-      return out.join("");
-    }
-  }
-  return key;
-}
-
 /** The kind of a runtime value, for messages. */
 export function valueKind(v: Value): string {
   if (v === null) return "null";
@@ -255,15 +164,4 @@ export function valueKind(v: Value): string {
   if (Array.isArray(v)) return "list";
   if (v instanceof Map) return "map";
   return "record";
-}
-
-/**
- * A collision-free key for a single value that, for the usual string (not
- * starting with U+0000), is the string itself: no new string per record.
- * Strings starting with U+0000 become "\0s…", every other value "\0" + its
- * groupKey (which never starts with "s"), so distinct values never share a key.
- */
-export function singleKey(v: Value): string {
-  if (typeof v === "string") return v.charCodeAt(0) === 0 ? `\u0000s${v}` : v;
-  return `\u0000${groupKey([v])}`;
 }

@@ -15,7 +15,7 @@ export interface SourceBatch {
   readonly origins?: ReadonlyArray<{ readonly file: string; readonly line: number } | undefined>;
   /** Lines or rows that could not be parsed at all. */
   readonly malformed?: ReadonlyArray<{ readonly file: string; readonly line: number; readonly reason: string; readonly text: string }>;
-  /** Records are CSV text: an empty cell is absent. */
+  /** Records are CSV text from a reader that cannot tell "" from no value: an empty string is absent. */
   readonly csv?: boolean;
 }
 
