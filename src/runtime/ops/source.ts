@@ -4,6 +4,7 @@ import type { SourceStep } from "../../plan/plan.js";
 import { simulationRandom } from "../../values/random.js";
 import type { Rec, Value } from "../../values/value.js";
 import { newFrame } from "../../plan/env.js";
+import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../../values/nesting.js";
 import type { OpContext } from "./types.js";
 
 /** One source's input for a run. */
@@ -86,12 +87,25 @@ export function inFileOrder(invalid: Rec[], batch: SourceBatch): void {
   invalid.sort((a, b) => rank(a["file"]) - rank(b["file"]) || line(a) - line(b));
 }
 
-/** Keeps a raw record as a plain JSON-like value for the rejects output. */
+/**
+ * Keeps a raw record as a plain JSON-like value for the rejects output. A host's
+ * record nested past MAX_NESTING keeps its first levels, the rest replaced by a
+ * note (the stack could not hold a copy, nor the writers its text).
+ */
 function rawValue(raw: unknown): Value {
   if (raw === undefined) return null;
   try {
-    return JSON.parse(JSON.stringify(raw)) as Value;
+    return JSON.parse(JSON.stringify(nestsDeeperThan(raw) ? cutDeep(raw, MAX_NESTING) : raw)) as Value;
   } catch {
     return String(raw);
   }
+}
+
+function cutDeep(v: unknown, levels: number): unknown {
+  if (typeof v !== "object" || v === null) return v;
+  if (levels === 0) return `(${tooDeepReason()})`;
+  if (Array.isArray(v)) return v.map((x) => cutDeep(x, levels - 1));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: cutDeep((v as Record<string, unknown>)[k], levels - 1), enumerable: true, writable: true, configurable: true });
+  return out;
 }
