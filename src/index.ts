@@ -62,7 +62,11 @@ export function compile(text: string, options: CompileOptions = {}): Either<Read
   return right(outcome.plan);
 }
 
-/** The runner over a plan, or every problem with the tables, params or state: what `createRunner` throws, as data. */
+/**
+ * The runner over a plan, or every problem with the tables, params or state: what
+ * `createRunner` throws, as data. Step times in the report come from the host's
+ * clock (`performance.now`) unless `tuning.timer` gives another.
+ */
 export function prepareRunner(plan: Plan, options: RunnerOptions = {}, tuning: RunnerTuning = {}): Prepared {
   // A plan is made by compile; anything else is a host's mistake, not a plan to trust.
   let known: boolean;
@@ -72,7 +76,7 @@ export function prepareRunner(plan: Plan, options: RunnerOptions = {}, tuning: R
     known = false;
   }
   if (!known) return left([`createRunner takes a plan that compile() returned (its \`right\`), got ${describeValue(plan)}`]);
-  return prepare(plan, options, tuning);
+  return prepare(plan, options, { timer: () => performance.now(), ...tuning });
 }
 
 /** A runner over the plan; throws RunnerError listing every problem with the plan, tables, params or state. */

@@ -82,7 +82,7 @@ async function runStream(options: RunOptions, io: CliIO): Promise<number> {
     if (isLeft(read)) return fail(io, EXIT.usage, [read.left.message]);
     saved = read.right.state;
   }
-  const prepared = prepareRunner(plan, { tables: tables.right, params: options.params, ...(saved ? { state: saved } : {}) });
+  const prepared = prepareRunner(plan, { tables: tables.right, params: options.params, ...(saved ? { state: saved } : {}) }, { timer: () => performance.now() });
   if (isLeft(prepared)) return fail(io, EXIT.usage, prepared.left.map((e) => (stateShown && e.startsWith("the state") ? `state file ${stateShown}: ${e}` : e)));
   const runner = prepared.right;
 

@@ -102,7 +102,8 @@ export async function openFeeds(options: FeedOptions): Promise<Either<string[], 
     if (file === "-") read = await readAll(readItems(options.stdin, "-", { format }));
     else {
       const absolute = path.resolve(options.cwd, file);
-      const opened = await openFileItems(absolute, shownPath(options.cwd, absolute), { format, what: `input file of source \`${name}\`` });
+      // The reject records name the file as the user gave it; messages, as seen from the working folder.
+      const opened = await openFileItems(absolute, file, { format, what: `input file of source \`${name}\``, shown: shownPath(options.cwd, absolute) });
       read = isLeft(opened) ? left(opened.left.message) : await readAll(opened.right.items);
     }
     if (isLeft(read)) errors.push(`--input ${name}: ${read.left}`);

@@ -10,7 +10,7 @@ import { Timestamp, type Value } from "../values/value.js";
 import { readSessions } from "./ops/aggregate.js";
 import { constantEnv, evalConstant } from "../plan/env.js";
 import type { SourceBatch } from "./ops/source.js";
-import { run as runPlan, type RunnerContext, type RunResult } from "./run.js";
+import { run as runPlan, type RunnerContext, type RunResult, type Timer } from "./run.js";
 import { StateCodec, emptyState, type State } from "./state.js";
 import { buildTable, type TableRow } from "./tables.js";
 import { HostReader, copyJson, describeValue, isObject, thrownMessage } from "../values/host-data.js";
@@ -50,6 +50,8 @@ export interface Runner {
 export interface RunnerTuning {
   /** Records moved between steps at a time (run.ts CHUNK_SIZE). */
   readonly chunkSize?: number;
+  /** Times each step for the report (`performance.now` at the edge); without it every step time is 0. */
+  readonly timer?: Timer;
 }
 
 /** The runner, or every problem with what it was given. */
@@ -232,7 +234,7 @@ export function prepareRunner(plan: Plan, options: unknown = {}, tuning: RunnerT
       plan,
       context,
       state,
-      { sources: request.sources, ...(request.final ? { final: true } : {}), ...(request.capture ? { capture: true } : {}), ...(tuning.chunkSize ? { chunkSize: tuning.chunkSize } : {}) },
+      { sources: request.sources, ...(request.final ? { final: true } : {}), ...(request.capture ? { capture: true } : {}), ...(tuning.chunkSize ? { chunkSize: tuning.chunkSize } : {}), ...(tuning.timer ? { timer: tuning.timer } : {}) },
       request.now,
     );
     state = result.state;

@@ -7,7 +7,8 @@ import { Duration, Timestamp, setField, type Rec, type Value } from "../../value
 import { groupKey, keyAtomFor } from "../../values/keys.js";
 import type { SessionState } from "../state.js";
 import { newFrame } from "../../plan/env.js";
-import type { OpContext, Ports } from "./types.js";
+import { MAIN } from "../../model/ports.js";
+import type { OpContext, OpenOperator, Ports } from "./types.js";
 
 type Accs = unknown[];
 
@@ -207,7 +208,7 @@ export function readSessions(step: AggregateStep, saved: ReadonlyArray<SessionSt
   const out = new Sessions(step);
   const dec = (i: number, json: unknown): Either<string, Accs> => {
     const calls = step.fields[i]!.calls;
-    if (!Array.isArray(json) || json.length !== calls.length) return left(`the accumulators of field \`${step.fields[i]!.name}\` are not a list of ${calls.length}`);
+    if (!Array.isArray(json) || json.length !== calls.length) return left(`field \`${step.fields[i]!.name}\` does not hold a list of ${calls.length} accumulator(s)`);
     const accs: Accs = [];
     for (const [j, c] of calls.entries()) {
       const acc = c.aggregate.decode(json[j]);
@@ -225,7 +226,9 @@ export function readSessions(step: AggregateStep, saved: ReadonlyArray<SessionSt
     }
     const atoms = out.atoms(keys, []);
     if (s.key !== groupKey(keys) || out.find(atoms)) return left(`session ${JSON.stringify(s.key)} does not match its keys or is there twice`);
-    if (s.fields.length !== step.fields.length) return left(`session ${JSON.stringify(s.key)} has ${s.fields.length} fields, the aggregate ${step.fields.length}`);
+    if (s.fields.length !== step.fields.length) {
+      return left(`session ${JSON.stringify(s.key)} holds ${s.fields.length} field(s), the aggregate has ${step.fields.length} (${step.fields.map((f) => f.name).join(", ")})`);
+    }
     const fields: Array<Accs | Map<string, Accs>> = [];
     for (const [i, f] of s.fields.entries()) {
       if (!step.fields[i]!.by) {
@@ -234,10 +237,11 @@ export function readSessions(step: AggregateStep, saved: ReadonlyArray<SessionSt
         fields.push(accs.right);
         continue;
       }
-      if (!Array.isArray(f)) return left(`the drill-down of field \`${step.fields[i]!.name}\` is not a list`);
+      const pairs = `session ${JSON.stringify(s.key)}: field \`${step.fields[i]!.name}\` is not a list of [subkey, accumulators] pairs`;
+      if (!Array.isArray(f)) return left(pairs);
       const byKey = new Map<string, Accs>();
       for (const entry of f as unknown[]) {
-        if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== "string") return left(`the drill-down of field \`${step.fields[i]!.name}\` has a bad entry`);
+        if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== "string") return left(pairs);
         const accs = dec(i, entry[1]);
         if (isLeft(accs)) return accs;
         byKey.set(entry[0], accs.right);
@@ -255,3 +259,23 @@ export function decodeSessions(step: AggregateStep, saved: ReadonlyArray<Session
   if (isLeft(sessions)) throw new Error(`internal: the state's sessions of \`${step.name}\` were checked but do not decode (${sessions.left})`);
   return sessions.right;
 }
+
+/** The operator: opens the saved sessions, folds every chunk in, flushes when its inputs are complete. */
+export const openAggregate: OpenOperator<AggregateStep> = (step, saved, ctx) => {
+  const sessions = decodeSessions(step, saved.sessions ?? []);
+  let absorbed = 0;
+  let created = 0;
+  return {
+    take(_input, records) {
+      addRecords(step, records, sessions, ctx);
+      absorbed += records.length;
+      return undefined;
+    },
+    finish() {
+      const ports = flushSessions(step, sessions, ctx);
+      created += ports.get(MAIN)!.length;
+      return ports;
+    },
+    close: () => ({ state: { sessions: encodeSessions(step, sessions) }, balance: { absorbed, created }, openSessions: sessions.size }),
+  };
+};

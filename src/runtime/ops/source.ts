@@ -5,7 +5,9 @@ import { simulationRandom } from "../../values/random.js";
 import { rawCopy } from "../../values/convert.js";
 import type { Rec, Value } from "../../values/value.js";
 import { newFrame } from "../../plan/env.js";
-import type { OpContext } from "./types.js";
+import { MAIN } from "../../model/ports.js";
+import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../../values/nesting.js";
+import type { OpContext, OpenOperator, Ports } from "./types.js";
 import { describeValue, thrownMessage } from "../../values/host-data.js";
 
 /** One source's input for a run. */
@@ -19,7 +21,6 @@ export interface SourceBatch {
   /** Records are CSV text from a reader that cannot tell "" from no value: an empty string is absent. */
   readonly csv?: boolean;
 }
-
 
 const asInt = (v: Value, fallback: number): number => (typeof v === "number" && Number.isFinite(v) ? Math.trunc(v) : fallback);
 
@@ -97,12 +98,74 @@ export function inFileOrder(invalid: Rec[], batch: SourceBatch): void {
   invalid.sort((a, b) => rank(a["file"]) - rank(b["file"]) || line(a) - line(b));
 }
 
-/** Keeps a raw record as a plain JSON-like value for the rejects output. */
+/**
+ * Keeps a raw record as a plain JSON-like value for the rejects output. A host's
+ * record nested past MAX_NESTING keeps its first levels, the rest replaced by a
+ * note (the stack could not hold a copy, nor the writers its text).
+ */
 function rawValue(raw: unknown): Value {
   if (raw === undefined) return null;
   try {
-    return rawCopy(raw);
+    return rawCopy(nestsDeeperThan(raw) ? cutDeep(raw, MAX_NESTING) : raw);
   } catch {
     return describeValue(raw);
   }
+}
+
+/**
+ * The operator: decodes its batch a chunk at a time onto `main` (or generates a
+ * `simulate` batch at once) and, when the batch is done, hands on every record
+ * that did not decode and every malformed line, in file order, on `invalid`.
+ */
+export const openSource: OpenOperator<SourceStep> = (step, _saved, ctx) => {
+  const given = ctx.sources[step.name];
+  let generate = !given && step.simulate !== undefined;
+  const n = given?.records.length ?? 0;
+  const malformed = given?.malformed ?? [];
+  const invalid: Rec[] = [];
+  let from = 0;
+  let read = 0;
+  let undeclared = 0;
+  const main = (records: Rec[]): Ports => new Map([[MAIN, records]]);
+  return {
+    pull() {
+      if (generate) {
+        generate = false;
+        const records = simulate(step, ctx);
+        read = records.length;
+        return main(records);
+      }
+      if (!given || from >= n) return undefined;
+      const to = Math.min(n, from + ctx.chunkSize);
+      const records: Rec[] = [];
+      undeclared += decodeRecords(step, given, from, to, records, invalid);
+      from = to;
+      return main(records);
+    },
+    finish() {
+      if (!given) return undefined;
+      // Every record and malformed line is read once: decoded onto `main` or kept for `invalid`.
+      read = n + malformed.length;
+      for (const m of malformed) invalid.push(malformedRecord(m));
+      if (malformed.length) inFileOrder(invalid, given);
+      return new Map([["invalid", invalid]]);
+    },
+    close: () => ({
+      in: read,
+      balance: { read },
+      // A simulate source reports undeclared fields only if a host handed it a batch that had some.
+      ...(step.origin !== "simulate" || undeclared ? { undeclaredFields: undeclared } : {}),
+    }),
+  };
+};
+
+function cutDeep(v: unknown, levels: number): unknown {
+  if (typeof v !== "object" || v === null) return v;
+  // Values of outside data that are not plain containers (a JsonNumber) stay as they are.
+  if (!Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) return v;
+  if (levels === 0) return `(${tooDeepReason()})`;
+  if (Array.isArray(v)) return v.map((x) => cutDeep(x, levels - 1));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: cutDeep((v as Record<string, unknown>)[k], levels - 1), enumerable: true, writable: true, configurable: true });
+  return out;
 }
