@@ -33,7 +33,7 @@ export function orderSteps(ctx: CheckContext, steps: ReadonlyArray<A.StepDecl>):
       if (!cycle.some((c) => onCycle.has(c.name.name))) {
         cycle.forEach((c) => onCycle.add(c.name.name));
         const names = [...cycle, s].map((c) => c.name.name).join(" -> ");
-        ctx.report("E1004", `steps form a cycle: ${names}`, s.name.span, {
+        ctx.report("E1004", { names }, s.name.span, {
           secondary: cycle.slice(1).map((c) => ({ span: c.name.span, message: "on the cycle" })),
           hint: "a step cannot read, directly or indirectly, its own output",
         });

@@ -3,6 +3,7 @@
 import type { CstNode } from "chevrotain";
 import { streamParser } from "../../grammar/parser.js";
 import { diagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { message as registryMessage } from "../diagnostics/codes.js";
 import type { Decl, StreamFile } from "./ast.js";
 import { AstBuilder } from "./build-ast.js";
 import { lex } from "./lex.js";
@@ -22,7 +23,7 @@ export function parse(text: string, filename: string): ParseResult {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const ast: StreamFile = { kind: "StreamFile", filename, decls: [], comments: [], span: lines.span(0, text.length) };
-    return { ast, diagnostics: [diagnostic(filename, "E0099", `internal error in the parser: ${message}`, lines.span(0, 0))] };
+    return { ast, diagnostics: [diagnostic(filename, registryMessage("E0099", { reason: message }), lines.span(0, 0))] };
   }
 }
 
