@@ -13,6 +13,7 @@ export const syntaxCodes = {
       unit: "unknown duration unit `{unit}` in `{text}`",
       fraction: "a duration must be a whole number: `{text}`",
       number: "malformed number `{text}`",
+      intRange: "the whole number `{text}` is beyond the 64-bit range of int",
     },
   },
   E0005: { severity: "error", title: "unterminated back-quoted name", message: "unterminated back-quoted name" },
