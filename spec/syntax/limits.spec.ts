@@ -113,9 +113,9 @@ test("a 5,000-step cycle is one E1004 naming its ends", () => {
   assert.is(d.line, 2);
 });
 
-test("a chain of steps longer than the limit is E1017 at the first step past it; one at the limit runs", () => {
+test("a chain of steps longer than the limit is E1021 at the first step past it; one at the limit runs", () => {
   const d = only(chain(MAX_CHAIN + 500, false));
-  assert.is(d.code, "E1017");
+  assert.is(d.code, "E1021");
   assert.is(d.message, `step \`s${MAX_CHAIN}\` is step ${MAX_CHAIN + 1} of a path from a source (limit ${MAX_CHAIN})`);
   assert.is(d.line, MAX_CHAIN + 1);
   // MAX_CHAIN counts the source and the sink.
