@@ -7,6 +7,7 @@ import { checkCommand } from "./check-command.js";
 import { EXIT, type CliIO, type Command } from "./cli-io.js";
 import { fmtCommand } from "./fmt-command.js";
 import { graphCommand } from "./graph-command.js";
+import { lspCommand } from "../lsp/server.js";
 import { planCommand } from "./plan-command.js";
 import { runCommand } from "./run-command.js";
 import { testCommand } from "./test-command.js";
@@ -19,6 +20,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   plan: planCommand,
   graph: graphCommand,
   test: testCommand,
+  lsp: lspCommand,
 };
 
 /** The package's version, from the package.json above this file (in src/ or dist/src/). */

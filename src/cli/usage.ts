@@ -11,6 +11,7 @@ usage:
   interpret graph FILE.stream [options]  a picture of the stream (see interpret graph --help)
   interpret test FILE.stream… [--filter TEXT] [--json]
                                          run the stream's tests
+  interpret lsp [--stdio]                the language server for editors, on standard input and output
   interpret help | --help | --version
 
 run options:
