@@ -42,8 +42,8 @@ test("csv: BOM, CRLF, ';' delimiter, quoted delimiter, quotes and newline; bad r
   assert.equal(shape(items), ["2:record", "3:record", "5:record", "6:reject", "7:record"]);
   assert.equal(recordsOf(items), [
     { id: "1", note: "semi;colon", amount: "10" },
-    { id: "2", note: 'multi\nline "quoted"', amount: "20" },
-    { id: "3", note: "", amount: "" },
+    { id: "2", note: 'multi\r\nline "quoted"', amount: "20" },
+    { id: "3", note: null, amount: null },
     { id: "5", note: "y", amount: "50" },
   ]);
   const bad = items[3]!;

@@ -35,8 +35,12 @@ export interface Feeds {
   close(): Promise<void>;
 }
 
-/** Items (records and unparseable lines) as the runtime's batch for a source. */
-export function toBatch(items: ReadonlyArray<Item>, format: Format): SourceBatch {
+/**
+ * Items (records and unparseable lines) as the runtime's batch for a source. CSV
+ * needs no `csv` flag: the reader already gives an unquoted empty cell as null
+ * and keeps a quoted `""` as the empty string.
+ */
+export function toBatch(items: ReadonlyArray<Item>): SourceBatch {
   const records: unknown[] = [];
   const origins: { file: string; line: number }[] = [];
   const malformed: { file: string; line: number; reason: string; text: string }[] = [];
@@ -46,7 +50,7 @@ export function toBatch(items: ReadonlyArray<Item>, format: Format): SourceBatch
       origins.push({ file: item.file, line: item.line });
     } else malformed.push({ file: item.file, line: item.line, reason: item.reason, text: item.text });
   }
-  return { records, origins, malformed, ...(format === "csv" ? { csv: true } : {}) };
+  return { records, origins, malformed };
 }
 
 /** A host input's format, from its file name; standard input is JSON lines. */
@@ -103,7 +107,7 @@ export async function openFeeds(options: FeedOptions): Promise<{ ok: true; feeds
       read = opened.ok ? await readAll(opened.items) : { ok: false as const, message: opened.error.message };
     }
     if (!read.ok) errors.push(`--input ${name}: ${read.message}`);
-    else hostBatches[name] = toBatch(read.items, format);
+    else hostBatches[name] = toBatch(read.items);
   }
 
   const files: { name: string; format: Format; source: FileSource }[] = [];
@@ -128,7 +132,7 @@ export async function openFeeds(options: FeedOptions): Promise<{ ok: true; feeds
       }
       batch = n;
     }
-    const format = step.file.format as Format;
+    const format = step.file.format;
     const opened = await openFileSource({
       pattern: step.file.path,
       baseDir: options.baseDir,
@@ -165,7 +169,7 @@ export async function openFeeds(options: FeedOptions): Promise<{ ok: true; feeds
         if (!next.ok) return { ok: false, message: `source \`${f.name}\`: ${next.error.message}` };
         if (next.batch) {
           exhausted = false;
-          batches[f.name] = toBatch(next.batch.items, f.format);
+          batches[f.name] = toBatch(next.batch.items);
         }
         positions[f.name] = f.source.position();
       }

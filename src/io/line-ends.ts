@@ -1,28 +1,120 @@
 import { Transform, type TransformCallback } from "node:stream";
-import { StringDecoder } from "node:string_decoder";
+import { completePrefix, findInvalidUtf8, isUtf8, type Utf8Error } from "./utf8.js";
+
+/** Lines from `from` on end with CRLF (or with LF), up to the next run. */
+interface EndingRun {
+  readonly from: number;
+  readonly crlf: boolean;
+}
 
 /**
- * Decodes UTF-8, drops a leading BOM and turns CRLF into LF. csv-parse counts the
- * CR and the LF of a CRLF as separate lines inside quoted fields, so its line
- * numbers are only right on LF text; a quoted CRLF therefore reads as "\n".
+ * Decodes UTF-8 for csv-parse, drops a leading BOM and turns CRLF into LF:
+ * csv-parse counts the CR and the LF of a CRLF as separate lines inside quoted
+ * cells, so its line numbers are only right on LF text. What the text no longer
+ * shows is kept here, by line, for the reader to ask: which lines ended with
+ * CRLF (so a quoted CRLF is given back as written), and where bytes were not
+ * valid UTF-8 (they reach the parser as U+FFFD; the reader rejects their row).
+ * Both are forgotten as the reader moves on (`forget`), so memory stays bounded.
  */
 export class LineEndNormalizer extends Transform {
-  private readonly decoder = new StringDecoder("utf8");
   private first = true;
   private pendingCr = false;
+  /** Bytes of a sequence cut by the end of a chunk. */
+  private carry: Buffer | undefined;
+  /** The line the next byte stands on, the file offset where that line starts, and of the next byte. */
+  private line = 1;
+  private lineStart = 0;
+  private offset = 0;
+  private lastByte = -1;
+  private runs: EndingRun[] = [];
+  private invalid: Utf8Error[] = [];
 
   constructor() {
     super({ readableObjectMode: false, decodeStrings: true, encoding: "utf8" });
   }
 
+  /** Whether line `line` ended with CRLF. */
+  endsWithCrlf(line: number): boolean {
+    let crlf = false;
+    for (const r of this.runs) {
+      if (r.from > line) break;
+      crlf = r.crlf;
+    }
+    return crlf;
+  }
+
+  /** The first invalid UTF-8 on lines `from` to `to`, if any. */
+  invalidOn(from: number, to: number): Utf8Error | undefined {
+    for (const e of this.invalid) {
+      if (e.line > to) break;
+      if (e.line >= from) return e;
+    }
+    return undefined;
+  }
+
+  /** Drops what is known about lines before `line`. */
+  forget(line: number): void {
+    let keep = 0;
+    while (keep + 1 < this.runs.length && this.runs[keep + 1]!.from <= line) keep++;
+    if (keep > 0) this.runs = this.runs.slice(keep);
+    if (this.invalid.length > 0 && this.invalid[0]!.line < line) this.invalid = this.invalid.filter((e) => e.line >= line);
+  }
+
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.emitText(this.decoder.write(chunk), false);
+    const buf = this.carry !== undefined ? Buffer.concat([this.carry, chunk]) : chunk;
+    const cut = completePrefix(buf);
+    this.carry = cut < buf.length ? Buffer.from(buf.subarray(cut)) : undefined;
+    this.emitText(this.decode(buf.subarray(0, cut)), false);
     done();
   }
 
   override _flush(done: TransformCallback): void {
-    this.emitText(this.decoder.end(), true);
+    // A sequence still cut at the end of input is truncated: decode() reports it.
+    const rest = this.carry;
+    this.carry = undefined;
+    this.emitText(rest !== undefined ? this.decode(rest) : "", true);
     done();
+  }
+
+  /** Decodes a piece of whole sequences, keeping line ends and bad bytes on record. */
+  private decode(piece: Buffer): string {
+    const valid = isUtf8(piece);
+    let text = valid ? piece.toString("utf8") : "";
+    let from = 0;
+    for (let i = 0; ; ) {
+      const bad = valid ? undefined : findInvalidUtf8(piece, i);
+      const stop = bad === undefined ? piece.length : i + bad.offset;
+      this.scanLines(piece, from, stop);
+      from = stop;
+      if (bad === undefined) {
+        if (!valid) text += piece.toString("utf8", i);
+        break;
+      }
+      const fileOffset = this.offset + stop;
+      const last = this.invalid[this.invalid.length - 1];
+      if (last === undefined || last.line !== this.line) {
+        this.invalid.push({ line: this.line, lineOffset: fileOffset - this.lineStart, fileOffset, bytes: bad.bytes });
+      }
+      text += piece.toString("utf8", i, stop) + "\ufffd";
+      // One byte at a time past a bad sequence: the text only has to show where it was.
+      i = stop + 1;
+      this.scanLines(piece, from, i);
+      from = i;
+    }
+    this.offset += piece.length;
+    return text;
+  }
+
+  /** Counts the line ends in `piece[from, to)` and notes whether each is CRLF. */
+  private scanLines(piece: Buffer, from: number, to: number): void {
+    for (let i = piece.indexOf(10, from); i >= 0 && i < to; i = piece.indexOf(10, i + 1)) {
+      const crlf = (i > 0 ? piece[i - 1] : this.lastByte) === 13;
+      const run = this.runs[this.runs.length - 1];
+      if (run === undefined || run.crlf !== crlf) this.runs.push({ from: this.line, crlf });
+      this.line++;
+      this.lineStart = this.offset + i + 1;
+    }
+    if (to > from) this.lastByte = piece[to - 1]!;
   }
 
   private emitText(decoded: string, last: boolean): void {

@@ -2,6 +2,7 @@ import { parse, type CsvError, type Info } from "csv-parse";
 import { pipeline, type Readable } from "node:stream";
 import { describeError, ioError, type ReadItem, type RejectItem } from "./item.js";
 import { LineEndNormalizer } from "./line-ends.js";
+import { invalidUtf8Reason } from "./utf8.js";
 
 export interface CsvOptions {
   /** Cell delimiter, `,` by default. */
@@ -21,8 +22,27 @@ function rowText(raw: string | undefined): string {
   return (raw ?? "").replace(/^\n+/, "").replace(/\n$/, "");
 }
 
+/** A quoted cell's line breaks as the file wrote them: the k-th LF of a row starting on `line` ended line `line + k`. */
+function restoreCrlf(cells: (string | null)[], line: number, normalizer: LineEndNormalizer): void {
+  let at = line;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    if (cell === null || cell === undefined || cell.indexOf("\n") < 0) continue;
+    let out = "";
+    let start = 0;
+    for (let nl = cell.indexOf("\n"); nl >= 0; nl = cell.indexOf("\n", start)) {
+      out += cell.slice(start, nl) + (normalizer.endsWithCrlf(at) ? "\r\n" : "\n");
+      at++;
+      start = nl + 1;
+    }
+    cells[i] = out + cell.slice(start);
+  }
+}
+
 /**
- * CSV with a header row, streamed. Values stay strings (an empty cell is ""). A row
+ * CSV with a header row, streamed. Values stay strings; an unquoted empty cell is
+ * null and a quoted one (`""`) the empty string, as in PostgreSQL's CSV format.
+ * A line break inside a quoted cell is kept as written (CRLF or LF). A row
  * whose cell count differs from the header's, or that csv-parse cannot read, becomes
  * a reject with the line it starts on, and reading goes on. Quotes inside unquoted
  * cells are taken literally (relax_quotes); an unclosed quote swallows the rest of
@@ -38,6 +58,7 @@ export async function* readCsv(input: Readable, file: string, options: CsvOption
     relax_quotes: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
+    cast: (value, context) => (value === "" && !context.quoting ? (null as unknown as string) : value),
     on_skip: (err: CsvError | undefined, raw: string | undefined) => {
       const end = typeof err?.lines === "number" ? err.lines : 0;
       const line = startLine(end, raw);
@@ -46,7 +67,8 @@ export async function* readCsv(input: Readable, file: string, options: CsvOption
     },
   });
   let streamError: unknown;
-  pipeline(input, new LineEndNormalizer(), parser, (e) => {
+  const normalizer = new LineEndNormalizer();
+  pipeline(input, normalizer, parser, (e) => {
     if (e) streamError ??= e;
   });
   // Skipped rows are reported by callback, possibly ahead of records still buffered;
@@ -56,19 +78,31 @@ export async function* readCsv(input: Readable, file: string, options: CsvOption
   }
   let header: ReadonlyArray<string> | undefined;
   try {
-    for await (const row of parser as AsyncIterable<{ record: string[]; info: Info; raw: string }>) {
-      const line = startLine(row.info.lines, row.raw);
+    for await (const row of parser as AsyncIterable<{ record: (string | null)[]; info: Info; raw: string }>) {
+      const end = row.info.lines;
+      const line = startLine(end, row.raw);
       yield* skippedBefore(line);
+      const bad = normalizer.invalidOn(line, end);
+      normalizer.forget(line);
       if (header === undefined) {
+        if (bad !== undefined) {
+          yield { kind: "error", error: ioError(`${file} line ${line}: the header is not valid UTF-8: ${invalidUtf8Reason(bad)}`, file, line) };
+          return;
+        }
         const seen = new Set<string>();
-        for (const name of row.record) {
+        const names = row.record.map((name) => name ?? "");
+        for (const name of names) {
           if (seen.has(name)) {
             yield { kind: "error", error: ioError(`${file} line ${line}: the header names column "${name}" twice`, file, line) };
             return;
           }
           seen.add(name);
         }
-        header = row.record;
+        header = names;
+        continue;
+      }
+      if (bad !== undefined) {
+        yield { kind: "reject", file, line, reason: `line ${line}: ${invalidUtf8Reason(bad)}`, text: rowText(row.raw) };
         continue;
       }
       if (row.record.length !== header.length) {
@@ -79,7 +113,8 @@ export async function* readCsv(input: Readable, file: string, options: CsvOption
         };
         continue;
       }
-      const record: Record<string, string> = {};
+      if (end > line) restoreCrlf(row.record, line, normalizer);
+      const record: Record<string, string | null> = {};
       for (let i = 0; i < header.length; i++) Object.defineProperty(record, header[i]!, { value: row.record[i]!, enumerable: true, writable: true, configurable: true });
       yield { kind: "record", file, line, record };
     }

@@ -1,6 +1,8 @@
 import type { Readable } from "node:stream";
 import { describeError, ioError, type Item, type IoResult } from "./item.js";
 import { isJsonObject, jsonKind } from "./read-jsonl.js";
+import { jsonText, parseJsonText } from "./json-text.js";
+import { findInvalidUtf8, invalidUtf8Reason, isUtf8 } from "./utf8.js";
 
 /** The 1-based line each element of a (valid) top-level JSON array starts on. */
 function elementLines(text: string): number[] {
@@ -40,7 +42,7 @@ export function parseJsonArray(text: string, file: string): IoResult<{ items: It
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let value: unknown;
   try {
-    value = JSON.parse(body);
+    value = parseJsonText(body);
   } catch (e) {
     return { ok: false, error: ioError(`${file} is not valid JSON: ${describeError(e)}`, file) };
   }
@@ -54,7 +56,7 @@ export function parseJsonArray(text: string, file: string): IoResult<{ items: It
     return {
       kind: "reject", file, line,
       reason: `line ${line}: element ${index} of the array: expected a JSON object, got ${jsonKind(element)}`,
-      text: JSON.stringify(element) ?? "",
+      text: jsonText(element),
     };
   });
   return { ok: true, items };
@@ -68,5 +70,18 @@ export async function readJsonStream(input: Readable, file: string): Promise<IoR
   } catch (e) {
     return { ok: false, error: ioError(`cannot read ${file}: ${describeError(e)}`, file) };
   }
-  return parseJsonArray(Buffer.concat(chunks).toString("utf8"), file);
+  const bytes = Buffer.concat(chunks);
+  if (!isUtf8(bytes)) {
+    // One document: invalid UTF-8 anywhere makes the whole file unreadable.
+    const bad = findInvalidUtf8(bytes)!;
+    let line = 1;
+    let lineStart = 0;
+    for (let i = bytes.indexOf(10); i >= 0 && i < bad.offset; i = bytes.indexOf(10, i + 1)) {
+      line++;
+      lineStart = i + 1;
+    }
+    const where = { line, lineOffset: bad.offset - lineStart, fileOffset: bad.offset, bytes: bad.bytes };
+    return { ok: false, error: ioError(`${file} is not valid UTF-8: ${invalidUtf8Reason(where)}`, file, line) };
+  }
+  return parseJsonArray(bytes.toString("utf8"), file);
 }

@@ -1,10 +1,13 @@
-import readline from "node:readline";
 import type { Readable } from "node:stream";
 import { describeError, ioError, type ReadItem } from "./item.js";
+import { parseJsonText } from "./json-text.js";
+import { JsonNumber } from "../values/value.js";
+import { findInvalidUtf8, invalidUtf8Reason, isUtf8 } from "./utf8.js";
 
 /** What kind of JSON value this is, for messages ("got an array"). */
 export function jsonKind(value: unknown): string {
   if (value === null) return "null";
+  if (value instanceof JsonNumber) return "a number";
   if (Array.isArray(value)) return "an array";
   switch (typeof value) {
     case "string": return "a string";
@@ -15,45 +18,92 @@ export function jsonKind(value: unknown): string {
 }
 
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof JsonNumber);
 }
 
+/** JSON's own whitespace (RFC 8259): only these make a line blank. */
+const JSON_BLANK = /^[ \t\r\n]*$/;
+
 /**
- * One JSON object per line, streamed line by line. Blank lines are skipped; a line
- * that is not JSON, or not an object, becomes a reject and reading goes on. An I/O
- * error ends the stream with a failure item.
+ * One JSON object per line, streamed line by line: lines end at LF (a CR before
+ * it is dropped). A line of JSON whitespace only is skipped; a line that is not
+ * valid UTF-8, not JSON or not an object becomes a reject and reading goes on.
+ * Any other whitespace (U+00A0, U+2028, a BOM past line 1...) is not JSON, so
+ * such a line is a reject, never a silent skip. An I/O error ends the stream
+ * with a failure item.
  */
 export async function* readJsonl(input: Readable, file: string): AsyncGenerator<ReadItem> {
-  let streamError: unknown;
-  const onError = (e: unknown): void => {
-    streamError = e;
-    rl.close();
-  };
-  input.on("error", onError);
-  const rl = readline.createInterface({ input, crlfDelay: Infinity });
   let line = 0;
+  /** Byte offset in the file of the first byte not yet split into lines. */
+  let offset = 0;
+
+  /** The item of the next line, or undefined for a blank line. */
+  function one(raw: string): ReadItem | undefined {
+    line++;
+    let text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+    if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (text === "") return undefined;
+    let value: unknown;
+    try {
+      value = parseJsonText(text);
+    } catch (e) {
+      if (JSON_BLANK.test(text)) return undefined;
+      return { kind: "reject", file, line, reason: `line ${line}: invalid JSON: ${describeError(e)}`, text };
+    }
+    if (isJsonObject(value)) return { kind: "record", file, line, record: value };
+    return { kind: "reject", file, line, reason: `line ${line}: expected a JSON object, got ${jsonKind(value)}`, text };
+  }
+
+  /** Whole lines: `bytes` holds one line more than it has LFs (the last LF of a piece is cut off). */
+  function* lines(bytes: Buffer): Generator<ReadItem> {
+    if (isUtf8(bytes)) {
+      // The common case: one native check and one decode for the whole piece.
+      const text = bytes.toString("utf8");
+      for (let start = 0; ; ) {
+        const nl = text.indexOf("\n", start);
+        const item = one(text.slice(start, nl < 0 ? text.length : nl));
+        if (item !== undefined) yield item;
+        if (nl < 0) break;
+        start = nl + 1;
+      }
+    } else {
+      for (let start = 0; ; ) {
+        const nl = bytes.indexOf(10, start);
+        const end = nl < 0 ? bytes.length : nl;
+        const lineBytes = bytes.subarray(start, end);
+        const bad = isUtf8(lineBytes) ? undefined : findInvalidUtf8(lineBytes);
+        if (bad === undefined) {
+          const item = one(lineBytes.toString("utf8"));
+          if (item !== undefined) yield item;
+        } else {
+          line++;
+          const where = { line, lineOffset: bad.offset, fileOffset: offset + start + bad.offset, bytes: bad.bytes };
+          yield { kind: "reject", file, line, reason: `line ${line}: ${invalidUtf8Reason(where)}`, text: lineBytes.toString("utf8").replace(/\r$/, "") };
+        }
+        if (nl < 0) break;
+        start = nl + 1;
+      }
+    }
+    offset += bytes.length;
+  }
+
+  let pending: Buffer[] = [];
   try {
-    for await (const raw of rl) {
-      line++;
-      const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-      if (text.trim() === "") continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (e) {
-        yield { kind: "reject", file, line, reason: `line ${line}: invalid JSON: ${describeError(e)}`, text };
+    for await (const chunk of input as AsyncIterable<Buffer | string>) {
+      const buf = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+      const lastLf = buf.lastIndexOf(10);
+      if (lastLf < 0) {
+        pending.push(buf);
         continue;
       }
-      if (isJsonObject(value)) yield { kind: "record", file, line, record: value };
-      else yield { kind: "reject", file, line, reason: `line ${line}: expected a JSON object, got ${jsonKind(value)}`, text };
+      const head = buf.subarray(0, lastLf + 1);
+      const whole = pending.length > 0 ? Buffer.concat([...pending, head]) : head;
+      pending = lastLf + 1 < buf.length ? [buf.subarray(lastLf + 1)] : [];
+      yield* lines(whole.subarray(0, whole.length - 1));
+      offset += 1;
     }
+    if (pending.length > 0) yield* lines(Buffer.concat(pending));
   } catch (e) {
-    streamError ??= e;
-  } finally {
-    input.off("error", onError);
-    rl.close();
-  }
-  if (streamError !== undefined) {
-    yield { kind: "error", error: ioError(`cannot read ${file}: ${describeError(streamError)}`, file) };
+    yield { kind: "error", error: ioError(`cannot read ${file}: ${describeError(e)}`, file) };
   }
 }

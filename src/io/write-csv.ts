@@ -1,5 +1,7 @@
 import { stringify } from "csv-stringify/sync";
-import type { JsonRecord } from "./write-jsonl.js";
+import { JsonNumber } from "../values/value.js";
+import { jsonText } from "./json-text.js";
+import type { JsonRecord } from "../model/json-record.js";
 
 export interface CsvWriteOptions {
   /** The columns, in order; also the header. */
@@ -9,19 +11,22 @@ export interface CsvWriteOptions {
   readonly header?: boolean;
 }
 
-/** A cell's text: null and missing as an empty cell, nested values as JSON. */
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return "";
+/** A cell's text: null and missing as an empty cell (quoted "" is the empty string), nested values as JSON. */
+function cell(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
-  return JSON.stringify(value) ?? "";
+  if (value instanceof JsonNumber) return value.text;
+  return jsonText(value);
 }
 
 /** CSV with a header from `columns`, csv-stringify quoting and "\n" line ends. */
 export function writeCsv(records: Iterable<JsonRecord>, options: CsvWriteOptions): string {
-  const rows: string[][] = [];
+  const rows: (string | null)[][] = [];
   if (options.header ?? true) rows.push([...options.columns]);
   for (const record of records) rows.push(options.columns.map((c) => cell(record[c])));
   if (rows.length === 0) return "";
-  return stringify(rows, { delimiter: options.delimiter ?? ",", record_delimiter: "\n" });
+  // PostgreSQL's rule, as the reader reads it: an empty cell is null, `""` is the empty string.
+  const quoteEmpty = { string: (v: string) => (v === "" ? { value: "", quoted_empty: true } : v) };
+  return stringify(rows, { delimiter: options.delimiter ?? ",", record_delimiter: "\n", cast: quoteEmpty });
 }

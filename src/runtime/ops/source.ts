@@ -2,6 +2,7 @@
 // go to `invalid` with one reason per bad field), or generates a `simulate` batch.
 import type { SourceStep } from "../../plan/plan.js";
 import { simulationRandom } from "../../values/random.js";
+import { rawCopy } from "../../values/convert.js";
 import type { Rec, Value } from "../../values/value.js";
 import { newFrame } from "../../plan/env.js";
 import type { OpContext } from "./types.js";
@@ -14,7 +15,7 @@ export interface SourceBatch {
   readonly origins?: ReadonlyArray<{ readonly file: string; readonly line: number } | undefined>;
   /** Lines or rows that could not be parsed at all. */
   readonly malformed?: ReadonlyArray<{ readonly file: string; readonly line: number; readonly reason: string; readonly text: string }>;
-  /** Records are CSV text: an empty cell is absent. */
+  /** Records are CSV text from a reader that cannot tell "" from no value: an empty string is absent. */
   readonly csv?: boolean;
 }
 
@@ -90,7 +91,7 @@ export function inFileOrder(invalid: Rec[], batch: SourceBatch): void {
 function rawValue(raw: unknown): Value {
   if (raw === undefined) return null;
   try {
-    return JSON.parse(JSON.stringify(raw)) as Value;
+    return rawCopy(raw);
   } catch {
     return String(raw);
   }
