@@ -7,7 +7,6 @@ import { checkCommand } from "./check-command.js";
 import { EXIT, type CliIO, type Command } from "./cli-io.js";
 import { fmtCommand } from "./fmt-command.js";
 import { graphCommand } from "./graph-command.js";
-import { lspCommand } from "../lsp/server.js";
 import { planCommand } from "./plan-command.js";
 import { runCommand } from "./run-command.js";
 import { testCommand } from "./test-command.js";
@@ -20,7 +19,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   plan: planCommand,
   graph: graphCommand,
   test: testCommand,
-  lsp: lspCommand,
+  // Loaded on demand: the language server's libraries are not needed to run a stream.
+  lsp: async (argv, io) => (await import("../lsp/server.js")).lspCommand(argv, io),
 };
 
 /** The package's version, from the package.json above this file (in src/ or dist/src/). */

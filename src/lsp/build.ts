@@ -23,6 +23,7 @@ export function buildAnalysis(stream: SourceFile, tests?: SourceFile): Analysis 
   if (tests) {
     const parsed = parse(tests.text, tests.filename);
     indexer.indexTests(parsed.ast.decls.filter((d) => d.kind === "Test"), "tests");
+    for (const d of parsed.ast.decls) if (d.kind === "Stream") indexer.indexStreamName(d, "tests");
     const diagnostics = [...parsed.diagnostics, ...(checked ? checkTestFile(parsed.ast, checked) : [])];
     testIndex = { uri: tests.uri, text: tests.text, ast: parsed.ast, occurrences: indexer.occurrences("tests"), diagnostics };
   }

@@ -7,7 +7,8 @@
 // the last declaration that starts before it.
 import { CompletionItemKind, type CompletionItem } from "vscode-languageserver";
 import type * as A from "../syntax/ast.js";
-import { MAIN, portKey, type StepInfo } from "../check/checked.js";
+import type { StepInfo } from "../check/checked.js";
+import { MAIN, portKey } from "../model/ports.js";
 import { streamLexer } from "../../grammar/tokens.js";
 import { typeToString, type FieldType, type Type } from "../values/types.js";
 import type { Analysis, FileIndex, FileKind } from "./analysis.js";

@@ -1,7 +1,7 @@
 // Text about a symbol, shared by hover and completion: a field's type, a
 // step's ports with their schemas, a table's key and schema, a function's signature.
 import type { CheckedStream, StepInfo } from "../check/checked.js";
-import { portKey } from "../check/checked.js";
+import { portKey } from "../model/ports.js";
 import type { FunctionDef } from "../values/functions/registry.js";
 import { typeToString, type Schema, type Type } from "../values/types.js";
 

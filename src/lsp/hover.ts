@@ -1,6 +1,6 @@
 // Hover: what the name under the cursor is, with its type or schema.
 import type { Hover } from "vscode-languageserver";
-import { MAIN } from "../check/checked.js";
+import { MAIN } from "../model/ports.js";
 import { occurrenceAt, type Analysis, type FileIndex, type Occurrence } from "./analysis.js";
 import { describeFunction, describePort, describeStep, describeTable, describeValue, fence } from "./describe.js";
 import { documentOf, rangeOf } from "./positions.js";

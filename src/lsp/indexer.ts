@@ -5,7 +5,8 @@
 // definition that made it (a schema line or an assignment); steps that pass
 // records on (validate, dedup, route, …) keep it, a merge joins its inputs'.
 import type * as A from "../syntax/ast.js";
-import { MAIN, type CheckedStream, type StepInfo } from "../check/checked.js";
+import type { CheckedStream, StepInfo } from "../check/checked.js";
+import { MAIN } from "../model/ports.js";
 import { stepInputs } from "../check/graph.js";
 import { childExprs } from "../syntax/walk.js";
 import { T, type Type } from "../values/types.js";
@@ -387,6 +388,13 @@ export class StreamIndexer {
   indexTests(tests: ReadonlyArray<A.TestDecl>, file: FileKind): void {
     this.file = file;
     for (const t of tests) this.testBody(t.body);
+    this.file = "stream";
+  }
+
+  /** A test file's `stream NAME`: it names the stream, and declares nothing. */
+  indexStreamName(d: A.StreamDecl, file: FileKind): void {
+    this.file = file;
+    this.name(d.name, "stream", undefined, false);
     this.file = "stream";
   }
 

@@ -15,7 +15,6 @@ import {
   type InitializeResult,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import type { Command } from "../cli/cli-io.js";
 import { complete } from "./completion.js";
 import { definition, prepareRename, references, rename } from "./definition.js";
 import { toLspDiagnostics, type FixData } from "./diagnostics.js";
@@ -28,7 +27,15 @@ import { Workspace } from "./workspace.js";
 /** How long typing must pause before a document is checked again. */
 export const DEBOUNCE_MS = 150;
 
-export const lspCommand: Command = async (argv, io) => {
+/** What the server needs of its process; the CLI's CliIO fits (the server sits below cli/ and does not import it). */
+export interface LspIO {
+  readonly stdin: Readable;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+/** `interpret lsp [--stdio]`; resolves to the exit code when the client exits. */
+export const lspCommand = async (argv: ReadonlyArray<string>, io: LspIO): Promise<number> => {
   const unknown = argv.filter((a) => a !== "--stdio" && !a.startsWith("--clientProcessId"));
   if (unknown.length) {
     io.stderr(`interpret lsp: unknown option \`${unknown[0]}\`\nusage: interpret lsp [--stdio]\n`);
