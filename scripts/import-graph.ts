@@ -33,6 +33,7 @@ export const LAYERS: ReadonlyArray<ReadonlyArray<Layer>> = [
   ["runtime", "graph"],
   ["testing"],
   ["index"],
+  ["lsp"],
   ["cli"],
 ];
 

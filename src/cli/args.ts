@@ -47,7 +47,7 @@ const flagOf = (o: OptionSpec): string => `--${o.name}${o.value ? ` ${o.value}` 
 /** `usage: interpret check FILE.stream… [--json]` */
 export function usageLine(spec: CommandSpec): string {
   const parts = spec.options.map((o) => `[${flagOf(o)}]${o.multiple ? "…" : ""}`);
-  const head = `usage: interpret ${spec.usageName ?? spec.name} ${spec.args}`;
+  const head = `usage: interpret ${[spec.usageName ?? spec.name, spec.args].filter((x) => x).join(" ")}`;
   // Wrapped under the command, as a terminal of 100 columns shows it.
   const lines: string[] = [head];
   for (const p of parts) {

@@ -71,7 +71,18 @@ export const TEST: CommandSpec = {
   more: "exit codes: 0 every test passed, 1 a test failed (or the stream has errors, or no test ran), 2 bad usage or a file that cannot be read",
 };
 
-export const SUBCOMMANDS: ReadonlyArray<CommandSpec> = [RUN, CHECK, FMT, PLAN, GRAPH, TEST];
+export const LSP: CommandSpec = {
+  name: "lsp",
+  args: "",
+  summary: "The language server for editors (docs/editors.md): JSON-RPC on standard input and output.",
+  options: [
+    { name: "stdio", help: "speak on standard input and output (the only transport; editors pass it)" },
+    { name: "clientProcessId", value: "PID", help: "the editor's process id, as editors pass it (accepted, not used)" },
+  ],
+  more: "exit codes: 0 when the editor ends the session, 2 bad usage",
+};
+
+export const SUBCOMMANDS: ReadonlyArray<CommandSpec> = [RUN, CHECK, FMT, PLAN, GRAPH, TEST, LSP];
 
 /** `interpret --help`: every command's usage line, then the run options. */
 export function overview(): string {
@@ -80,7 +91,7 @@ export function overview(): string {
     "",
     "usage:",
     "  interpret FILE.stream [options]        run a stream (same as `interpret run`)",
-    ...SUBCOMMANDS.map((c) => `  interpret ${c.name} ${c.args}${c.options.length ? " [options]" : ""}`),
+    ...SUBCOMMANDS.map((c) => `  interpret ${[c.name, c.args].filter((x) => x).join(" ")}${c.options.length ? " [options]" : ""}`),
     "  interpret help | --help | -h | --version | -V",
     "  interpret COMMAND --help               a command's own options",
     "",

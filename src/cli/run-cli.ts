@@ -10,7 +10,8 @@ import { graphCommand } from "./graph-command.js";
 import { planCommand } from "./plan-command.js";
 import { runCommand } from "./run-command.js";
 import { testCommand } from "./test-command.js";
-import { overview } from "./commands.js";
+import { LSP, overview } from "./commands.js";
+import { withCommand } from "./args.js";
 import { didYouMean } from "../index.js";
 
 const COMMANDS: Readonly<Record<string, Command>> = {
@@ -20,6 +21,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   plan: planCommand,
   graph: graphCommand,
   test: testCommand,
+  // Loaded on demand: the language server's libraries are not needed to run a stream.
+  lsp: (argv, io) => withCommand(LSP, argv, io, async () => (await import("../lsp/server.js")).lspCommand(argv, io)),
 };
 
 /** The package's version, from the package.json above this file (in src/ or dist/src/). */

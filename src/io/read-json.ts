@@ -4,7 +4,7 @@ import { describeError, ioError, type Item, type IoResult } from "./item.js";
 import { isJsonObject, jsonKind } from "./read-jsonl.js";
 import { jsonText, parseJsonText } from "./json-text.js";
 import { findInvalidUtf8, invalidUtf8Reason, isUtf8 } from "./utf8.js";
-import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../values/nesting.js";
+import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../model/nesting.js";
 
 /** The 1-based line each element of a (valid) top-level JSON array starts on. */
 function elementLines(text: string): number[] {

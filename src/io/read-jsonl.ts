@@ -3,7 +3,7 @@ import { describeError, ioError, type ReadItem } from "./item.js";
 import { parseJsonText } from "./json-text.js";
 import { JsonNumber } from "../model/json-number.js";
 import { findInvalidUtf8, invalidUtf8Reason, isUtf8 } from "./utf8.js";
-import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../values/nesting.js";
+import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../model/nesting.js";
 
 /** What kind of JSON value this is, for messages ("got an array"). */
 export function jsonKind(value: unknown): string {

@@ -6,7 +6,7 @@ import * as t from "io-ts";
 import { displayPath } from "./display-path.js";
 import { describeError, failure, type IoResult } from "./item.js";
 import { isUtf8 } from "./utf8.js";
-import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../values/nesting.js";
+import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../model/nesting.js";
 
 /**
  * The state file carried between invocations (`--state FILE`): an envelope with a

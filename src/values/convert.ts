@@ -4,7 +4,7 @@ import { DateTime } from "luxon";
 import { stringify as stringifyLossless, type NumberStringifier } from "lossless-json";
 import { DECIMAL_MAX_EXPONENT, Duration, JsonNumber, Timestamp, intOf, setField, type Value } from "./value.js";
 import { typeToString, type Type } from "./types.js";
-import { nestsDeeperThan, tooDeepReason } from "./nesting.js";
+import { nestsDeeperThan, tooDeepReason } from "../model/nesting.js";
 
 export type Converted = { readonly ok: true; readonly value: Value } | { readonly ok: false; readonly reason: string };
 

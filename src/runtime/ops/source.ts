@@ -6,7 +6,7 @@ import { rawCopy } from "../../values/convert.js";
 import type { Rec, Value } from "../../values/value.js";
 import { newFrame } from "../../plan/env.js";
 import { MAIN } from "../../model/ports.js";
-import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../../values/nesting.js";
+import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../../model/nesting.js";
 import type { OpContext, OpenOperator, Ports } from "./types.js";
 import { describeValue, thrownMessage } from "../../values/host-data.js";
 

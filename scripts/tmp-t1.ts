@@ -1,0 +1,12 @@
+import fs from "node:fs";
+import { buildAnalysis } from "../src/lsp/build.js";
+const text = fs.readFileSync("streams/peppa.stream", "utf8");
+const tt = fs.readFileSync("streams/peppa.test.stream", "utf8");
+const a = buildAnalysis({ uri: "file:///s", filename: "peppa.stream", text }, { uri: "file:///t", filename: "peppa.test.stream", text: tt });
+const show = (o: any) => `${o.span.line}:${o.span.column} ${text.slice(o.span.start, o.span.end)} ${o.role} ${o.symbol ?? "-"} ${o.declaration ? "decl" : ""} ${o.type ? JSON.stringify(o.type) : ""}`;
+for (const o of a.stream.occurrences.filter((o) => o.span.line > 30 && o.span.line < 56)) console.log(show(o));
+console.log(a.stream.diagnostics.length, a.tests?.diagnostics.length, a.tests?.occurrences.length);
+const at = a.stream.occurrences.find((o) => o.name === "at" && o.span.line === 13)!;
+console.log(show(at), a.definitions.get(at.symbol!));
+console.log(a.stream.occurrences.filter((o) => o.symbol === at.symbol).map(show));
+console.log(a.tests!.occurrences.filter((o) => o.symbol === at.symbol).length);

@@ -1,0 +1,100 @@
+// Quick fixes carried by diagnostics: "did you mean `x`?" replaces the name at
+// fault; a text operand where a number is wanted is wrapped in the conversion
+// the hint names (`decimal(…)`, `int(…)`, `number(…)`). The fixes are computed
+// when the diagnostic is published and travel in its `data`.
+import type * as A from "../syntax/ast.js";
+import { primarySpan, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { childExprs } from "../syntax/walk.js";
+import type { Analysis, FileIndex } from "./analysis.js";
+import { writtenName } from "./positions.js";
+
+export interface TextFix {
+  readonly start: number;
+  readonly end: number;
+  readonly newText: string;
+}
+
+export interface Fix {
+  readonly title: string;
+  readonly edits: ReadonlyArray<TextFix>;
+  readonly preferred: boolean;
+}
+
+const NAME_AT_FAULT = /^(`[^`]*`|[A-Za-z_][A-Za-z0-9_]*)$/;
+
+export function fixesFor(d: Diagnostic, file: FileIndex, analysis: Analysis): Fix[] {
+  const span = primarySpan(d);
+  if (!span) return [];
+  const fixes: Fix[] = [];
+  const atFault = file.text.slice(span.start, span.end);
+  for (const note of d.notes) {
+    const m = /did you mean `([^`]+)`\?/.exec(note);
+    if (m && NAME_AT_FAULT.test(atFault)) {
+      const name = m[1]!;
+      fixes.push({ title: `Change \`${atFault}\` to \`${name}\``, edits: [{ start: span.start, end: span.end, newText: writtenName(name) }], preferred: true });
+    }
+    for (const conversion of ["decimal", "int", "number"] as const) {
+      if (!note.includes(`\`${conversion}(…)\``)) continue;
+      const operand = textOperand(file.ast, span, analysis);
+      if (!operand) continue;
+      const text = file.text.slice(operand.start, operand.end);
+      fixes.push({ title: `Wrap \`${text}\` in \`${conversion}(…)\``, edits: [{ start: operand.start, end: operand.end, newText: `${conversion}(${text})` }], preferred: conversion === "decimal" });
+    }
+  }
+  return fixes;
+}
+
+/** The text-typed side of the binary operator whose symbol is at `op`. */
+function textOperand(ast: A.StreamFile, op: A.Span, analysis: Analysis): A.Span | undefined {
+  const binary = findBinary(ast, op);
+  if (!binary) return undefined;
+  const isText = (e: A.Expr) => analysis.checked?.types.get(e)?.kind === "string";
+  if (isText(binary.left) && !isText(binary.right)) return binary.left.span;
+  if (isText(binary.right) && !isText(binary.left)) return binary.right.span;
+  return undefined;
+}
+
+function findBinary(ast: A.StreamFile, op: A.Span): A.Binary | undefined {
+  let found: A.Binary | undefined;
+  const visit = (e: A.Expr): void => {
+    if (found) return;
+    if (e.kind === "Binary" && e.opSpan.start === op.start && e.opSpan.end === op.end) found = e;
+    else childExprs(e).forEach(visit);
+  };
+  for (const d of ast.decls) exprsOf(d).forEach(visit);
+  return found;
+}
+
+/** The top-level expressions of a declaration. */
+export function exprsOf(d: A.Decl): A.Expr[] {
+  const block = (b: ReadonlyArray<A.BlockStmt>) => b.map((s) => s.value);
+  switch (d.kind) {
+    case "Param":
+      return d.default ? [d.default] : [];
+    case "Const":
+      return [d.value];
+    case "Trigger":
+      return [d.count];
+    case "Source":
+      return [...(d.origin.kind === "SimulateOrigin" ? [d.origin.count, ...(d.origin.seed ? [d.origin.seed] : [])] : []), ...block(d.fields), ...d.schema.flatMap((f) => (f.default ? [f.default] : []))];
+    case "Validate":
+      return d.rules.map((r) => r.expr);
+    case "Map":
+      return [...(d.forEach ? [d.forEach.over] : []), ...block(d.body)];
+    case "Enrich":
+    case "Audit":
+      return block(d.body);
+    case "Dedup":
+      return [...d.keys, ...(d.within ? [d.within] : [])];
+    case "Route":
+      return d.branches.map((b) => b.when);
+    case "Aggregate":
+      return [
+        ...d.keys.flatMap((k) => (k.expr ? [k.expr] : [])),
+        ...d.fields.flatMap((f) => [f.value, ...(f.by ? [f.by] : [])]),
+        ...d.flush.flatMap((t) => (t.kind === "FlushAfterIdle" ? [t.idle] : t.kind === "FlushAt" ? [t.at] : t.kind === "FlushWhen" ? [t.cond] : [])),
+      ];
+    default:
+      return [];
+  }
+}
