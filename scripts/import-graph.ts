@@ -25,9 +25,9 @@ export interface Edge {
  */
 export const LAYERS: ReadonlyArray<ReadonlyArray<Layer>> = [
   ["model"],
-  ["diagnostics"],
+  ["diagnostics", "io"],
   ["values", "grammar"],
-  ["syntax", "io"],
+  ["syntax"],
   ["check"],
   ["plan"],
   ["runtime", "graph"],

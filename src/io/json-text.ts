@@ -4,7 +4,7 @@
 // directions keep JSON's native speed for the usual text and values, and go
 // through lossless-json only where a number needs it.
 import { isSafeNumber, parse as parseLossless, stringify as stringifyLossless, type NumberStringifier } from "lossless-json";
-import { JsonNumber } from "../values/value.js";
+import { JsonNumber } from "../model/json-number.js";
 
 /**
  * A number literal that may not fit a double: one written with an exponent, or

@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import { describeError, ioError, type ReadItem } from "./item.js";
 import { parseJsonText } from "./json-text.js";
-import { JsonNumber } from "../values/value.js";
+import { JsonNumber } from "../model/json-number.js";
 import { findInvalidUtf8, invalidUtf8Reason, isUtf8 } from "./utf8.js";
 
 /** What kind of JSON value this is, for messages ("got an array"). */

@@ -1,5 +1,5 @@
 import { stringify } from "csv-stringify/sync";
-import { JsonNumber } from "../values/value.js";
+import { JsonNumber } from "../model/json-number.js";
 import { jsonText } from "./json-text.js";
 import type { JsonRecord } from "../model/json-record.js";
 

@@ -5,6 +5,7 @@
 // `decimal` is big.js; records are plain objects whose fields are in schema
 // order; maps are `Map`s with string keys, so keys such as "__proto__" are ordinary.
 import Big from "big.js";
+import { JsonNumber } from "../model/json-number.js";
 
 export class Timestamp {
   /** An instant, in epoch milliseconds UTC. */
@@ -19,7 +20,7 @@ export type ValueMap = ReadonlyMap<string, Value>;
 export type Rec = { readonly [field: string]: Value };
 export type Value = null | string | number | bigint | boolean | Big | Timestamp | Duration | ReadonlyArray<Value> | ValueMap | Rec;
 
-export { Big };
+export { Big, JsonNumber };
 
 export const isMap = (v: unknown): v is ValueMap => v instanceof Map;
 /** A number, a big int or a decimal. */
@@ -51,20 +52,6 @@ export function toBigInt(v: unknown): bigint | undefined {
   return typeof v === "number" && Number.isInteger(v) ? BigInt(v) : undefined;
 }
 
-/**
- * A JSON number kept as its text, because a double cannot hold it exactly
- * (`0.10000000000000000001`, `12345678901234567890`, `1e999`): what the JSON
- * readers hand the decoder in place of a lossy JS number. It is outside data,
- * never a value of the language; `convert` reads its text for the field's type,
- * and a rejected record keeps it so its text is written back as it came.
- */
-export class JsonNumber {
-  constructor(readonly text: string) {}
-  /** JSON.stringify cannot write a number's own text: it fails here, and the caller writes with lossless JSON (io/json-text.ts). */
-  toJSON(): never {
-    throw new TypeError("a JSON number kept as text is written by jsonText");
-  }
-}
 
 /** A record: an object that is none of the other object-shaped values. */
 export function isRecord(v: unknown): v is Rec {
