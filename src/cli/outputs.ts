@@ -3,7 +3,7 @@
 // process killed at any moment leaves the previous run's files or the new run's.
 import fs from "node:fs";
 import path from "node:path";
-import { addToJsonArray, jsonArrayEnd, writeCsv, writeJsonl, type CommitFile, type JsonArrayEnd, type JsonRecord } from "../io/index.js";
+import { addToJsonArray, jsonArrayEnd, parseJsonText, writeCsv, writeJsonl, type CommitFile, type JsonArrayEnd, type JsonRecord } from "../io/index.js";
 import type { Plan } from "../plan/plan.js";
 import type { RunResult } from "../runtime/run.js";
 import { shownPath } from "./paths.js";
@@ -73,7 +73,7 @@ export function loadJsonArrays(outputs: ReadonlyArray<Output>, append: boolean):
       continue;
     }
     try {
-      const parsed: unknown = text.trim() === "" ? [] : JSON.parse(text);
+      const parsed: unknown = text.trim() === "" ? [] : parseJsonText(text);
       if (!Array.isArray(parsed)) throw new Error("not an array");
       o.jsonEnd = jsonArrayEnd(text, parsed.length === 0);
     } catch {

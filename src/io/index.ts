@@ -8,6 +8,7 @@ export { readItems, openFileItems, type ReadOptions } from "./read-items.js";
 export { openFileSource, type FileSource, type FileSourceOptions, type FileBatch } from "./file-source.js";
 export { SourcePositionCodec, START, type SourcePosition } from "./source-position.js";
 export { readTable, type TableOptions } from "./read-table.js";
+export { jsonText, parseJsonText } from "./json-text.js";
 export { writeJsonl } from "./write-jsonl.js";
 export type { JsonRecord } from "../model/json-record.js";
 export { addToJsonArray, jsonArrayEnd, writeJson, type JsonArrayEnd } from "./write-json.js";

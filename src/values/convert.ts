@@ -1,8 +1,10 @@
 // Conversion of outside data (JSON values, CSV text) to a declared type.
 import Big from "big.js";
 import { DateTime } from "luxon";
+import { stringify as stringifyLossless, type NumberStringifier } from "lossless-json";
 import { DECIMAL_MAX_EXPONENT, Duration, JsonNumber, Timestamp, intOf, setField, type Value } from "./value.js";
 import { typeToString, type Type } from "./types.js";
+import { nestsDeeperThan, tooDeepReason } from "../model/nesting.js";
 
 export type Converted = { readonly ok: true; readonly value: Value } | { readonly ok: false; readonly reason: string };
 
@@ -208,14 +210,28 @@ export function parseDuration(text: string): Duration | undefined {
   return Number.isFinite(total) ? new Duration(Math.round(negative ? -total : total)) : undefined;
 }
 
+const KEPT_NUMBERS: NumberStringifier[] = [{ test: (v) => v instanceof JsonNumber, stringify: (v) => (v as JsonNumber).text }];
+
+/** A raw value as JSON-style text for messages; bigints and kept JSON numbers as their digits. */
+export function messageText(raw: unknown): string {
+  if (raw === undefined) return "nothing";
+  if (raw instanceof JsonNumber) return raw.text;
+  if (typeof raw === "bigint") return String(raw);
+  try {
+    return JSON.stringify(raw) ?? String(raw);
+  } catch {
+    // A bigint or kept JSON number inside (JSON.stringify refuses both), or a cycle.
+    try {
+      return stringifyLossless(raw, null, undefined, KEPT_NUMBERS) ?? String(raw);
+    } catch {
+      return String(raw);
+    }
+  }
+}
+
 /** The raw value for a message: JSON-style, truncated to about 40 characters. */
 export function showRaw(raw: unknown): string {
-  let s: string;
-  try {
-    s = raw === undefined ? "nothing" : raw instanceof JsonNumber ? raw.text : typeof raw === "bigint" ? String(raw) : JSON.stringify(raw) ?? String(raw);
-  } catch {
-    s = String(raw);
-  }
+  const s = messageText(raw);
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 
@@ -325,7 +341,8 @@ export function convert(raw: unknown, type: Type): Converted {
     case "null":
       return fail(type, raw);
     case "any":
-      return ok(fromJson(raw));
+      // fromJson recurses; a host's record may nest without bound (files are bounded by their readers).
+      return nestsDeeperThan(raw) ? { ok: false, reason: tooDeepReason() } : ok(fromJson(raw));
   }
 }
 
