@@ -25,9 +25,9 @@ export interface Edge {
  */
 export const LAYERS: ReadonlyArray<ReadonlyArray<Layer>> = [
   ["model"],
-  ["diagnostics", "io"],
+  ["diagnostics"],
   ["values", "grammar"],
-  ["syntax"],
+  ["syntax", "io"],
   ["check"],
   ["plan"],
   ["runtime", "graph"],

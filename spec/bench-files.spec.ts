@@ -3,6 +3,7 @@
 // `interpret peppa-files.stream --out DIR --now T`, by the comparison the bench
 // makes on every repeat; and that comparison does catch a changed, missing or
 // extra record or reject.
+import fc from "fast-check";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -167,6 +168,61 @@ test("the comparison leaves aside the order of records and of fields, and the pa
   const c = compareOutputs(out, reversed);
   assertEqual(c);
   assert.not.ok(c.files.find((f) => f.file === "files-analytics.jsonl")!.identical);
+});
+
+
+const OUTPUTS = ["audit.jsonl", "files-analytics.jsonl", "files-billing.csv", "files-reconciliation.jsonl", "rejects.jsonl"] as const;
+
+/** The hand-written outputs, each file's lines as `edit` leaves them, in a new folder. */
+async function variant(edit: (file: string, lines: string[]) => string[]): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(work, "variant-"));
+  const from = await handwrittenOut();
+  for (const f of OUTPUTS) {
+    const lines = fs.readFileSync(path.join(from, f), "utf8").split("\n").filter((l) => l !== "");
+    fs.writeFileSync(path.join(dir, f), edit(f, lines).map((l) => l + "\n").join(""));
+  }
+  return dir;
+}
+
+/** Shuffles by sorting on random keys (fast-check gives the keys, so a failure shrinks). */
+const shuffled = <T>(xs: T[], keys: number[]): T[] => xs.map((x, i) => [keys[i % keys.length]! + i / 1e6, x] as const).sort((a, b) => a[0] - b[0]).map(([, x]) => x);
+
+test("property: any order of the records, in every file, compares equal", async () => {
+  const { out } = await interpreterOut();
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 50 }), async (keys) => {
+      const dir = await variant((f, ls) => (f.endsWith(".csv") ? [ls[0]!, ...shuffled(ls.slice(1), keys)] : shuffled(ls, keys)));
+      const c = compareOutputs(out, dir);
+      fs.rmSync(dir, { recursive: true });
+      return c.equal;
+    }),
+    { numRuns: 15 },
+  );
+});
+
+test("property: one sink or audit record changed, dropped or doubled is a difference in that file", async () => {
+  const { out } = await interpreterOut();
+  const sinks = OUTPUTS.filter((f) => f !== "rejects.jsonl");
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(...sinks), fc.nat(), fc.constantFrom("change", "drop", "double"), async (file, n, how) => {
+      const dir = await variant((f, ls) => {
+        if (f !== file) return ls;
+        const first = f.endsWith(".csv") ? 1 : 0; // not the header
+        const i = first + (n % (ls.length - first));
+        if (how === "drop") return ls.filter((_, j) => j !== i);
+        if (how === "double") return [...ls, ls[i]!];
+        // One value changed: the last digit of the line's last number, or a letter of a CSV cell.
+        const line = ls[i]!;
+        const m = /(\d)(?!.*\d)/.exec(line)!;
+        const changed = line.slice(0, m.index) + String((Number(m[1]) + 1) % 10) + line.slice(m.index + 1);
+        return ls.map((l, j) => (j === i ? changed : l));
+      });
+      const c = compareOutputs(out, dir);
+      fs.rmSync(dir, { recursive: true });
+      return !c.equal && c.files.filter((x) => x.differences.length).every((x) => x.file === file);
+    }),
+    { numRuns: 30 },
+  );
 });
 
 test.after(() => fs.rmSync(work, { recursive: true, force: true }));

@@ -10,7 +10,7 @@
 //   BENCH_REPEATS  measurements of each program, in alternating order (default 5)
 //   BENCH_BATCH    state mode: `batch N` on each source (default 100,000)
 //   BENCH_DIR      where the data is generated (default a folder per size under the temp folder;
-//                  reused while its manifest matches)
+//                  reused while its manifest names the same options and generator)
 //   BENCH_DUCKDB=0 leaves DuckDB out
 import fs from "node:fs";
 import os from "node:os";

@@ -17,8 +17,10 @@
 // those edge cases are read.
 //
 //   node dist/bench/files/generate-files.js DIR [--events N] [--files F] [--seed S] [--cardinality]
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { isMain, repoRoot } from "./repo.js";
 
 export interface FilesOptions {
@@ -37,6 +39,8 @@ export const DEFAULT_OPTIONS: FilesOptions = { events: 1_000_000, files: 10, see
 
 export interface Generated {
   readonly options: FilesOptions;
+  /** A hash of this generator's code: data of an older generator is not reused. */
+  readonly generator: string;
   /** The folder holding core/, cpq/ and the tables. */
   readonly dataDir: string;
   /** A run clock after every event of the files (except the deliberately future ones). */
@@ -133,10 +137,13 @@ const share = (total: number, parts: number, i: number): number => Math.floor((t
 /** Generates the files into dir (which it creates), or reuses what an earlier call with the same options left there. */
 export function generateFiles(dir: string, options: FilesOptions = DEFAULT_OPTIONS): Generated & { readonly reused: boolean } {
   const manifestFile = path.join(dir, MANIFEST);
+  const generator = createHash("sha256").update(fs.readFileSync(fileURLToPath(import.meta.url))).digest("hex").slice(0, 16);
   if (fs.existsSync(manifestFile)) {
     const before = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as Generated;
-    if (JSON.stringify(before.options) === JSON.stringify(options) && before.dataDir === path.join(dir, "data")) return { ...before, reused: true };
+    const same = JSON.stringify(before.options) === JSON.stringify(options) && before.generator === generator && before.dataDir === path.join(dir, "data");
+    if (same) return { ...before, reused: true };
   }
+  fs.rmSync(manifestFile, { force: true });
   fs.rmSync(path.join(dir, "data"), { recursive: true, force: true });
   const dataDir = path.join(dir, "data");
   fs.mkdirSync(path.join(dataDir, "core"), { recursive: true });
@@ -162,7 +169,7 @@ export function generateFiles(dir: string, options: FilesOptions = DEFAULT_OPTIO
   }
   crm.close();
   // 3% of tenants and CPQ accounts map to an account the CRM does not know.
-  const mapped = (i: number, spread: number): string => (i % 33 === 5 ? `ACC-9${i}` : account(spread % nAccounts));
+  const mapped = (i: number, spread: number): string => (i % 33 === 5 ? `ACC-0${i}` : account(spread % nAccounts));
   const tenant = (i: number): string => `T-${100000 + i}`;
   const tenants = new FileWriter(path.join(dataDir, "core_tenants.csv"));
   tenants.line("tenant,account_id");
@@ -254,6 +261,7 @@ export function generateFiles(dir: string, options: FilesOptions = DEFAULT_OPTIO
 
   const generated: Generated = {
     options,
+    generator,
     dataDir,
     now: new Date(FIRST_DAY + (options.files + 1) * DAY + 12 * 3_600_000).toISOString(),
     coreFiles,
@@ -297,5 +305,5 @@ if (isMain(import.meta.url)) {
   }
   const env = { BENCH_EVENTS: value("--events"), BENCH_FILES: value("--files"), BENCH_SEED: value("--seed") };
   const g = generateFiles(path.resolve(dir), optionsFromEnv(env, args.includes("--cardinality")));
-  console.log(`${g.coreLines + g.cpqLines} event lines (${g.coreLines} Core, ${g.cpqLines} CPQ) in ${g.coreFiles.length} files per source, ${g.accounts} CRM accounts, now ${g.now}: ${g.dataDir}`);
+  console.log(`${g.coreLines + g.cpqLines} event lines (${g.coreLines} Core, ${g.cpqLines} CPQ) in ${g.coreFiles.length} files per source, ${g.accounts} CRM accounts, now ${g.now}: ${g.dataDir}${g.reused ? " (reused)" : ""}`);
 }

@@ -5,6 +5,7 @@
 // `decimal` is big.js; records are plain objects whose fields are in schema
 // order; maps are `Map`s with string keys, so keys such as "__proto__" are ordinary.
 import Big from "big.js";
+import { JsonNumber } from "../model/json-number.js";
 
 export class Timestamp {
   /** An instant, in epoch milliseconds UTC. */
@@ -19,7 +20,7 @@ export type ValueMap = ReadonlyMap<string, Value>;
 export type Rec = { readonly [field: string]: Value };
 export type Value = null | string | number | bigint | boolean | Big | Timestamp | Duration | ReadonlyArray<Value> | ValueMap | Rec;
 
-export { Big };
+export { Big, JsonNumber };
 
 export const isMap = (v: unknown): v is ValueMap => v instanceof Map;
 /** A number, a big int or a decimal. */
@@ -51,8 +52,6 @@ export function toBigInt(v: unknown): bigint | undefined {
   return typeof v === "number" && Number.isInteger(v) ? BigInt(v) : undefined;
 }
 
-export { JsonNumber } from "../model/json-number.js";
-import { JsonNumber } from "../model/json-number.js";
 
 /** A record: an object that is none of the other object-shaped values. */
 export function isRecord(v: unknown): v is Rec {
