@@ -68,6 +68,18 @@ test("int arithmetic agrees with BigInt arithmetic clamped to 64 bits or null, f
   }
 });
 
+test("an int with a value of unknown type is exact when that value is an int, and the generic rules otherwise", () => {
+  for (const [l, r] of [[T.int, T.any], [T.any, T.int], [T.int, T.null]] as const) {
+    const add = compileBinary("+", l, r);
+    assert.is(add(9007199254740991, 2), 9007199254740993n);
+    assert.is(add(null, 2), null);
+  }
+  const add = compileBinary("+", T.int, T.any);
+  assert.is(add(1, 0.5), 1.5);
+  assert.ok((add(1, new Big("0.5")) as Big).eq("1.5"));
+  assert.is(add(1, "x"), null);
+});
+
 test("int / int is a number: exact when divisible, by the documented rules", () => {
   const kernel = compileBinary("/", T.int, T.int);
   fc.assert(

@@ -73,7 +73,7 @@ export function loadJsonArrays(outputs: ReadonlyArray<Output>, append: boolean):
       continue;
     }
     try {
-      const parsed: unknown = text.trim() === "" ? [] : parseJsonText(text);
+      const parsed: unknown = text.trim() === "" ? [] : JSON.parse(text);
       if (!Array.isArray(parsed)) throw new Error("not an array");
       o.jsonEnd = jsonArrayEnd(text, parsed.length === 0);
     } catch {

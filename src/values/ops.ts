@@ -213,7 +213,10 @@ export function compare(op: ComparisonOp, a: Value, b: Value): boolean {
  * type promises.
  */
 export function compileBinary(op: ArithmeticOp, left: Type, right: Type): (a: Value, b: Value) => Value {
-  if (left.kind === "int" && right.kind === "int") return INT_KERNELS[op];
+  // An int with an int, or with a value of unknown type (which may be an int): exact. The
+  // int kernels hand anything that is not a pair of integers to the generic rules.
+  const loose = (t: Type): boolean => t.kind === "any" || t.kind === "null";
+  if ((left.kind === "int" && (right.kind === "int" || loose(right))) || (right.kind === "int" && loose(left))) return INT_KERNELS[op];
   const toNumber = (v: Value): Value => (v instanceof Big || typeof v === "bigint" ? Number(v.toString()) : v);
   if (left.kind === "int" || left.kind === "number") {
     if (right.kind === "int" || right.kind === "number") {
