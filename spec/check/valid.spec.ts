@@ -6,7 +6,7 @@ import * as assert from "uvu/assert";
 import { compileStream, type CompileOptions } from "../../src/plan/compile.js";
 import { formatDiagnostics } from "../../src/diagnostics/render.js";
 import { typeToString, type Schema } from "../../src/values/types.js";
-import { MAIN } from "../../src/check/checked.js";
+import { MAIN } from "../../src/model/ports.js";
 
 /** Checks `text`, asserting no diagnostics at all, and returns the checked stream. */
 function clean(text: string, options: CompileOptions = {}) {

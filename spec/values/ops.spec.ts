@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import Big from "big.js";
-import { arithmetic, binaryType, compare, compileBinary, negate, unaryType } from "../../src/values/ops.js";
+import { arithmetic, compare, compileBinary, negate } from "../../src/values/ops.js";
 import { T } from "../../src/values/types.js";
 import { Duration, Timestamp, valueEquals, type Value } from "../../src/values/value.js";
 
@@ -63,28 +63,6 @@ test("comparisons and null", () => {
   assert.is(compare(">", new Duration(2), new Duration(1)), true);
   assert.is(compare("<", 1, "2"), false);
   assert.is(compare("==", "1", 1), false);
-});
-
-test("binaryType", () => {
-  assert.equal(binaryType("+", T.int, T.int), T.int);
-  assert.equal(binaryType("/", T.int, T.int), T.number);
-  assert.equal(binaryType("+", T.int, T.decimal), T.decimal);
-  assert.equal(binaryType("*", T.decimal, T.number), T.number);
-  assert.equal(binaryType("+", T.string, T.string), T.string);
-  assert.equal(binaryType("+", T.timestamp, T.duration), T.timestamp);
-  assert.equal(binaryType("-", T.timestamp, T.timestamp), T.duration);
-  assert.equal(binaryType("*", T.int, T.duration), T.duration);
-  assert.equal(binaryType("%", T.int, T.int), T.int);
-  assert.equal(binaryType("+", T.int, T.null), T.int);
-  assert.equal(binaryType("+", T.any, T.string), T.any);
-  assert.equal(binaryType("<", T.string, T.string), T.bool);
-  assert.is(binaryType("+", T.string, T.int), undefined);
-  assert.is(binaryType("-", T.string, T.string), undefined);
-  assert.is(binaryType("+", T.timestamp, T.timestamp), undefined);
-  assert.is(binaryType("<", T.list(T.int), T.list(T.int)), undefined);
-  assert.is(binaryType("==", T.string, T.int), undefined);
-  assert.equal(unaryType(T.decimal), T.decimal);
-  assert.is(unaryType(T.string), undefined);
 });
 
 test.run();

@@ -2,7 +2,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fc from "fast-check";
 import Big from "big.js";
-import { Duration, Timestamp, compareValues, groupKey, isRecord, isMap, makeRecord, singleKey, valueEquals, type Value } from "../../src/values/value.js";
+import { Duration, Timestamp, compareValues, isRecord, isMap, makeRecord, valueEquals, type Value } from "../../src/values/value.js";
+import { groupKey, singleKey } from "../../src/values/keys.js";
 import { value } from "./arbitraries.js";
 
 test("valueEquals compares numbers across int, number and decimal", () => {

@@ -3,6 +3,7 @@
 import type * as A from "../syntax/ast.js";
 import type { Schema, Type } from "../values/types.js";
 import type { FunctionDef } from "../values/functions/registry.js";
+import type { PortFate } from "../model/ports.js";
 
 /** What a name (or a dotted field path) in an expression refers to. */
 export type Resolution =
@@ -21,8 +22,6 @@ export interface ResolvedInput {
   readonly schema: Schema;
   readonly ref: A.InputRef;
 }
-
-export const MAIN = "main";
 
 export interface StepInfo {
   readonly name: string;
@@ -51,9 +50,6 @@ export interface ConstInfo {
   readonly type: Type;
 }
 
-/** Where an unconsumed port's records go. */
-export type PortFate = "rejects" | "counted" | "dropped";
-
 export interface CheckedStream {
   readonly ast: A.StreamFile;
   /** The file's text (rules are reported by their source text). */
@@ -72,6 +68,3 @@ export interface CheckedStream {
   readonly functions: ReadonlyMap<string, FunctionDef>;
   readonly tests: ReadonlyArray<A.TestDecl>;
 }
-
-/** A port's key as users write it: `core_ok` for the main port, `core_ok.invalid` otherwise. */
-export const portKey = (step: string, port: string): string => (port === MAIN ? step : `${step}.${port}`);

@@ -3,12 +3,12 @@
 // each name's resolution for the planner.
 import type * as A from "../syntax/ast.js";
 import { T, assignable, isNumeric, typeToString, unify, type FieldType, type Schema, type Type } from "../values/types.js";
-import { binaryType } from "../values/ops.js";
 import { compileRegex } from "../values/regex.js";
 import { closest, didYouMean } from "../diagnostics/suggest.js";
 import type { CheckContext } from "./context.js";
 import { literalType } from "./literal.js";
 import type { Resolution } from "./checked.js";
+import { arithmeticType, canEqual, canOrder, coalesceType, isArithmetic, isCondition, isText, membership, negationType } from "./operator-types.js";
 
 export type ExprContext = "plain" | "simulate" | "aggregate";
 
@@ -52,8 +52,6 @@ export function scopeFor(fields: Schema, what: string, context: ExprContext = "p
   return { fields: fieldMap(fields), locals: new Map(), context, what, ...(isOpen(fields) ? { open: true } : {}) };
 }
 
-const ORDERED = new Set(["int", "number", "decimal", "string", "timestamp", "duration", "any", "null"]);
-
 export class ExprChecker {
   constructor(private readonly ctx: CheckContext) {}
 
@@ -65,7 +63,7 @@ export class ExprChecker {
   /** Checks `e` where a bool is wanted (rules, conditions). */
   condition(scope: Scope, e: A.Expr, what: string): void {
     const t = this.type(scope, e);
-    if (t.kind !== "bool" && t.kind !== "any" && t.kind !== "null") {
+    if (!isCondition(t)) {
       this.ctx.report("E2010", `${what} must be a bool, but this is ${typeToString(t)}`, e.span, {
         hint: t.kind === "string" ? "compare it, e.g. `x != \"\"`" : undefined,
       });
@@ -113,20 +111,21 @@ export class ExprChecker {
       case "Unary": {
         const t = this.type(scope, e.operand);
         if (e.op === "not") {
-          if (t.kind !== "bool" && t.kind !== "any" && t.kind !== "null") this.mismatch(e.span, `\`not\` needs a bool, not ${typeToString(t)}`);
+          if (!isCondition(t)) this.mismatch(e.span, `\`not\` needs a bool, not ${typeToString(t)}`);
           return T.bool;
         }
-        if (!isNumeric(t) && t.kind !== "duration" && t.kind !== "any" && t.kind !== "null") {
+        const negated = negationType(t);
+        if (!negated) {
           this.mismatch(e.span, `\`-\` needs a number or a duration, not ${typeToString(t)}`);
           return T.any;
         }
-        return t;
+        return negated;
       }
       case "Binary":
         return this.binary(scope, e);
       case "Matches": {
         const t = this.type(scope, e.subject);
-        if (t.kind !== "string" && t.kind !== "any" && t.kind !== "null") this.mismatch(e.subject.span, `\`matches\` needs a string, not ${typeToString(t)}`);
+        if (!isText(t)) this.mismatch(e.subject.span, `\`matches\` needs a string, not ${typeToString(t)}`);
         if (e.pattern.kind !== "StringLit") {
           this.type(scope, e.pattern);
           this.ctx.report("E2003", "the pattern of `matches` must be a string literal", e.pattern.span, {
@@ -143,7 +142,7 @@ export class ExprChecker {
         const v = this.type(scope, e.value);
         for (const bound of [e.low, e.high]) {
           const b = this.type(scope, bound);
-          if (!unify(v, b) || !ORDERED.has(unify(v, b)!.kind)) {
+          if (!canOrder(v, b)) {
             this.mismatch(bound.span, `cannot compare ${typeToString(v)} with ${typeToString(b)}`);
           }
         }
@@ -410,11 +409,10 @@ export class ExprChecker {
       }
       if (this.unknownTable(scope, e.right)) return T.bool;
       const c = this.type(scope, e.right);
-      if (c.kind === "list") {
-        if (!unify(v, c.element)) this.mismatch(e.left.span, `a list of ${typeToString(c.element)} cannot contain ${typeToString(v)}`);
-      } else if (c.kind === "map") {
-        if (!assignable(v, T.string)) this.mismatch(e.left.span, `map keys are strings, not ${typeToString(v)}`);
-      } else if (c.kind !== "any" && c.kind !== "null") {
+      const fit = membership(v, c);
+      if (fit === "element" && c.kind === "list") this.mismatch(e.left.span, `a list of ${typeToString(c.element)} cannot contain ${typeToString(v)}`);
+      else if (fit === "key") this.mismatch(e.left.span, `map keys are strings, not ${typeToString(v)}`);
+      else if (fit === "collection") {
         this.mismatch(e.right.span, `\`in\` needs a table, a list or a map, but this is ${typeToString(c)}`, didYouMean(e.right.kind === "NameRef" ? e.right.name.name : "", this.ctx.tables.keys()));
       }
       return T.bool;
@@ -423,7 +421,7 @@ export class ExprChecker {
     const r = this.type(scope, e.right);
     switch (e.op) {
       case "??": {
-        const u = unify(l, r);
+        const u = coalesceType(l, r);
         if (!u) {
           this.ctx.report("E2020", `both sides of \`??\` must have one type: ${typeToString(l)} and ${typeToString(r)}`, e.opSpan);
           return T.any;
@@ -433,24 +431,21 @@ export class ExprChecker {
       case "and":
       case "or":
         for (const [side, t] of [[e.left, l], [e.right, r]] as const) {
-          if (t.kind !== "bool" && t.kind !== "any" && t.kind !== "null") this.mismatch(side.span, `\`${e.op}\` needs bools, but this is ${typeToString(t)}`);
+          if (!isCondition(t)) this.mismatch(side.span, `\`${e.op}\` needs bools, but this is ${typeToString(t)}`);
         }
         return T.bool;
       case "==":
       case "!=":
-        if (!unify(l, r)) this.mismatch(e.opSpan, `\`${e.op}\` compares ${typeToString(l)} with ${typeToString(r)}, which are never equal`, conversionHint(l, r));
+        if (!canEqual(l, r)) this.mismatch(e.opSpan, `\`${e.op}\` compares ${typeToString(l)} with ${typeToString(r)}, which are never equal`, conversionHint(l, r));
         return T.bool;
       case "<":
       case "<=":
       case ">":
-      case ">=": {
-        const u = unify(l, r);
-        if (!u || !ORDERED.has(u.kind)) this.mismatch(e.opSpan, `cannot order ${typeToString(l)} against ${typeToString(r)}`, conversionHint(l, r));
+      case ">=":
+        if (!canOrder(l, r)) this.mismatch(e.opSpan, `cannot order ${typeToString(l)} against ${typeToString(r)}`, conversionHint(l, r));
         return T.bool;
-      }
       default: {
-        if (l.kind === "any" || r.kind === "any") return T.any;
-        const t = binaryType(e.op, l, r);
+        const t = isArithmetic(e.op) ? arithmeticType(e.op, l, r) : undefined;
         if (!t) {
           this.mismatch(e.opSpan, `\`${e.op}\` is not defined for ${typeToString(l)} and ${typeToString(r)}`, conversionHint(l, r));
           return T.any;

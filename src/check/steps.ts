@@ -4,13 +4,14 @@ import type * as A from "../syntax/ast.js";
 import { T, typeToString, unify, type FieldType, type Schema, type Type } from "../values/types.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import type { CheckContext } from "./context.js";
-import { MAIN, type ResolvedInput, type StepInfo } from "./checked.js";
+import type { ResolvedInput, StepInfo } from "./checked.js";
+import { MAIN } from "../model/ports.js";
 import { ExprChecker, markOpen, openIf, scopeFor, type Scope } from "./expr.js";
 import { resolveSchema } from "./schema.js";
 import { checkBlock } from "./block.js";
 import { checkAggregate } from "./aggregate.js";
 
-export const FORMATS = ["jsonl", "csv", "json"] as const;
+import { FORMATS } from "../model/formats.js";
 
 /** The schema of a validate step's `invalid` port: the input plus its failures. */
 export const ERRORS_FIELD: FieldType = {

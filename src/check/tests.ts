@@ -3,7 +3,8 @@
 import type * as A from "../syntax/ast.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import type { CheckContext } from "./context.js";
-import { MAIN, type StepInfo } from "./checked.js";
+import type { StepInfo } from "./checked.js";
+import { MAIN } from "../model/ports.js";
 
 export const BUILTIN_OUTPUTS = ["rejects", "audit"] as const;
 

@@ -1,7 +1,7 @@
 // Every lookup table's file, read whole before the first run. A missing file or
 // a row that cannot be parsed is reported here; rows that do not fit the schema
 // and duplicate keys are reported by prepareRunner, also before any run.
-import { readTable, type Format } from "../io/index.js";
+import { readTable } from "../io/index.js";
 import type { Plan } from "../plan/plan.js";
 import type { RunnerOptions } from "../runtime/runner.js";
 
@@ -11,7 +11,7 @@ export async function loadTables(plan: Plan, baseDir: string): Promise<{ ok: tru
   const tables: Record<string, Tables[string]> = {};
   const errors: string[] = [];
   for (const t of plan.tables) {
-    const read = await readTable({ path: t.path, baseDir, format: t.format as Format, ...(t.delimiter !== undefined ? { delimiter: t.delimiter } : {}) });
+    const read = await readTable({ path: t.path, baseDir, format: t.format, ...(t.delimiter !== undefined ? { delimiter: t.delimiter } : {}) });
     if (!read.ok) {
       errors.push(`table \`${t.name}\`: ${read.error.message}`);
       continue;

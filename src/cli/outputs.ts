@@ -34,7 +34,7 @@ export function planOutputs(plan: Plan, base: string, cwd: string): { ok: true; 
   for (const step of plan.steps) {
     if (step.kind !== "sink") continue;
     const absolute = path.resolve(base, step.path);
-    outputs.push({ name: step.name, builtin: false, format: step.format as Output["format"], columns: step.columns, absolute, display: shownPath(cwd, absolute), written: 0 });
+    outputs.push({ name: step.name, builtin: false, format: step.format, columns: step.columns, absolute, display: shownPath(cwd, absolute), written: 0 });
   }
   for (const name of ["rejects", "audit"]) {
     const absolute = path.resolve(base, BUILTIN_DIR, `${name}.jsonl`);

@@ -133,7 +133,7 @@ export async function openFeeds(options: FeedOptions): Promise<{ ok: true; feeds
       }
       batch = n;
     }
-    const format = step.file.format as Format;
+    const format = step.file.format;
     const opened = await openFileSource({
       pattern: step.file.path,
       baseDir: options.baseDir,

@@ -9,8 +9,6 @@ export interface CodeEntry {
   readonly title: string;
 }
 
-export const codeTables = { syntax: syntaxCodes, check: checkCodes, run: runCodes } as const;
-
 export const codes: Readonly<Record<Code, CodeEntry>> = { ...syntaxCodes, ...checkCodes, ...runCodes };
 
 export type Code = keyof typeof syntaxCodes | keyof typeof checkCodes | keyof typeof runCodes;

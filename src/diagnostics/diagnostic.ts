@@ -1,6 +1,6 @@
 // Diagnostics are data: a stable code, a message, labelled spans and notes.
 // Rendering (render.ts) turns them into text with a source excerpt.
-import type { Span } from "../syntax/ast.js";
+import type { Span } from "./span.js";
 import { codeInfo, type Code } from "./codes.js";
 
 export type Severity = "error" | "warning";

@@ -1,7 +1,7 @@
 // The stream as a graph to draw: one node per step, table and built-in output,
 // one edge per input a step reads (labelled with the port unless it is the main
 // port), per table a step reads, and per port whose records go to `rejects`.
-import { MAIN } from "../check/checked.js";
+import { MAIN } from "../model/ports.js";
 import { describePlan, type StepKind } from "../plan/describe.js";
 import type { Plan } from "../plan/plan.js";
 

@@ -10,7 +10,3 @@ export function displayPath(absolute: string): string {
   const shown = rel === "" || rel.startsWith("..") || path.isAbsolute(rel) ? absolute : rel;
   return shown.split(path.sep).join("/");
 }
-
-export function resolveIn(baseDir: string, p: string): string {
-  return path.resolve(baseDir, p);
-}

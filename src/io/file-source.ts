@@ -22,7 +22,8 @@ export interface FileSourceOptions {
   readonly resume?: SourcePosition;
 }
 
-export interface SourceBatch {
+/** A batch of a file source: raw items, not yet decoded (the runtime's batch is SourceBatch). */
+export interface FileBatch {
   /** Records and rejects in file order; with `batch N`, at most N of them together. */
   readonly items: ReadonlyArray<Item>;
   /** The files (display paths) this batch read from or opened, in order. */
@@ -33,7 +34,7 @@ export interface FileSource {
   /** Every matched file (display paths), in reading order. */
   readonly files: ReadonlyArray<string>;
   /** The next batch, or `batch: undefined` once every file is read. */
-  next(): Promise<IoResult<{ batch: SourceBatch | undefined }>>;
+  next(): Promise<IoResult<{ batch: FileBatch | undefined }>>;
   /** The position after the last batch returned (before any, the resume position). */
   position(): SourcePosition;
   close(): Promise<void>;
@@ -142,7 +143,7 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
     return { ok: true, file };
   }
 
-  async function next(): Promise<IoResult<{ batch: SourceBatch | undefined }>> {
+  async function next(): Promise<IoResult<{ batch: FileBatch | undefined }>> {
     if (failed !== undefined) return { ok: false, error: failed };
     const items: Item[] = [];
     const files: string[] = [];

@@ -2,9 +2,7 @@
 // Records are RAW: whatever JSON parsing or CSV splitting gave; decoding against a
 // schema happens elsewhere.
 
-export type Format = "jsonl" | "csv" | "json";
-
-export const FORMATS: ReadonlyArray<Format> = ["jsonl", "csv", "json"];
+export type { Format } from "../model/formats.js";
 
 export type RawRecord = Readonly<Record<string, unknown>>;
 

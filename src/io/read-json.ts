@@ -1,8 +1,9 @@
 import type { Readable } from "node:stream";
 import { describeError, ioError, type Item, type IoResult } from "./item.js";
 import { isJsonObject, jsonKind } from "./read-jsonl.js";
+import { jsonText, parseJsonText } from "./json-text.js";
 import { findInvalidUtf8, invalidUtf8Reason, isUtf8 } from "./utf8.js";
-import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../values/nesting.js";
+import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../model/nesting.js";
 
 /** The 1-based line each element of a (valid) top-level JSON array starts on. */
 function elementLines(text: string): number[] {
@@ -42,7 +43,7 @@ export function parseJsonArray(text: string, file: string, shown: string = file)
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let value: unknown;
   try {
-    value = JSON.parse(body);
+    value = parseJsonText(body);
   } catch (e) {
     return { ok: false, error: ioError(`${shown} is not valid JSON: ${describeError(e)}`, shown) };
   }
@@ -61,7 +62,7 @@ export function parseJsonArray(text: string, file: string, shown: string = file)
     return {
       kind: "reject", file, line,
       reason: `line ${line}: element ${index} of the array: expected a JSON object, got ${jsonKind(element)}`,
-      text: JSON.stringify(element) ?? "",
+      text: jsonText(element),
     };
   });
   return { ok: true, items };

@@ -1,11 +1,14 @@
 import type { Readable } from "node:stream";
 import { describeError, ioError, type ReadItem } from "./item.js";
+import { parseJsonText } from "./json-text.js";
+import { JsonNumber } from "../model/json-number.js";
 import { findInvalidUtf8, invalidUtf8Reason, isUtf8 } from "./utf8.js";
-import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../values/nesting.js";
+import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../model/nesting.js";
 
 /** What kind of JSON value this is, for messages ("got an array"). */
 export function jsonKind(value: unknown): string {
   if (value === null) return "null";
+  if (value instanceof JsonNumber) return "a number";
   if (Array.isArray(value)) return "an array";
   switch (typeof value) {
     case "string": return "a string";
@@ -16,7 +19,7 @@ export function jsonKind(value: unknown): string {
 }
 
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof JsonNumber);
 }
 
 /** JSON's own whitespace (RFC 8259): only these make a line blank. */
@@ -43,7 +46,7 @@ export async function* readJsonl(input: Readable, file: string, shown: string = 
     if (text === "") return undefined;
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = parseJsonText(text);
     } catch (e) {
       if (JSON_BLANK.test(text)) return undefined;
       return { kind: "reject", file, line, reason: `line ${line}: invalid JSON: ${describeError(e)}`, text };

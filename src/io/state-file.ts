@@ -5,7 +5,7 @@ import * as t from "io-ts";
 import { displayPath } from "./display-path.js";
 import { describeError, failure, type IoResult } from "./item.js";
 import { isUtf8 } from "./utf8.js";
-import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../values/nesting.js";
+import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../model/nesting.js";
 
 /**
  * The state file carried between invocations (`--state FILE`): an envelope with a
@@ -13,7 +13,8 @@ import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../values/nesting.j
  * foreign, damaged or hand-edited file is refused, never silently reset.
  */
 export const STATE_FORMAT = "peppa-stream/state";
-export const STATE_VERSION = 1;
+/** The version of the envelope (its fields), not of the payload the runtime versions (RUN_STATE_VERSION). */
+export const STATE_FILE_VERSION = 1;
 
 const EnvelopeCodec = t.type({
   format: t.string,
@@ -29,7 +30,7 @@ export function payloadChecksum(payload: unknown): string {
 
 /** The file's text, for the commit step. The payload must be JSON-ready. */
 export function encodeStateFile(stream: string, payload: unknown): string {
-  const envelope = { format: STATE_FORMAT, version: STATE_VERSION, stream, checksum: payloadChecksum(payload), payload };
+  const envelope = { format: STATE_FORMAT, version: STATE_FILE_VERSION, stream, checksum: payloadChecksum(payload), payload };
   return JSON.stringify(envelope, null, 2) + "\n";
 }
 
@@ -111,9 +112,9 @@ export function decodeStateFile<A>(
   const envelope = EnvelopeCodec.decode(json);
   if (envelope._tag === "Left") return damaged(`its envelope is incomplete (${describeValidation(envelope.left, "")})`);
   const e = envelope.right;
-  if (e.version !== STATE_VERSION) {
+  if (e.version !== STATE_FILE_VERSION) {
     return failure(
-      `state file ${file} has version ${JSON.stringify(e.version)}, but this interpreter reads version ${STATE_VERSION}. ` +
+      `state file ${file} has version ${JSON.stringify(e.version)}, but this interpreter reads version ${STATE_FILE_VERSION}. ` +
         `Use the interpreter that wrote it, or move it away to start fresh.`,
       file,
     );

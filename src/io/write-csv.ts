@@ -1,5 +1,7 @@
 import { stringify } from "csv-stringify/sync";
-import type { JsonRecord } from "./write-jsonl.js";
+import { JsonNumber } from "../model/json-number.js";
+import { jsonText } from "./json-text.js";
+import type { JsonRecord } from "../model/json-record.js";
 
 export interface CsvWriteOptions {
   /** The columns, in order; also the header. */
@@ -14,7 +16,8 @@ function cell(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
-  return JSON.stringify(value) ?? "";
+  if (value instanceof JsonNumber) return value.text;
+  return jsonText(value);
 }
 
 /** CSV with a header from `columns`, csv-stringify quoting and "\n" line ends. */

@@ -1,6 +1,7 @@
-import type { JsonRecord } from "./write-jsonl.js";
+import { jsonText } from "./json-text.js";
+import type { JsonRecord } from "../model/json-record.js";
 
 /** A pretty top-level array, 2-space indent, with a trailing newline. */
 export function writeJson(records: ReadonlyArray<JsonRecord>): string {
-  return JSON.stringify(records, null, 2) + "\n";
+  return jsonText(records, 2) + "\n";
 }

@@ -1,9 +1,9 @@
-/** JSON-ready records (plain objects of strings, numbers, booleans, null, arrays, objects). */
-export type JsonRecord = Readonly<Record<string, unknown>>;
+import { jsonText } from "./json-text.js";
+import type { JsonRecord } from "../model/json-record.js";
 
 /** One compact JSON object per line, each ending in "\n". */
 export function writeJsonl(records: Iterable<JsonRecord>): string {
   let out = "";
-  for (const record of records) out += JSON.stringify(record) + "\n";
+  for (const record of records) out += jsonText(record) + "\n";
   return out;
 }

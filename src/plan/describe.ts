@@ -3,12 +3,13 @@
 // as canonical expressions. `interpret plan` prints it as text or JSON, and
 // `interpret graph` draws it.
 import type * as A from "../syntax/ast.js";
-import { portKey, type CheckedStream } from "../check/checked.js";
+import type { CheckedStream } from "../check/checked.js";
+import { portKey } from "../model/ports.js";
 import { fieldName } from "../check/schema.js";
 import { printExpr, printIdent } from "../syntax/print-expr.js";
 import { childExprs } from "../syntax/walk.js";
 import { typeToString, type Schema } from "../values/types.js";
-import type { Plan } from "./plan.js";
+import { DEFAULT_DEDUP_WITHIN, type Plan } from "./plan.js";
 
 export interface FieldDescription {
   readonly name: string;
@@ -95,8 +96,6 @@ export interface PlanDescription {
   readonly tables: ReadonlyArray<TableDescription>;
   readonly steps: ReadonlyArray<StepDescription>;
 }
-
-export const DEFAULT_WITHIN = "7d";
 
 const fields = (schema: Schema): FieldDescription[] => schema.map((f) => ({ name: f.name, type: typeToString(f.type), optional: f.optional === true }));
 
@@ -185,7 +184,7 @@ function details(d: A.StepDecl): StepDetails {
     case "Audit":
       return { kind: "audit", body: assignments(d.body) };
     case "Dedup":
-      return { kind: "dedup", keys: d.keys.map(printExpr), within: d.within ? printExpr(d.within) : DEFAULT_WITHIN, defaultWithin: !d.within };
+      return { kind: "dedup", keys: d.keys.map(printExpr), within: d.within ? printExpr(d.within) : DEFAULT_DEDUP_WITHIN.text, defaultWithin: !d.within };
     case "Merge":
       return { kind: "merge" };
     case "Route":

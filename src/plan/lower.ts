@@ -1,7 +1,9 @@
 // Lowers a checked stream to an execution plan: steps in topological order,
 // each expression compiled once.
 import type * as A from "../syntax/ast.js";
-import { MAIN, portKey, type CheckedStream, type StepInfo } from "../check/checked.js";
+import type { CheckedStream, StepInfo } from "../check/checked.js";
+import { isFormat, type Format } from "../model/formats.js";
+import { MAIN, portKey } from "../model/ports.js";
 import { fieldName } from "../check/schema.js";
 import { aggregateFor } from "../values/aggregates.js";
 import { compileDecoder, type DecodeField } from "../values/codec.js";
@@ -14,7 +16,7 @@ import { compileExpr, type CompileScope } from "./compile-expr.js";
 import { aggregateCalls } from "../check/aggregate.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { evalConstant, type Fn } from "./env.js";
-import type { AggregateCall, AggregateFieldPlan, CompiledBlock, FlushPlan, OutputPort, Plan, Step, TablePlan } from "./plan.js";
+import { DEFAULT_DEDUP_WITHIN, type AggregateCall, type AggregateFieldPlan, type CompiledBlock, type FlushPlan, type OutputPort, type Plan, type Step, type TablePlan } from "./plan.js";
 
 
 /** The value of a literal (schema defaults, param defaults), converted to `type`. */
@@ -141,7 +143,7 @@ function lowerStep(checked: CheckedStream, info: StepInfo, consumers: Map<string
         return { ...base, kind: "source", origin: "simulate", fields, decode, decodeCsv, simulate: { count: compileExpr(o.count, noLocals), ...(o.seed ? { seed: compileExpr(o.seed, noLocals) } : {}), block } };
       }
       if (o.kind === "FileOrigin") {
-        const file = { format: o.format.name, path: o.path.value, ...(o.batch ? { batch: compileExpr(o.batch, noLocals) } : {}), ...(o.delimiter ? { delimiter: o.delimiter.value } : {}) };
+        const file = { format: checkedFormat(o.format.name), path: o.path.value, ...(o.batch ? { batch: compileExpr(o.batch, noLocals) } : {}), ...(o.delimiter ? { delimiter: o.delimiter.value } : {}) };
         return { ...base, kind: "source", origin: "file", fields, decode, decodeCsv, file };
       }
       return { ...base, kind: "source", origin: "host", fields, decode, decodeCsv };
@@ -179,7 +181,7 @@ function lowerStep(checked: CheckedStream, info: StepInfo, consumers: Map<string
         kind: "dedup",
         keys: d.keys.map((k) => compileExpr(k, noLocals)),
         keyText: d.keys.map((k) => sourceText(checked, k.span)),
-        within: d.within ? compileExpr(d.within, noLocals) : compileExpr({ kind: "DurationLit", amount: 7, unit: "d", ms: 7 * 86_400_000, text: "7d", span: d.span }, noLocals),
+        within: d.within ? compileExpr(d.within, noLocals) : compileExpr({ kind: "DurationLit", ...DEFAULT_DEDUP_WITHIN, span: d.span }, noLocals),
       };
     case "Merge": {
       const names = main.map((f) => f.name).join("\u0000");
@@ -195,12 +197,18 @@ function lowerStep(checked: CheckedStream, info: StepInfo, consumers: Map<string
     case "Aggregate":
       return lowerAggregate(checked, d, base);
     case "Sink":
-      return { ...base, kind: "sink", format: d.format.name, path: d.path.value, columns: input.map((f) => f.name) };
+      return { ...base, kind: "sink", format: checkedFormat(d.format.name), path: d.path.value, columns: input.map((f) => f.name) };
   }
 }
 
 /** The fields an audit step writes into each audit event. */
 const auditSchema = (d: A.AuditDecl): Schema => d.body.filter((s): s is A.AssignStmt => s.kind === "Assign").map((s) => ({ name: s.target.name, type: T.any }));
+
+/** A format the checker accepted (it reports any other, and then nothing is lowered). */
+function checkedFormat(name: string): Format {
+  if (isFormat(name)) return name;
+  throw new Error(`lower: format \`${name}\` was not checked`);
+}
 
 export const sourceText = (checked: CheckedStream, span: A.Span): string => checked.source.slice(span.start, span.end);
 
@@ -212,7 +220,7 @@ export function lower(checked: CheckedStream, warnings: ReadonlyArray<Diagnostic
     const fields = decodeFields(checked, t.decl.schema, t.schema);
     return {
       name: t.name,
-      format: t.decl.origin.format.name,
+      format: checkedFormat(t.decl.origin.format.name),
       path: t.decl.origin.path.value,
       ...(t.decl.origin.delimiter ? { delimiter: t.decl.origin.delimiter.value } : {}),
       keys: t.keys,

@@ -1,7 +1,9 @@
 // The execution plan: steps in topological order, each with its input ports,
 // output ports and schemas, and its expressions compiled into closures.
 import type * as A from "../syntax/ast.js";
-import type { CheckedStream, PortFate } from "../check/checked.js";
+import type { CheckedStream } from "../check/checked.js";
+import type { Format } from "../model/formats.js";
+import type { PortFate } from "../model/ports.js";
 import type { Aggregate } from "../values/aggregates.js";
 import type { Decoder, DecodeField } from "../values/codec.js";
 import type { Schema } from "../values/types.js";
@@ -45,7 +47,7 @@ export interface SourceStep extends StepBase {
   readonly decode: Decoder;
   /** CSV text: an empty cell is absent. */
   readonly decodeCsv: Decoder;
-  readonly file?: { readonly format: string; readonly path: string; readonly batch?: Fn; readonly delimiter?: string };
+  readonly file?: { readonly format: Format; readonly path: string; readonly batch?: Fn; readonly delimiter?: string };
   readonly simulate?: { readonly count: Fn; readonly seed?: Fn; readonly block: CompiledBlock };
 }
 
@@ -68,10 +70,14 @@ export interface EnrichStep extends StepBase {
   readonly block: CompiledBlock;
 }
 
+/** How long a dedup step without `within` remembers a key: 7 days. */
+export const DEFAULT_DEDUP_WITHIN = { amount: 7, unit: "d", ms: 7 * 86_400_000, text: "7d" } as const;
+
 export interface DedupStep extends StepBase {
   readonly kind: "dedup";
   readonly keys: ReadonlyArray<Fn>;
   readonly keyText: ReadonlyArray<string>;
+  /** `within`, or DEFAULT_DEDUP_WITHIN. */
   readonly within: Fn;
 }
 
@@ -121,7 +127,7 @@ export interface AuditStep extends StepBase {
 
 export interface SinkStep extends StepBase {
   readonly kind: "sink";
-  readonly format: string;
+  readonly format: Format;
   readonly path: string;
   /** The columns of a csv sink. */
   readonly columns: ReadonlyArray<string>;
@@ -131,7 +137,7 @@ export type Step = SourceStep | ValidateStep | MapStep | EnrichStep | DedupStep 
 
 export interface TablePlan {
   readonly name: string;
-  readonly format: string;
+  readonly format: Format;
   readonly path: string;
   readonly delimiter?: string;
   readonly keys: ReadonlyArray<string>;

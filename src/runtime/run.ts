@@ -11,9 +11,10 @@
 // what is reported per step (rejects, audit events) is put in step order at
 // the end.
 import { produce } from "immer";
-import { MAIN, portKey } from "../check/checked.js";
+import { MAIN, portKey } from "../model/ports.js";
 import type { RunEnv, TableData } from "../plan/env.js";
 import type { AggregateStep, DedupStep, OutputPort, Plan, SourceStep, Step } from "../plan/plan.js";
+import type { JsonRecord } from "../model/json-record.js";
 import { toJson } from "../values/json.js";
 import type { Rec, Timestamp, Value } from "../values/value.js";
 import { runAudit } from "./ops/audit.js";
@@ -28,8 +29,7 @@ import { runValidate } from "./ops/validate.js";
 import { balanceHolds, type Balance, type RunReport, type StepReport } from "./report.js";
 import type { State } from "./state.js";
 
-/** A JSON-ready record, exactly as the CLI writes it. */
-export type JsonRecord = { readonly [field: string]: unknown };
+export type { JsonRecord };
 
 /** What stays the same for every run of one invocation. */
 export interface RunnerContext {

@@ -3,7 +3,8 @@
 // plain JSON, versioned, and decoded with an io-ts codec wherever it enters.
 import * as t from "io-ts";
 
-export const STATE_VERSION = 1;
+/** The version of the run state's shape (dedup, sessions, sources); the state file's envelope has its own. */
+export const RUN_STATE_VERSION = 1;
 
 const SessionCodec = t.type({
   /** Canonical key string (groupKey of the key values). */
@@ -21,7 +22,7 @@ const SessionCodec = t.type({
 export type SessionState = t.TypeOf<typeof SessionCodec>;
 
 export const StateCodec = t.type({
-  version: t.literal(STATE_VERSION),
+  version: t.literal(RUN_STATE_VERSION),
   /** Runs completed so far. */
   runs: t.number,
   /** Per dedup step: one chunk per run, [run clock ms, keys first seen in that run], oldest first. */
@@ -33,4 +34,4 @@ export const StateCodec = t.type({
 });
 export type State = t.TypeOf<typeof StateCodec>;
 
-export const emptyState = (): State => ({ version: STATE_VERSION, runs: 0, dedup: {}, sessions: {}, sources: {} });
+export const emptyState = (): State => ({ version: RUN_STATE_VERSION, runs: 0, dedup: {}, sessions: {}, sources: {} });

@@ -3,7 +3,8 @@
 // error reported before any run starts.
 import type { TableData } from "../plan/env.js";
 import type { TablePlan } from "../plan/plan.js";
-import { groupKey, type Rec, type Value } from "../values/value.js";
+import type { Rec, Value } from "../values/value.js";
+import { groupKey, keyAtom } from "../values/keys.js";
 
 export interface TableRow {
   readonly record: unknown;
@@ -12,9 +13,6 @@ export interface TableRow {
 }
 
 export type TableResult = { readonly ok: true; readonly table: TableData } | { readonly ok: false; readonly errors: ReadonlyArray<string> };
-
-/** Single primitive keys index by value (strings and numbers stay distinct); others by canonical key. */
-const indexKey = (v: Value): unknown => (typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : groupKey([v]));
 
 export function buildTable(plan: TablePlan, rows: ReadonlyArray<TableRow>, options: { readonly csv?: boolean } = {}): TableResult {
   const decode = options.csv ? plan.decodeCsv : plan.decode;
@@ -35,7 +33,8 @@ export function buildTable(plan: TablePlan, rows: ReadonlyArray<TableRow>, optio
       errors.push(`table \`${plan.name}\`, ${where}: the key ${plan.keys.join(", ")} is empty`);
       return;
     }
-    const k = single ? indexKey(keys[0]!) : groupKey(keys);
+    // One key field indexes by its atom (the value itself, mostly), several by their group key.
+    const k = single ? keyAtom(keys[0]!) : groupKey(keys);
     if (index.has(k)) {
       errors.push(`table \`${plan.name}\`, ${where}: duplicate key ${keys.map((v) => JSON.stringify(v)).join(", ")}`);
       return;
@@ -50,8 +49,8 @@ export function buildTable(plan: TablePlan, rows: ReadonlyArray<TableRow>, optio
     keyFields: plan.keys,
     rows: records,
     keyList,
-    lookup1: single ? (key) => (key === null ? null : (index.get(indexKey(key)) ?? null)) : () => null,
-    lookup: (keys) => (single ? (keys[0] == null ? null : (index.get(indexKey(keys[0]!)) ?? null)) : (index.get(groupKey(keys)) ?? null)),
+    lookup1: single ? (key) => (key === null ? null : (index.get(keyAtom(key)) ?? null)) : () => null,
+    lookup: (keys) => (single ? (keys[0] == null ? null : (index.get(keyAtom(keys[0]!)) ?? null)) : (index.get(groupKey(keys)) ?? null)),
   };
   return { ok: true, table };
 }

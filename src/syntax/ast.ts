@@ -1,15 +1,9 @@
 // The typed AST of a `.stream` file. Every node is readonly, discriminated on
 // `kind`, and carries the span of source text it came from.
 
-export interface Span {
-  /** 0-based offset of the first character. */
-  readonly start: number;
-  /** 0-based offset one past the last character. */
-  readonly end: number;
-  /** 1-based line and column of `start`. */
-  readonly line: number;
-  readonly column: number;
-}
+import type { Span } from "../diagnostics/span.js";
+
+export type { Span };
 
 export interface Ident {
   readonly kind: "Ident";
@@ -68,7 +62,8 @@ export type Expr =
   | ErrorExpr;
 
 export interface StringLit { readonly kind: "StringLit"; readonly value: string; readonly span: Span }
-export interface IntLit { readonly kind: "IntLit"; readonly value: number; readonly text: string; readonly span: Span }
+/** `value` is exact: a number while safe (|n| <= 2^53 - 1), else a bigint (lex.ts refuses more than 64 bits). */
+export interface IntLit { readonly kind: "IntLit"; readonly value: number | bigint; readonly text: string; readonly span: Span }
 /** A literal with a fraction; kept as text so it stays exact. */
 export interface DecimalLit { readonly kind: "DecimalLit"; readonly text: string; readonly span: Span }
 export interface BoolLit { readonly kind: "BoolLit"; readonly value: boolean; readonly span: Span }
@@ -130,7 +125,6 @@ export interface ParamDecl { readonly kind: "Param"; readonly name: Ident; reado
 export interface ConstDecl { readonly kind: "Const"; readonly name: Ident; readonly value: Expr; readonly span: Span }
 export interface TriggerDecl { readonly kind: "Trigger"; readonly count: Expr; readonly span: Span }
 
-export type FileFormat = "jsonl" | "csv" | "json";
 
 /** `from FORMAT "PATH" [batch N] [delimiter ";"]`; the format name is checked by the checker. */
 export interface FileOrigin {

@@ -179,7 +179,7 @@ export abstract class ExpressionBuilder extends BaseVisitor {
     const span = tokenSpan(t);
     if (this.lexed.malformed.has(t.startOffset)) return this.errorExpr(span);
     if (ctx.StringLiteral) return { kind: "StringLit", value: this.stringValue(t), span };
-    if (ctx.IntegerLiteral) return { kind: "IntLit", value: Number(t.image.replace(/_/g, "")), text: t.image, span };
+    if (ctx.IntegerLiteral) return { kind: "IntLit", value: intLiteralValue(t.image), text: t.image, span };
     if (ctx.DecimalLiteral) return { kind: "DecimalLit", text: t.image, span };
     if (ctx.DurationLiteral) {
       const [, digits, unit] = /^([0-9_]+)(ms|s|m|h|d)$/.exec(t.image)!;
@@ -223,4 +223,12 @@ export abstract class ExpressionBuilder extends BaseVisitor {
     const value = this.expr(ctx.expression?.[0]);
     return { kind: "RecordLitField", name, value, span: joinSpans(name.span, value.span) };
   }
+}
+
+/** An integer literal's exact value: a number while it is a safe integer, else a bigint. */
+function intLiteralValue(image: string): number | bigint {
+  const digits = image.replace(/_/g, "");
+  if (digits.length < 16) return Number(digits);
+  const n = BigInt(digits);
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
 }

@@ -68,6 +68,18 @@ export function lex(text: string, file: string, lines: LineIndex): Lexed {
         diagnostics.push(diagnostic(file, "E0004", message, tokenSpan(t), hint === undefined ? {} : { hint }));
         return retype(t, T.IntegerLiteral);
       }
+      case T.IntegerLiteral: {
+        // An int is 64-bit: a literal past 2^63 - 1 is a mistake here, not a wrong value at run time.
+        const digits = t.image.replace(/_/g, "").replace(/^0+(?=.)/, "");
+        if (digits.length > 19 || (digits.length === 19 && digits > "9223372036854775807")) {
+          malformed.add(t.startOffset);
+          const shown = t.image.length > 30 ? `${t.image.slice(0, 27)}...` : t.image;
+          diagnostics.push(diagnostic(file, "E0004", `the whole number \`${shown}\` is beyond the 64-bit range of int`, tokenSpan(t), {
+            hint: "an int is 64-bit, at most 9223372036854775807; a larger number can be a decimal, written with `.0`",
+          }));
+        }
+        return t;
+      }
       default:
         return t;
     }

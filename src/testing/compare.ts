@@ -7,13 +7,14 @@
 import Big from "big.js";
 import type * as A from "../syntax/ast.js";
 import { printExpr } from "../syntax/print-expr.js";
+import { jsonText } from "../io/json-text.js";
 import { parseDecimal, parseDuration, parseTimestamp } from "../values/convert.js";
 
 const MAX_SHOWN = 100;
 
 /** A JSON value shortened for a diff line. */
 export function showJson(v: unknown): string {
-  const text = v === undefined ? "nothing" : JSON.stringify(v) ?? String(v);
+  const text = v === undefined ? "nothing" : jsonText(v);
   return text.length > MAX_SHOWN ? text.slice(0, MAX_SHOWN - 1) + "…" : text;
 }
 
@@ -26,12 +27,13 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" 
 
 function numberOf(v: unknown): Big | undefined {
   if (typeof v === "number") return Number.isFinite(v) ? new Big(v) : undefined;
+  if (typeof v === "bigint") return new Big(v.toString());
   if (typeof v === "string") return parseDecimal(v);
   return undefined;
 }
 
 function literalNumber(e: A.Expr): Big | undefined {
-  if (e.kind === "IntLit") return new Big(e.value);
+  if (e.kind === "IntLit") return new Big(String(e.value));
   if (e.kind === "DecimalLit") return parseDecimal(e.text.replace(/_/g, ""));
   if (e.kind === "Unary" && e.op === "-") return literalNumber(e.operand)?.neg();
   return undefined;

@@ -38,7 +38,7 @@ export function literalToRaw(e: A.Expr, what = "a record"): RawResult {
       if (e.op !== "-") return bad(e, what);
       const inner = literalToRaw(e.operand, what);
       if (!inner.ok) return inner;
-      if (typeof inner.value === "number") return { ok: true, value: -inner.value };
+      if (typeof inner.value === "number" || typeof inner.value === "bigint") return { ok: true, value: -inner.value };
       if (e.operand.kind === "DecimalLit") return { ok: true, value: `-${String(inner.value)}` };
       if (e.operand.kind === "DurationLit") return { ok: true, value: durationToIso(-e.operand.ms) };
       return bad(e, what);

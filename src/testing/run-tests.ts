@@ -8,7 +8,7 @@
 // too). The last run of a test is final: every open session is flushed, as at
 // the end of an invocation without `--state`.
 import type * as A from "../syntax/ast.js";
-import { MAIN, portKey } from "../check/checked.js";
+import { MAIN, portKey } from "../model/ports.js";
 import type { Plan } from "../plan/plan.js";
 import { prepareRunner, toTimestamp, type RunnerOptions } from "../runtime/runner.js";
 import type { RunResult } from "../runtime/run.js";
@@ -132,7 +132,7 @@ function shapeOf(plan: Plan, decl: A.TestDecl, problems: Problem[]): Shape {
           if (stmt.count) {
             const n = stmt.count;
             if (n.kind !== "IntLit") problems.push({ message: `${what} count takes a whole number`, span: n.span });
-            else scope.expects.push({ stmt, count: n.value });
+            else scope.expects.push({ stmt, count: Number(n.value) });
           } else if (stmt.records) {
             const list = recordList(stmt.records, what);
             if (!list.ok) problems.push(list.problem);

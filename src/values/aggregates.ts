@@ -6,7 +6,8 @@
 import Big from "big.js";
 import { decodeValue, encodeValue, ValueDecodeError } from "./json.js";
 import type { Type } from "./types.js";
-import { compareValues, groupKey, type Value } from "./value.js";
+import { compareValues, intOf, type Value } from "./value.js";
+import { groupKey } from "./keys.js";
 
 export interface Aggregate<Acc = any> {
   readonly name: string;
@@ -36,10 +37,16 @@ const count1: Aggregate<{ n: number }> = {
   add: (acc, v) => (v !== null && acc.n++, acc),
 };
 
-/** A running sum: plain numbers until a decimal arrives (or the type is decimal), then exact. */
+/**
+ * A running sum: plain numbers until a decimal arrives (or the type is
+ * decimal), then exact. A sum of ints is exact: a number while it is a safe
+ * integer, then a bigint (`i`, unbounded while summing, so an intermediate
+ * overflow that later sums cancel does no harm); a final sum outside 64 bits is null.
+ */
 interface Sum {
   seen: boolean;
   n: number;
+  i: bigint | null;
   d: Big | null;
 }
 
@@ -47,21 +54,50 @@ function sumAdd(acc: Sum, v: Value, asNumber: boolean): void {
   if (typeof v === "number") {
     if (acc.d) {
       if (Number.isFinite(v)) acc.d = acc.d.plus(v);
-    } else acc.n += v;
+    } else if (acc.i !== null && Number.isInteger(v)) acc.i += BigInt(v);
+    else {
+      const r = acc.n + v;
+      // Past 2^53 a double sum of integers loses digits: go on in bigints.
+      if (acc.i === null && !asNumber && !Number.isSafeInteger(r) && Number.isSafeInteger(acc.n) && Number.isSafeInteger(v)) {
+        acc.i = BigInt(acc.n) + BigInt(v);
+        acc.n = 0;
+      } else acc.n = r;
+    }
+  } else if (typeof v === "bigint") {
+    if (acc.d) acc.d = acc.d.plus(new Big(v.toString()));
+    else if (asNumber) acc.n += Number(v);
+    else if (acc.i !== null) acc.i += v;
+    else if (Number.isSafeInteger(acc.n)) {
+      acc.i = BigInt(acc.n) + v;
+      acc.n = 0;
+    } else acc.n += Number(v);
   } else if (v instanceof Big) {
     if (asNumber) acc.n += Number(v.toString());
-    else acc.d = (acc.d ?? (Number.isFinite(acc.n) ? new Big(acc.n) : new Big(0))).plus(v);
+    else {
+      let base = acc.d ?? (Number.isFinite(acc.n) ? new Big(acc.n) : new Big(0));
+      if (acc.i !== null) base = base.plus(new Big(acc.i.toString()));
+      acc.d = base.plus(v);
+      acc.i = null;
+    }
   } else return;
   acc.seen = true;
 }
 
-const encodeSum = (s: Sum) => ({ seen: s.seen, n: encodeValue(s.n), d: s.d ? s.d.toFixed() : null });
+/** The sum so far: a decimal, an exact int (null past 64 bits), or a number. */
+function sumValue(acc: Sum): Value {
+  if (acc.d) return acc.d;
+  if (acc.i !== null) return acc.n === 0 ? intOf(acc.i) : Number.isFinite(acc.n + Number(acc.i)) ? acc.n + Number(acc.i) : null;
+  return Number.isFinite(acc.n) ? acc.n : null;
+}
+
+const encodeSum = (s: Sum) => ({ seen: s.seen, n: encodeValue(s.n), d: s.d ? s.d.toFixed() : null, ...(s.i === null ? {} : { i: s.i.toString() }) });
 function decodeSum(j: unknown, name: string): Sum {
   if (!isObj(j) || typeof j.seen !== "boolean") bad(name);
   const n = decodeValue(j.n);
   if (typeof n !== "number") bad(name);
   const d = j.d === null ? null : typeof j.d === "string" && /^-?\d+(\.\d+)?$/.test(j.d) ? new Big(j.d) : bad(name);
-  return { seen: j.seen, n, d };
+  const i = j.i === undefined ? null : typeof j.i === "string" && /^-?\d+$/.test(j.i) ? BigInt(j.i) : bad(name);
+  return { seen: j.seen, n, i, d };
 }
 
 function sum(type: Type | undefined): Aggregate<Sum> {
@@ -69,9 +105,9 @@ function sum(type: Type | undefined): Aggregate<Sum> {
   const asNumber = type?.kind === "number";
   return {
     name: "sum",
-    create: () => ({ seen: false, n: 0, d: decimal ? new Big(0) : null }),
+    create: () => ({ seen: false, n: 0, i: null, d: decimal ? new Big(0) : null }),
     add: (acc, v) => (sumAdd(acc, v, asNumber), acc),
-    result: (acc) => (!acc.seen ? null : acc.d ? acc.d : Number.isFinite(acc.n) ? acc.n : null),
+    result: (acc) => (!acc.seen ? null : sumValue(acc)),
     encode: encodeSum,
     decode: (j) => decodeSum(j, "sum"),
   };
@@ -82,16 +118,21 @@ function avg(type: Type | undefined): Aggregate<Sum & { count: number }> {
   const asNumber = type?.kind === "number" || type?.kind === "int";
   return {
     name: "avg",
-    create: () => ({ seen: false, n: 0, d: decimal ? new Big(0) : null, count: 0 }),
+    create: () => ({ seen: false, n: 0, i: null, d: decimal ? new Big(0) : null, count: 0 }),
     add: (acc, v) => {
-      if (v !== null && (typeof v === "number" || v instanceof Big)) {
+      if (v !== null && (typeof v === "number" || typeof v === "bigint" || v instanceof Big)) {
         sumAdd(acc, v, asNumber);
         acc.count++;
       }
       return acc;
     },
     // Decimal averages divide with big.js's 20 decimal places.
-    result: (acc) => (acc.count === 0 ? null : acc.d ? acc.d.div(acc.count) : Number.isFinite(acc.n / acc.count) ? acc.n / acc.count : null),
+    result: (acc) => {
+      if (acc.count === 0) return null;
+      if (acc.d) return acc.d.div(acc.count);
+      const total = acc.i !== null ? acc.n + Number(acc.i) : acc.n;
+      return Number.isFinite(total / acc.count) ? total / acc.count : null;
+    },
     encode: (acc) => ({ ...encodeSum(acc), count: acc.count }),
     decode: (j) => {
       const s = decodeSum(j, "avg");
@@ -147,8 +188,6 @@ const collectSet: Aggregate<Map<string, Value>> = {
     return m;
   },
 };
-
-export const AGGREGATE_NAMES: ReadonlyArray<string> = ["count", "sum", "min", "max", "avg", "first", "last", "count_distinct", "collect_set"];
 
 /**
  * The aggregate `name` called with `argCount` arguments (count() is 0, every

@@ -3,7 +3,6 @@
 // codec for the boundaries that speak io-ts.
 import * as t from "io-ts";
 import { convert, parseIsoFast, showRaw } from "./convert.js";
-import { decodeValue, encodeValue, ValueDecodeError } from "./json.js";
 import { typeToString, type Type } from "./types.js";
 import { Timestamp, isRecord, type Rec, type Value } from "./value.js";
 import { generated, recordMaker } from "./record-maker.js";
@@ -263,17 +262,3 @@ export function recordCodec(fields: ReadonlyArray<DecodeField>, options: Decoder
     (r) => r,
   );
 }
-
-/** An io-ts codec for one value in the state file's tagged encoding (`encodeValue`). */
-export const valueStateCodec: t.Type<Value, unknown, unknown> = new t.Type<Value, unknown, unknown>(
-  "Value",
-  (u): u is Value => true,
-  (u, c) => {
-    try {
-      return t.success(decodeValue(u));
-    } catch (e) {
-      return t.failure(u, c, e instanceof ValueDecodeError ? e.message : String(e));
-    }
-  },
-  encodeValue,
-);

@@ -1,40 +1,94 @@
 // Conversion of outside data (JSON values, CSV text) to a declared type.
 import Big from "big.js";
 import { DateTime } from "luxon";
-import { Duration, Timestamp, setField, type Value } from "./value.js";
+import { DECIMAL_MAX_EXPONENT, Duration, JsonNumber, Timestamp, intOf, setField, type Value } from "./value.js";
 import { typeToString, type Type } from "./types.js";
-import { nestsDeeperThan, tooDeepReason } from "./nesting.js";
+import { nestsDeeperThan, tooDeepReason } from "../model/nesting.js";
 
 export type Converted = { readonly ok: true; readonly value: Value } | { readonly ok: false; readonly reason: string };
 
-const INT_TEXT = /^[+-]?\d+$/;
-const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const DECIMAL_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+// One grammar of numeric text for int, number and decimal: an optional sign,
+// digits with an optional fraction (or a fraction alone), an optional exponent
+// (`+5`, `-1.50`, `.5`, `1e3`, `+1.0`). Surrounding whitespace is ignored. An
+// int takes every such text whose value is whole and within 64 bits.
+const NUMERIC_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** Texts that are a safe int as they stand: the common case, read without big.js. */
+const PLAIN_INT = /^[+-]?\d{1,15}$/;
 
-/** An int from text like `42`, `-7`, `+3` (safe integers only), else undefined. */
-export function parseIntText(text: string): number | undefined {
-  const s = text.trim();
-  if (!INT_TEXT.test(s)) return undefined;
-  const n = Number(s);
-  return Number.isSafeInteger(n) ? n : undefined;
-}
+/** Why a numeric text or value does not convert although it is well-formed: shown after the value. */
+const BEYOND_INT = "beyond the 64-bit range of int";
+const BEYOND_DECIMAL = `beyond the digits a decimal may have, 10^${DECIMAL_MAX_EXPONENT} down to 10^-${DECIMAL_MAX_EXPONENT}`;
 
-export function parseNumber(text: string): number | undefined {
+/**
+ * The exact decimal of a numeric text, "range" when its digits reach past
+ * 10^±DECIMAL_MAX_EXPONENT, undefined when it is not a numeric text. The bound
+ * is checked on the text, before big.js sees it, so `1e999999999` costs
+ * nothing (its exact digits would fill a gigabyte).
+ */
+function decimalOfText(text: string): Big | "range" | undefined {
   const s = text.trim();
-  if (!NUMBER_TEXT.test(s)) return undefined;
-  const n = Number(s);
-  return Number.isFinite(n) ? n : undefined;
-}
-
-/** An exact decimal from its text (`12.50`, `-3`, `1e3`). */
-export function parseDecimal(text: string): Big | undefined {
-  const s = text.trim();
-  if (!DECIMAL_TEXT.test(s)) return undefined;
+  const m = NUMERIC_TEXT.exec(s);
+  if (!m) return undefined;
+  const mantissa = m[1]!;
+  const dot = mantissa.indexOf(".");
+  const intPart = dot < 0 ? mantissa : mantissa.slice(0, dot);
+  const digits = dot < 0 ? mantissa : intPart + mantissa.slice(dot + 1);
+  const first = digits.search(/[1-9]/);
+  const unsigned = s.charCodeAt(0) === 43 /* + */ ? s.slice(1) : s;
+  if (first < 0) return new Big(0); // zero, whatever its exponent
+  let last = digits.length - 1;
+  while (digits.charCodeAt(last) === 48 /* 0 */) last--;
+  const expText = m[2] === undefined ? "0" : m[2].slice(1);
+  // More than 9 exponent digits is past the bound whatever the mantissa (which the line length bounds far lower).
+  if (expText.replace(/^[+-]?0*/, "").length > 9) return "range";
+  const exp = Number(expText);
+  const high = intPart.length - 1 - first + exp; // power of ten of the first significant digit
+  const low = intPart.length - 1 - last + exp; // and of the last
+  if (high > DECIMAL_MAX_EXPONENT || low < -DECIMAL_MAX_EXPONENT) return "range";
   try {
-    return new Big(s);
+    return new Big(unsigned);
   } catch {
     return undefined;
   }
+}
+
+/** The int of an exact decimal: a safe number, a bigint within 64 bits, "range", or undefined when not whole. */
+function intOfDecimal(d: Big): number | bigint | "range" | undefined {
+  if (d.c.length === 1 && d.c[0] === 0) return 0;
+  if (d.e < d.c.length - 1) return undefined; // a fraction
+  if (d.e > 18) return "range";
+  return intOf(BigInt(d.toFixed())) ?? "range";
+}
+
+/** The int of a numeric text: a safe number, a bigint within 64 bits, "range", or undefined. */
+function intOfText(text: string): number | bigint | "range" | undefined {
+  const s = text.trim();
+  if (PLAIN_INT.test(s)) {
+    const n = Number(s);
+    return n === 0 ? 0 : n;
+  }
+  const d = decimalOfText(s);
+  return d === undefined || d === "range" ? d : intOfDecimal(d);
+}
+
+/** An int from a numeric text whose value is whole (`42`, `-7`, `+3`, `5.0`, `1e3`) within 64 bits, else undefined. */
+export function parseIntText(text: string): number | bigint | undefined {
+  const n = intOfText(text);
+  return n === "range" ? undefined : n;
+}
+
+/** A number from a numeric text; undefined for other text and for texts past the range of a double (`1e400`). */
+export function parseNumber(text: string): number | undefined {
+  const s = text.trim();
+  if (!NUMERIC_TEXT.test(s)) return undefined;
+  const n = Number(s);
+  return Number.isFinite(n) ? (n === 0 ? 0 : n) : undefined;
+}
+
+/** An exact decimal from a numeric text (`12.50`, `-3`, `+1.0`, `1e3`), within the decimal bound. */
+export function parseDecimal(text: string): Big | undefined {
+  const d = decimalOfText(text);
+  return d === "range" ? undefined : d;
 }
 
 export function parseBool(text: string): boolean | undefined {
@@ -159,15 +213,56 @@ export function parseDuration(text: string): Duration | undefined {
 export function showRaw(raw: unknown): string {
   let s: string;
   try {
-    s = raw === undefined ? "nothing" : JSON.stringify(raw) ?? String(raw);
+    s = raw === undefined ? "nothing" : raw instanceof JsonNumber ? raw.text : typeof raw === "bigint" ? String(raw) : JSON.stringify(raw) ?? String(raw);
   } catch {
     s = String(raw);
   }
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 
-const fail = (type: Type, raw: unknown): Converted => ({ ok: false, reason: `expected ${typeToString(type)}, got ${showRaw(raw)}` });
+const fail = (type: Type, raw: unknown, why?: string): Converted => ({
+  ok: false,
+  reason: `expected ${typeToString(type)}, got ${showRaw(raw)}${why === undefined ? "" : ` (${why})`}`,
+});
 const ok = (value: Value): Converted => ({ ok: true, value });
+
+/** An int, or a failure naming the range when the value is well-formed but too large. */
+function intResult(type: Type, raw: unknown, n: number | bigint | "range" | undefined): Converted {
+  return n === undefined ? fail(type, raw) : n === "range" ? fail(type, raw, BEYOND_INT) : ok(n);
+}
+
+function toIntValue(raw: unknown, type: Type): Converted {
+  if (typeof raw === "number") {
+    if (Number.isSafeInteger(raw)) return ok(raw === 0 ? 0 : raw);
+    // A double past 2^53 may already have lost digits: such an int comes as a bigint, text or a JSON number.
+    return Number.isInteger(raw) ? fail(type, raw, "an int beyond 2^53 is given as a bigint or as text") : fail(type, raw);
+  }
+  if (typeof raw === "bigint") return intResult(type, raw, intOf(raw) ?? "range");
+  if (typeof raw === "string") return intResult(type, raw, intOfText(raw));
+  if (raw instanceof JsonNumber) return intResult(type, raw, intOfText(raw.text));
+  return fail(type, raw);
+}
+
+function toNumberValue(raw: unknown, type: Type): Converted {
+  const n =
+    typeof raw === "number" ? raw
+    : typeof raw === "bigint" ? Number(raw)
+    : typeof raw === "string" ? parseNumber(raw)
+    : raw instanceof JsonNumber ? Number(raw.text)
+    : undefined;
+  if (n === undefined) return fail(type, raw);
+  return Number.isFinite(n) ? ok(n === 0 ? 0 : n) : fail(type, raw, "beyond the range of a number");
+}
+
+function toDecimalValue(raw: unknown, type: Type): Converted {
+  const d =
+    typeof raw === "number" ? (Number.isFinite(raw) ? decimalOfText(String(raw)) : undefined)
+    : typeof raw === "bigint" ? decimalOfText(raw.toString())
+    : typeof raw === "string" ? decimalOfText(raw)
+    : raw instanceof JsonNumber ? decimalOfText(raw.text)
+    : undefined;
+  return d === undefined ? fail(type, raw) : d === "range" ? fail(type, raw, BEYOND_DECIMAL) : ok(d);
+}
 
 /** Converts a JSON value or CSV text to a value of `type`. `null` converts to null for every type. */
 export function convert(raw: unknown, type: Type): Converted {
@@ -175,21 +270,15 @@ export function convert(raw: unknown, type: Type): Converted {
   switch (type.kind) {
     case "string":
       if (typeof raw === "string") return ok(raw);
-      if ((typeof raw === "number" && Number.isFinite(raw)) || typeof raw === "boolean") return ok(String(raw));
+      if ((typeof raw === "number" && Number.isFinite(raw)) || typeof raw === "boolean" || typeof raw === "bigint") return ok(String(raw));
+      if (raw instanceof JsonNumber) return ok(raw.text);
       return fail(type, raw);
-    case "int": {
-      const n = typeof raw === "number" ? (Number.isSafeInteger(raw) ? raw : undefined) : typeof raw === "string" ? parseIntText(raw) : undefined;
-      return n === undefined ? fail(type, raw) : ok(n);
-    }
-    case "number": {
-      const n = typeof raw === "number" ? (Number.isFinite(raw) ? raw : undefined) : typeof raw === "string" ? parseNumber(raw) : undefined;
-      return n === undefined ? fail(type, raw) : ok(n);
-    }
-    case "decimal": {
-      const d =
-        typeof raw === "number" ? (Number.isFinite(raw) ? new Big(raw) : undefined) : typeof raw === "string" ? parseDecimal(raw) : undefined;
-      return d === undefined ? fail(type, raw) : ok(d);
-    }
+    case "int":
+      return toIntValue(raw, type);
+    case "number":
+      return toNumberValue(raw, type);
+    case "decimal":
+      return toDecimalValue(raw, type);
     case "bool": {
       const b = typeof raw === "boolean" ? raw : typeof raw === "string" ? parseBool(raw) : undefined;
       return b === undefined ? fail(type, raw) : ok(b);
@@ -213,7 +302,7 @@ export function convert(raw: unknown, type: Type): Converted {
       return ok(out);
     }
     case "map": {
-      if (typeof raw !== "object" || Array.isArray(raw)) return fail(type, raw);
+      if (typeof raw !== "object" || Array.isArray(raw) || raw instanceof JsonNumber) return fail(type, raw);
       const out = new Map<string, Value>();
       for (const k of Object.keys(raw)) {
         const c = convert((raw as Record<string, unknown>)[k], type.value);
@@ -223,7 +312,7 @@ export function convert(raw: unknown, type: Type): Converted {
       return ok(out);
     }
     case "record": {
-      if (typeof raw !== "object" || Array.isArray(raw)) return fail(type, raw);
+      if (typeof raw !== "object" || Array.isArray(raw) || raw instanceof JsonNumber) return fail(type, raw);
       const out: Record<string, Value> = {};
       for (const f of type.fields) {
         const v = Object.hasOwn(raw, f.name) ? (raw as Record<string, unknown>)[f.name] : undefined;
@@ -242,10 +331,18 @@ export function convert(raw: unknown, type: Type): Converted {
   }
 }
 
-/** A value from untyped JSON: objects become maps, numbers stay numbers. */
+/**
+ * A value from untyped JSON: objects become maps, numbers stay numbers; a
+ * number a double cannot hold is an int when it is one, else its nearest double.
+ */
 export function fromJson(raw: unknown): Value {
   if (raw === null || raw === undefined) return null;
   if (typeof raw === "string" || typeof raw === "number" || typeof raw === "boolean") return raw;
+  if (typeof raw === "bigint") return intOf(raw) ?? Number(raw);
+  if (raw instanceof JsonNumber) {
+    const n = intOfText(raw.text);
+    return typeof n === "number" || typeof n === "bigint" ? n : Number(raw.text);
+  }
   if (Array.isArray(raw)) return raw.map(fromJson);
   if (typeof raw === "object") {
     const out = new Map<string, Value>();
@@ -253,4 +350,32 @@ export function fromJson(raw: unknown): Value {
     return out;
   }
   return null;
+}
+
+/**
+ * A raw record as plain JSON-like data, for the rejects output: what
+ * JSON.parse(JSON.stringify(raw)) gives, except that big ints and JSON numbers
+ * kept as text stay exact (the writers print their digits). Throws on a cycle.
+ */
+export function rawCopy(raw: unknown, seen: Set<object> = new Set()): Value {
+  if (raw === null || raw === undefined) return null;
+  if (typeof raw === "string" || typeof raw === "boolean" || typeof raw === "bigint") return raw;
+  if (typeof raw === "number") return Number.isFinite(raw) ? raw : null;
+  if (raw instanceof JsonNumber) return raw as unknown as Value;
+  if (typeof raw !== "object") return null;
+  if (seen.has(raw)) throw new TypeError("a cyclic value");
+  seen.add(raw);
+  try {
+    const toJSON = (raw as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === "function") return rawCopy(toJSON.call(raw), seen);
+    if (Array.isArray(raw)) return raw.map((x) => (typeof x === "function" || typeof x === "symbol" ? null : rawCopy(x, seen)));
+    const out: Record<string, Value> = {};
+    for (const k of Object.keys(raw)) {
+      const x = (raw as Record<string, unknown>)[k];
+      if (x !== undefined && typeof x !== "function" && typeof x !== "symbol") setField(out, k, rawCopy(x, seen));
+    }
+    return out;
+  } finally {
+    seen.delete(raw);
+  }
 }

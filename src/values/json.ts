@@ -1,7 +1,7 @@
 // Values out: `toJson` is what the CLI writes; `encodeValue`/`decodeValue` are a
 // tagged encoding for the state file that round-trips every value exactly.
 import Big from "big.js";
-import { Duration, Timestamp, isRecord, setField, type Rec, type Value } from "./value.js";
+import { DECIMAL_MAX_EXPONENT, Duration, JsonNumber, Timestamp, intOf, isRecord, setField, type Rec, type Value } from "./value.js";
 
 /** ISO-8601 UTC with milliseconds, or null when the instant is out of range. */
 export function timestampToIso(ms: number): string | null {
@@ -35,11 +35,14 @@ export const decimalToString = (d: Big): string => d.toFixed();
 /**
  * JSON-ready output: timestamps as ISO text, decimals as exact strings,
  * durations as ISO durations, maps as objects with sorted keys, records in
- * field order, non-finite numbers as null.
+ * field order, non-finite numbers as null. An int beyond 2^53 stays a bigint
+ * (and a rejected record's raw JSON number a `JsonNumber`): the writers print
+ * both as their exact digits (`jsonText` in src/io/json-text.ts).
  */
 export function toJson(v: Value): unknown {
-  if (v === null || typeof v === "string" || typeof v === "boolean") return v;
+  if (v === null || typeof v === "string" || typeof v === "boolean" || typeof v === "bigint") return v;
   if (typeof v === "number") return Number.isFinite(v) ? v : null;
+  if (v instanceof JsonNumber) return v;
   if (v instanceof Big) return decimalToString(v);
   if (v instanceof Timestamp) return timestampToIso(v.ms);
   if (v instanceof Duration) return durationToIso(v.ms);
@@ -55,7 +58,8 @@ export function toJson(v: Value): unknown {
 }
 
 // Tagged encoding. Plain JSON scalars stand for themselves; everything else is a
-// one-key object whose key is a tag: {"$d":"12.5"} decimal, {"$t":ms}
+// one-key object whose key is a tag: {"$d":"12.5"} decimal, {"$i":"digits"} an
+// int beyond 2^53 (a JSON number there would lose digits), {"$t":ms}
 // timestamp, {"$D":ms} duration, {"$n":"NaN"|"Infinity"|"-Infinity"|"-0"}
 // special numbers, {"$m":[[k,v],…]} map, {"$r":[[k,v],…]} record (pairs keep
 // field order and make any key safe).
@@ -64,6 +68,7 @@ export function toJson(v: Value): unknown {
 export function encodeValue(v: Value): unknown {
   if (v === null || typeof v === "string" || typeof v === "boolean") return v;
   if (typeof v === "number") return Number.isFinite(v) && !Object.is(v, -0) ? v : { $n: Object.is(v, -0) ? "-0" : String(v) };
+  if (typeof v === "bigint") return { $i: v.toString() };
   if (v instanceof Big) return { $d: v.toFixed() };
   if (v instanceof Timestamp) return { $t: v.ms };
   if (v instanceof Duration) return { $D: v.ms };
@@ -95,7 +100,13 @@ export function decodeValue(json: unknown): Value {
   const body = (json as Record<string, unknown>)[tag];
   switch (tag) {
     case "$d":
-      if (typeof body === "string" && /^-?\d+(\.\d+)?$/.test(body)) return new Big(body);
+      if (typeof body === "string" && /^-?\d+(\.\d+)?$/.test(body) && body.length <= 2 * DECIMAL_MAX_EXPONENT + 3) return new Big(body);
+      break;
+    case "$i":
+      if (typeof body === "string" && /^-?\d{1,19}$/.test(body)) {
+        const n = intOf(BigInt(body));
+        if (n !== null) return n;
+      }
       break;
     case "$t":
       if (typeof body === "number" && Number.isFinite(body)) return new Timestamp(body);

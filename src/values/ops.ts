@@ -1,26 +1,105 @@
 // Arithmetic and comparison kernels, null-propagating and total (never throw).
+// Their static typing (what the checker admits) is check/operator-types.ts.
 //
-// Numeric rules: int and number are both JS numbers; a decimal (big.js) with an
-// int gives a decimal; anything with `number` gives a number. At run time an int
-// and a number look alike, so the generic kernels treat a JS number meeting a
-// decimal as exact (decimal arithmetic); `compileBinary`, which knows the static
-// types, turns the decimal into a number when the other side is typed `number`.
+// Numeric rules: a decimal (big.js) with an int gives a decimal; anything with
+// `number` gives a number. An int is exact and signed 64-bit: a safe integer is
+// a JS number, a larger one a bigint (see value.ts), and a result outside the
+// 64-bit range is null. At run time a safe int and a number look alike, so the
+// generic kernels treat a JS number meeting a decimal as exact (decimal
+// arithmetic) and a bigint meeting an integral JS number as int arithmetic;
+// `compileBinary`, which knows the static types, picks the int kernels for
+// int with int and turns a decimal or big int into a number when the other
+// side is typed `number`.
 // Division: int / int is exact when divisible and otherwise the fractional
 // number (its static type is `number`); decimal division keeps big.js's default
 // 20 decimal places (half-up). Division or remainder by zero gives null, as do
-// non-finite results.
+// non-finite results and decimals beyond the exponent bound (convert.ts).
 import Big from "big.js";
-import { Duration, Timestamp, compareValues, valueEquals, type Value } from "./value.js";
-import { T, isNumeric, type Type } from "./types.js";
+import { DECIMAL_MAX_EXPONENT, Duration, Timestamp, compareValues, intOf, toBigInt, valueEquals, type Value } from "./value.js";
+import type { Type } from "./types.js";
 
 export type ArithmeticOp = "+" | "-" | "*" | "/" | "%";
 export type ComparisonOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
 
 const finite = (n: number): Value => (Number.isFinite(n) ? n : null);
 
-function toBig(v: number | Big): Big | undefined {
-  return typeof v === "number" ? (Number.isFinite(v) ? new Big(v) : undefined) : v;
+function toBig(v: number | bigint | Big): Big | undefined {
+  return typeof v === "number" ? (Number.isFinite(v) ? new Big(v) : undefined) : typeof v === "bigint" ? new Big(v.toString()) : v;
 }
+
+const isNum = (v: Value): v is number | bigint | Big => typeof v === "number" || typeof v === "bigint" || v instanceof Big;
+const toFloat = (v: number | bigint | Big): number => (typeof v === "number" ? v : Number(v.toString()));
+
+/** A decimal result within the exponent bound, else null (a result that large or small cannot be answered). */
+const bounded = (d: Big): Value => (d.c.length === 1 && d.c[0] === 0 ? d : d.e > DECIMAL_MAX_EXPONENT || d.e < -DECIMAL_MAX_EXPONENT ? null : d);
+
+/**
+ * int OP int, exactly, on bigints; `/` is the quotient as a number: exact when
+ * divisible (then the double nearest the exact quotient), else the double division.
+ */
+function bigIntArith(op: ArithmeticOp, a: bigint, b: bigint): Value {
+  switch (op) {
+    case "+":
+      return intOf(a + b);
+    case "-":
+      return intOf(a - b);
+    case "*":
+      return intOf(a * b);
+    case "%":
+      return b === 0n ? null : intOf(a % b);
+    case "/":
+      if (b === 0n) return null;
+      return a % b === 0n ? Number(a / b) : finite(Number(a) / Number(b));
+  }
+}
+
+/** int OP int where the fast path did not answer: bigints, results beyond the safe range, or nulls. */
+function intSlow(op: ArithmeticOp, a: Value, b: Value): Value {
+  if (a === null || b === null) return null;
+  const x = toBigInt(a);
+  const y = toBigInt(b);
+  // Not integers after all (a host function typed int that returns 1.5): the generic rules.
+  return x !== undefined && y !== undefined ? bigIntArith(op, x, y) : arithmetic(op, a, b);
+}
+
+// The int kernels: two safe ints whose double result is a safe integer are
+// answered by the double (it is then exact: rounding is monotone and every
+// integer up to 2^53 is a double); anything else goes to bigints.
+const INT_KERNELS: Record<ArithmeticOp, (a: Value, b: Value) => Value> = {
+  "+": (a, b) => {
+    if (typeof a === "number" && typeof b === "number") {
+      const r = a + b;
+      if (Number.isSafeInteger(r)) return r;
+    }
+    return intSlow("+", a, b);
+  },
+  "-": (a, b) => {
+    if (typeof a === "number" && typeof b === "number") {
+      const r = a - b;
+      if (Number.isSafeInteger(r)) return r;
+    }
+    return intSlow("-", a, b);
+  },
+  "*": (a, b) => {
+    if (typeof a === "number" && typeof b === "number") {
+      const r = a * b;
+      if (Number.isSafeInteger(r)) return r === 0 ? 0 : r;
+    }
+    return intSlow("*", a, b);
+  },
+  "%": (a, b) => {
+    if (typeof a === "number" && typeof b === "number" && Number.isSafeInteger(a) && Number.isSafeInteger(b)) {
+      if (b === 0) return null;
+      const r = a % b;
+      return r === 0 ? 0 : r;
+    }
+    return intSlow("%", a, b);
+  },
+  "/": (a, b) => {
+    if (typeof a === "number" && typeof b === "number" && Number.isSafeInteger(a) && Number.isSafeInteger(b)) return b === 0 ? null : finite(a / b);
+    return intSlow("/", a, b);
+  },
+};
 
 function numberArith(op: ArithmeticOp, a: number, b: number): Value {
   switch (op) {
@@ -40,20 +119,20 @@ function numberArith(op: ArithmeticOp, a: number, b: number): Value {
 function decimalArith(op: ArithmeticOp, a: Big, b: Big): Value {
   switch (op) {
     case "+":
-      return a.plus(b);
+      return bounded(a.plus(b));
     case "-":
-      return a.minus(b);
+      return bounded(a.minus(b));
     case "*":
-      return a.times(b);
+      return bounded(a.times(b));
     case "/":
-      return b.eq(0) ? null : a.div(b);
+      return b.eq(0) ? null : bounded(a.div(b));
     case "%":
-      return b.eq(0) ? null : a.mod(b);
+      return b.eq(0) ? null : bounded(a.mod(b));
   }
 }
 
-const scale = (d: Duration, n: number | Big): Value => {
-  const f = typeof n === "number" ? n : Number(n.toString());
+const scale = (d: Duration, n: number | bigint | Big): Value => {
+  const f = toFloat(n);
   const ms = Math.round(d.ms * f);
   return Number.isFinite(ms) ? new Duration(ms) : null;
 };
@@ -62,10 +141,16 @@ const scale = (d: Duration, n: number | Big): Value => {
 export function arithmetic(op: ArithmeticOp, a: Value, b: Value): Value {
   if (a === null || b === null) return null;
   if (typeof a === "number" && typeof b === "number") return numberArith(op, a, b);
-  if ((typeof a === "number" || a instanceof Big) && (typeof b === "number" || b instanceof Big)) {
-    const x = toBig(a);
-    const y = toBig(b);
-    return x && y ? decimalArith(op, x, y) : null;
+  if (isNum(a) && isNum(b)) {
+    if (a instanceof Big || b instanceof Big) {
+      const x = toBig(a);
+      const y = toBig(b);
+      return x && y ? decimalArith(op, x, y) : null;
+    }
+    // A big int with an integral number is int arithmetic; with a fraction, floating point.
+    const x = toBigInt(a);
+    const y = toBigInt(b);
+    return x !== undefined && y !== undefined ? bigIntArith(op, x, y) : numberArith(op, toFloat(a), toFloat(b));
   }
   if (typeof a === "string" && typeof b === "string") return op === "+" ? a + b : null;
   if (a instanceof Timestamp) {
@@ -81,22 +166,23 @@ export function arithmetic(op: ArithmeticOp, a: Value, b: Value): Value {
       return null;
     }
     if (b instanceof Timestamp) return op === "+" ? new Timestamp(a.ms + b.ms) : null;
-    if (typeof b === "number" || b instanceof Big) {
+    if (isNum(b)) {
       if (op === "*") return scale(a, b);
       if (op === "/") {
-        const f = typeof b === "number" ? b : Number(b.toString());
+        const f = toFloat(b);
         return f === 0 ? null : scale(a, 1 / f);
       }
     }
     return null;
   }
-  if ((typeof a === "number" || a instanceof Big) && b instanceof Duration) return op === "*" ? scale(b, a) : null;
+  if (isNum(a) && b instanceof Duration) return op === "*" ? scale(b, a) : null;
   return null;
 }
 
-/** Unary minus; null for null and non-numeric values. */
+/** Unary minus; null for null and non-numeric values, and for the int -2^63 (its negation is past 64 bits). */
 export function negate(a: Value): Value {
   if (typeof a === "number") return a === 0 ? 0 : -a;
+  if (typeof a === "bigint") return intOf(-a);
   if (a instanceof Big) return a.neg();
   if (a instanceof Duration) return new Duration(a.ms === 0 ? 0 : -a.ms);
   return null;
@@ -127,69 +213,15 @@ export function compare(op: ComparisonOp, a: Value, b: Value): boolean {
  * type promises.
  */
 export function compileBinary(op: ArithmeticOp, left: Type, right: Type): (a: Value, b: Value) => Value {
+  if (left.kind === "int" && right.kind === "int") return INT_KERNELS[op];
+  const toNumber = (v: Value): Value => (v instanceof Big || typeof v === "bigint" ? Number(v.toString()) : v);
   if (left.kind === "int" || left.kind === "number") {
     if (right.kind === "int" || right.kind === "number") {
-      return (a, b) => (typeof a === "number" && typeof b === "number" ? numberArith(op, a, b) : arithmetic(op, a, b));
+      // One side is a number: floating point, a big int taken as its nearest double.
+      return (a, b) => (typeof a === "number" && typeof b === "number" ? numberArith(op, a, b) : arithmetic(op, toNumber(a), toNumber(b)));
     }
   }
-  const toNumber = (v: Value): Value => (v instanceof Big ? Number(v.toString()) : v);
-  if (left.kind === "number" && right.kind === "decimal") return (a, b) => arithmetic(op, a, toNumber(b));
-  if (left.kind === "decimal" && right.kind === "number") return (a, b) => arithmetic(op, toNumber(a), b);
+  if (left.kind === "number" && right.kind === "decimal") return (a, b) => arithmetic(op, toNumber(a), toNumber(b));
+  if (left.kind === "decimal" && right.kind === "number") return (a, b) => arithmetic(op, toNumber(a), toNumber(b));
   return (a, b) => arithmetic(op, a, b);
-}
-
-function numericResult(l: Type, r: Type): Type {
-  if (l.kind === "number" || r.kind === "number") return T.number;
-  if (l.kind === "decimal" || r.kind === "decimal") return T.decimal;
-  return T.int;
-}
-
-const ORDERED = new Set(["string", "int", "number", "decimal", "bool", "timestamp", "duration"]);
-
-/** The static result type of `left OP right`, or undefined when the operation is a type error. */
-export function binaryType(op: string, left: Type, right: Type): Type | undefined {
-  const l = left.kind;
-  const r = right.kind;
-  if (op === "==" || op === "!=" || op === "<" || op === "<=" || op === ">" || op === ">=") {
-    if (l === "any" || r === "any" || l === "null" || r === "null") return T.bool;
-    if (isNumeric(left) && isNumeric(right)) return T.bool;
-    if (op === "==" || op === "!=") return l === r ? T.bool : undefined;
-    return l === r && ORDERED.has(l) ? T.bool : undefined;
-  }
-  if (l === "any" || r === "any") return T.any;
-  if (l === "null") return r === "null" ? T.null : right;
-  if (r === "null") return left;
-  if (isNumeric(left) && isNumeric(right)) {
-    if (op === "/" && l === "int" && r === "int") return T.number;
-    if (op === "+" || op === "-" || op === "*" || op === "/" || op === "%") return numericResult(left, right);
-    return undefined;
-  }
-  switch (op) {
-    case "+":
-      if (l === "string" && r === "string") return T.string;
-      if ((l === "timestamp" && r === "duration") || (l === "duration" && r === "timestamp")) return T.timestamp;
-      if (l === "duration" && r === "duration") return T.duration;
-      return undefined;
-    case "-":
-      if (l === "timestamp" && r === "duration") return T.timestamp;
-      if (l === "timestamp" && r === "timestamp") return T.duration;
-      if (l === "duration" && r === "duration") return T.duration;
-      return undefined;
-    case "*":
-      if ((isNumeric(left) && r === "duration") || (l === "duration" && isNumeric(right))) return T.duration;
-      return undefined;
-    case "/":
-      if (l === "duration" && isNumeric(right)) return T.duration;
-      if (l === "duration" && r === "duration") return T.number;
-      return undefined;
-    default:
-      return undefined;
-  }
-}
-
-/** The static type of unary minus, or undefined when it is a type error. */
-export function unaryType(operand: Type): Type | undefined {
-  if (operand.kind === "any" || operand.kind === "null") return operand;
-  if (isNumeric(operand) || operand.kind === "duration") return operand;
-  return undefined;
 }

@@ -1,8 +1,11 @@
-// Runtime values of the language. `int` and `number` are both JS numbers (the
-// static type tells them apart); `decimal` is big.js; records are plain objects
-// whose fields are in schema order; maps are `Map`s with string keys, so keys
-// such as "__proto__" are ordinary.
+// Runtime values of the language. An `int` is a JS number while it is a safe
+// integer (|n| <= 2^53 - 1) and a `bigint` beyond that, up to the signed 64-bit
+// range: never both for one value, so `===` and the fast paths stay on numbers.
+// A `number` is a JS number too (the static type tells int and number apart);
+// `decimal` is big.js; records are plain objects whose fields are in schema
+// order; maps are `Map`s with string keys, so keys such as "__proto__" are ordinary.
 import Big from "big.js";
+import { JsonNumber } from "../model/json-number.js";
 
 export class Timestamp {
   /** An instant, in epoch milliseconds UTC. */
@@ -15,17 +18,40 @@ export class Duration {
 
 export type ValueMap = ReadonlyMap<string, Value>;
 export type Rec = { readonly [field: string]: Value };
-export type Value = null | string | number | boolean | Big | Timestamp | Duration | ReadonlyArray<Value> | ValueMap | Rec;
+export type Value = null | string | number | bigint | boolean | Big | Timestamp | Duration | ReadonlyArray<Value> | ValueMap | Rec;
 
-export { Big };
+export { Big, JsonNumber };
 
-export const isDecimal = (v: unknown): v is Big => v instanceof Big;
-export const isTimestamp = (v: unknown): v is Timestamp => v instanceof Timestamp;
-export const isDuration = (v: unknown): v is Duration => v instanceof Duration;
-export const isList = (v: unknown): v is ReadonlyArray<Value> => Array.isArray(v);
 export const isMap = (v: unknown): v is ValueMap => v instanceof Map;
-/** A number or a decimal. */
-export const isNumberLike = (v: unknown): v is number | Big => typeof v === "number" || v instanceof Big;
+/** A number, a big int or a decimal. */
+export const isNumberLike = (v: unknown): v is number | bigint | Big => typeof v === "number" || typeof v === "bigint" || v instanceof Big;
+
+/**
+ * The largest power of ten a decimal may reach either way: `1e1000` and
+ * `1e-1000` are decimals, `1e1001` is not. Big enough for every finite double
+ * (about 1.8e308 down to 5e-324); small enough that a decimal's exact text has
+ * a few thousand characters at most, where `1e999999999` would need a gigabyte.
+ */
+export const DECIMAL_MAX_EXPONENT = 1000;
+
+/** The 64-bit range of `int`. */
+export const INT_MIN = -(2n ** 63n);
+export const INT_MAX = 2n ** 63n - 1n;
+const SAFE_MIN = BigInt(Number.MIN_SAFE_INTEGER);
+const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** The int holding an exact integer: a JS number when safe, a bigint within 64 bits, else null (overflow). */
+export function intOf(n: bigint): number | bigint | null {
+  if (n >= SAFE_MIN && n <= SAFE_MAX) return Number(n);
+  return n >= INT_MIN && n <= INT_MAX ? n : null;
+}
+
+/** A JS integer as a bigint, or undefined for anything that is not an integer. */
+export function toBigInt(v: unknown): bigint | undefined {
+  if (typeof v === "bigint") return v;
+  return typeof v === "number" && Number.isInteger(v) ? BigInt(v) : undefined;
+}
+
 
 /** A record: an object that is none of the other object-shaped values. */
 export function isRecord(v: unknown): v is Rec {
@@ -35,6 +61,7 @@ export function isRecord(v: unknown): v is Rec {
     !Array.isArray(v) &&
     !(v instanceof Map) &&
     !(v instanceof Big) &&
+    !(v instanceof JsonNumber) &&
     !(v instanceof Timestamp) &&
     !(v instanceof Duration)
   );
@@ -58,10 +85,15 @@ export function numberToDecimal(n: number): Big | undefined {
   return Number.isFinite(n) ? new Big(n) : undefined;
 }
 
-function numericEquals(a: number | Big, b: number | Big): boolean {
+/** The decimal of a number (as numberToDecimal), a big int (exactly) or a decimal. */
+export function asDecimal(v: number | bigint | Big): Big | undefined {
+  return typeof v === "number" ? numberToDecimal(v) : typeof v === "bigint" ? new Big(v.toString()) : v;
+}
+
+function numericEquals(a: number | bigint | Big, b: number | bigint | Big): boolean {
   if (typeof a === "number" && typeof b === "number") return a === b;
-  const x = typeof a === "number" ? numberToDecimal(a) : a;
-  const y = typeof b === "number" ? numberToDecimal(b) : b;
+  const x = asDecimal(a);
+  const y = asDecimal(b);
   return x !== undefined && y !== undefined && x.eq(y);
 }
 
@@ -102,9 +134,10 @@ export function compareValues(a: Value, b: Value): number | undefined {
   }
   // Timestamps before the decimal checks: min/max of event times is the common case.
   if (a instanceof Timestamp && b instanceof Timestamp) return Math.sign(a.ms - b.ms);
+  if (typeof a === "bigint" && typeof b === "bigint") return a < b ? -1 : a > b ? 1 : 0;
   if (isNumberLike(a) && isNumberLike(b)) {
-    const x = typeof a === "number" ? numberToDecimal(a) : a;
-    const y = typeof b === "number" ? numberToDecimal(b) : b;
+    const x = asDecimal(a);
+    const y = asDecimal(b);
     if (x && y) return x.cmp(y);
     // One side is an infinity (NaN never compares).
     const fa = typeof a === "number" ? a : Number(a.toString());
@@ -117,101 +150,17 @@ export function compareValues(a: Value, b: Value): number | undefined {
   return undefined;
 }
 
-/** A canonical text for a number or decimal: equal numbers (2, 2.0, 2.00 as decimal) give the same text. */
-function canonicalNumber(n: number | Big): string {
-  if (typeof n === "number") {
-    if (!Number.isFinite(n)) return String(n); // NaN, Infinity, -Infinity
-    if (Number.isSafeInteger(n)) return n === 0 ? "0" : String(n);
-    n = new Big(n);
-  }
-  if (n.c.length === 1 && n.c[0] === 0) return "0";
-  // big.js keeps digits without trailing zeros, so sign, digits and exponent are canonical.
-  return `${n.s < 0 ? "-" : ""}${n.c.join("")}e${n.e}`;
-}
-
-function encodeKey(v: Value, out: string[]): void {
-  if (v === null) out.push("z");
-  else if (typeof v === "string") out.push("s", String(v.length), ":", v);
-  else if (typeof v === "boolean") out.push(v ? "t" : "f");
-  else if (typeof v === "number" || v instanceof Big) {
-    // Safe integers are written plainly, others as digits+exponent; an integer
-    // decimal is written the same way as its safe-integer number so 2 == 2.0 share a key.
-    let c = canonicalNumber(v);
-    if (v instanceof Big && c !== "0") {
-      const n = Number(v.toFixed());
-      if (Number.isSafeInteger(n) && v.eq(n)) c = String(n);
-    }
-    out.push("n", c, ";");
-  } else if (v instanceof Timestamp) out.push("T", String(v.ms), ";");
-  else if (v instanceof Duration) out.push("D", String(v.ms), ";");
-  else if (Array.isArray(v)) {
-    out.push("[");
-    for (const item of v) encodeKey(item, out);
-    out.push("]");
-  } else if (v instanceof Map) {
-    out.push("{");
-    for (const k of [...v.keys()].sort()) {
-      out.push(String(k.length), ":", k);
-      encodeKey(v.get(k) as Value, out);
-    }
-    out.push("}");
-  } else {
-    const r = v as Rec;
-    out.push("(");
-    for (const k of Object.keys(r).sort()) {
-      out.push(String(k.length), ":", k);
-      encodeKey(r[k] as Value, out);
-    }
-    out.push(")");
-  }
-}
-
-/**
- * A canonical, collision-free string for a tuple of values (dedup and group
- * keys): values equal under `valueEquals` give the same key and distinct ones
- * never collide. Every part is typed and length-prefixed or self-delimiting.
- */
-export function groupKey(values: ReadonlyArray<Value>): string {
-  // Keys of scalars (the usual case) are concatenated directly; they are
-  // exactly what encodeKey writes for them.
-  let key = "";
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (typeof v === "string") key += `s${v.length}:${v}`;
-    else if (v === null) key += "z";
-    else if (typeof v === "number" && Number.isSafeInteger(v)) key += `n${v === 0 ? 0 : v};`;
-    else if (v instanceof Timestamp) key += `T${v.ms};`;
-    else if (typeof v === "boolean") key += v ? "t" : "f";
-    else {
-      const out: string[] = [];
-      for (const x of values) encodeKey(x, out);
-      return out.join("");
-    }
-  }
-  return key;
-}
-
 /** The kind of a runtime value, for messages. */
 export function valueKind(v: Value): string {
   if (v === null) return "null";
   if (typeof v === "string") return "string";
   if (typeof v === "boolean") return "bool";
   if (typeof v === "number") return Number.isInteger(v) ? "int" : "number";
+  if (typeof v === "bigint") return "int";
   if (v instanceof Big) return "decimal";
   if (v instanceof Timestamp) return "timestamp";
   if (v instanceof Duration) return "duration";
   if (Array.isArray(v)) return "list";
   if (v instanceof Map) return "map";
   return "record";
-}
-
-/**
- * A collision-free key for a single value that, for the usual string (not
- * starting with U+0000), is the string itself: no new string per record.
- * Strings starting with U+0000 become "\0s…", every other value "\0" + its
- * groupKey (which never starts with "s"), so distinct values never share a key.
- */
-export function singleKey(v: Value): string {
-  if (typeof v === "string") return v.charCodeAt(0) === 0 ? `\u0000s${v}` : v;
-  return `\u0000${groupKey([v])}`;
 }

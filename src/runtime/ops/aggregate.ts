@@ -2,8 +2,8 @@
 // sessions whose flush trigger has come, in the order they were opened.
 import type { AggregateStep } from "../../plan/plan.js";
 import { decodeValue, encodeValue, ValueDecodeError } from "../../values/json.js";
-import { Duration, Timestamp, groupKey, setField, singleKey, type Rec, type Value } from "../../values/value.js";
-import type { Type } from "../../values/types.js";
+import { Duration, Timestamp, setField, type Rec, type Value } from "../../values/value.js";
+import { groupKey, keyAtomFor } from "../../values/keys.js";
 import type { SessionState } from "../state.js";
 import { newFrame } from "../../plan/env.js";
 import type { OpContext, Ports } from "./types.js";
@@ -14,7 +14,7 @@ type Accs = unknown[];
 export interface Session {
   readonly key: string;
   readonly keys: Value[];
-  /** The keys as the index holds them (see keyAtom). */
+  /** The keys as the index holds them (keyAtomFor in values/keys.ts). */
   readonly atoms: unknown[];
   readonly keyRec: Rec;
   readonly first: number;
@@ -36,7 +36,7 @@ export class Sessions {
   private readonly atomOf: ReadonlyArray<(v: Value) => unknown>;
   constructor(step: AggregateStep) {
     const schema = step.ports.find((p) => p.name === "main")?.schema ?? [];
-    this.atomOf = step.keys.length ? step.keys.map((k) => keyAtom(schema.find((f) => f.name === k.name)?.type)) : [() => null];
+    this.atomOf = step.keys.length ? step.keys.map((k) => keyAtomFor(schema.find((f) => f.name === k.name)?.type)) : [() => null];
   }
   get size(): number {
     return this.order.size;
@@ -82,18 +82,6 @@ export class Sessions {
       if (path[i]!.size > 0) break;
     }
   }
-}
-
-/**
- * A key value as an index key: strings, numbers, booleans and null as they are
- * (a Map tells them apart), a timestamp key by its instant, anything else by its
- * canonical key string, which starts with U+0000 (a string that does too is
- * encoded the same way), so no two different values share an atom.
- */
-function keyAtom(type: Type | undefined): (v: Value) => unknown {
-  if (type?.kind === "timestamp") return (v) => (v instanceof Timestamp ? v.ms : v === null ? null : singleKey(v));
-  return (v) =>
-    typeof v === "string" ? (v.charCodeAt(0) === 0 ? singleKey(v) : v) : typeof v === "number" || typeof v === "boolean" || v === null ? v : singleKey(v);
 }
 
 const newAccs = (step: AggregateStep, field: number): Accs => step.fields[field]!.calls.map((c) => c.aggregate.create());

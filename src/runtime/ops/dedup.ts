@@ -5,8 +5,9 @@
 // per run: a run adds one chunk and drops the chunks whose window has passed,
 // so the next state reuses the earlier chunks as they are and a run costs what
 // its own batch costs, not what every remembered key costs.
-import type { DedupStep } from "../../plan/plan.js";
-import { Duration, groupKey, singleKey, type Rec, type Value } from "../../values/value.js";
+import { DEFAULT_DEDUP_WITHIN, type DedupStep } from "../../plan/plan.js";
+import { Duration, type Rec, type Value } from "../../values/value.js";
+import { groupKey, singleKey } from "../../values/keys.js";
 import { newFrame } from "../../plan/env.js";
 import type { OpContext, Ports } from "./types.js";
 
@@ -17,7 +18,7 @@ export type SeenKeys = Map<string, number>;
 
 export function dedupWindow(step: DedupStep, ctx: OpContext): number {
   const w = step.within({}, newFrame(ctx.env, 0));
-  return w instanceof Duration ? w.ms : 7 * 86_400_000;
+  return w instanceof Duration ? w.ms : DEFAULT_DEDUP_WITHIN.ms;
 }
 
 /**

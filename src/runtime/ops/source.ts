@@ -2,9 +2,10 @@
 // go to `invalid` with one reason per bad field), or generates a `simulate` batch.
 import type { SourceStep } from "../../plan/plan.js";
 import { simulationRandom } from "../../values/random.js";
+import { rawCopy } from "../../values/convert.js";
 import type { Rec, Value } from "../../values/value.js";
 import { newFrame } from "../../plan/env.js";
-import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../../values/nesting.js";
+import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../../model/nesting.js";
 import type { OpContext } from "./types.js";
 
 /** One source's input for a run. */
@@ -95,17 +96,25 @@ export function inFileOrder(invalid: Rec[], batch: SourceBatch): void {
 function rawValue(raw: unknown): Value {
   if (raw === undefined) return null;
   try {
-    return JSON.parse(JSON.stringify(nestsDeeperThan(raw) ? cutDeep(raw, MAX_NESTING) : raw)) as Value;
+    return rawCopy(nestsDeeperThan(raw) ? cutDeep(raw, MAX_NESTING, new Set()) : raw);
   } catch {
     return String(raw);
   }
 }
 
-function cutDeep(v: unknown, levels: number): unknown {
+function cutDeep(v: unknown, levels: number, path: Set<object>): unknown {
   if (typeof v !== "object" || v === null) return v;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) return v;
   if (levels === 0) return `(${tooDeepReason()})`;
-  if (Array.isArray(v)) return v.map((x) => cutDeep(x, levels - 1));
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: cutDeep((v as Record<string, unknown>)[k], levels - 1), enumerable: true, writable: true, configurable: true });
-  return out;
+  if (path.has(v)) throw new TypeError("a cyclic value");
+  path.add(v);
+  try {
+    if (Array.isArray(v)) return v.map((x) => cutDeep(x, levels - 1, path));
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: cutDeep((v as Record<string, unknown>)[k], levels - 1, path), enumerable: true, writable: true, configurable: true });
+    return out;
+  } finally {
+    path.delete(v);
+  }
 }

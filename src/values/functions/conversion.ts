@@ -3,7 +3,7 @@
 // bool give 1 or 0; timestamp() of an int or number reads epoch milliseconds.
 import Big from "big.js";
 import { T } from "../types.js";
-import { Duration, Timestamp, type Value } from "../value.js";
+import { Duration, Timestamp, intOf, type Value } from "../value.js";
 import { parseBool, parseDecimal, parseIntText, parseNumber, parseTimestamp } from "../convert.js";
 import { durationToIso, timestampToIso, toJson } from "../json.js";
 import { anyParam, scalarParam, sig, type FunctionDef } from "./def.js";
@@ -12,7 +12,7 @@ import { parseTime } from "./time.js";
 /** The text of a value: decimals exact, timestamps and durations ISO-8601, lists/maps/records as JSON. */
 export function valueToString(v: Value): string {
   if (typeof v === "string") return v;
-  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return String(v);
   if (v === null) return "null";
   if (v instanceof Big) return v.toFixed();
   if (v instanceof Timestamp) return timestampToIso(v.ms) ?? "";
@@ -20,11 +20,17 @@ export function valueToString(v: Value): string {
   return JSON.stringify(toJson(v));
 }
 
+/** int(x): toward zero, exact, null past 64 bits (an int of a number past 2^53 is the double's exact value). */
 export function toInt(v: Value): Value {
-  if (typeof v === "number") return Number.isFinite(v) ? Math.trunc(v) || 0 : null;
+  if (typeof v === "bigint") return v;
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) return null;
+    const t = Math.trunc(v) || 0;
+    return Number.isSafeInteger(t) ? t : intOf(BigInt(t));
+  }
   if (v instanceof Big) {
-    const n = Number(v.round(0, Big.roundDown).toFixed());
-    return Number.isSafeInteger(n) ? n : null;
+    if (v.e > 18) return null;
+    return intOf(BigInt(v.round(0, Big.roundDown).toFixed()));
   }
   if (typeof v === "string") return parseIntText(v) ?? null;
   if (typeof v === "boolean") return v ? 1 : 0;
@@ -33,6 +39,7 @@ export function toInt(v: Value): Value {
 
 export function toNumber(v: Value): Value {
   if (typeof v === "number") return v;
+  if (typeof v === "bigint") return Number(v);
   if (v instanceof Big) return Number(v.toString());
   if (typeof v === "string") return parseNumber(v) ?? null;
   if (typeof v === "boolean") return v ? 1 : 0;
@@ -41,6 +48,7 @@ export function toNumber(v: Value): Value {
 
 export function toDecimal(v: Value): Value {
   if (v instanceof Big) return v;
+  if (typeof v === "bigint") return new Big(v.toString());
   if (typeof v === "number") return Number.isFinite(v) ? new Big(v) : null;
   if (typeof v === "string") return parseDecimal(v) ?? null;
   if (typeof v === "boolean") return new Big(v ? 1 : 0);
@@ -51,6 +59,7 @@ export function toBool(v: Value): Value {
   if (typeof v === "boolean") return v;
   if (typeof v === "string") return parseBool(v) ?? null;
   if (typeof v === "number") return Number.isNaN(v) ? null : v !== 0;
+  if (typeof v === "bigint") return v !== 0n;
   if (v instanceof Big) return !v.eq(0);
   return null;
 }

@@ -1,10 +1,11 @@
 // Number functions. Each keeps its argument's type (floor(2.5) is the number 2;
 // use int(…) to get an int). round rounds half away from zero; digits may be
 // negative (round(1250, -2) = 1300). Numbers round via their shortest decimal
-// text, so round(1.005, 2) = 1.01 as a reader expects.
+// text, so round(1.005, 2) = 1.01 as a reader expects. Ints stay exact: a
+// rounding past 64 bits (round(9223372036854775807, -1)) is null.
 import Big from "big.js";
 import { T, type Type } from "../types.js";
-import { compareValues, type Value } from "../value.js";
+import { compareValues, intOf, type Value } from "../value.js";
 import { numericParam, sig, unifyArgs, type CheckResult, type FunctionDef } from "./def.js";
 
 const ROUND_HALF_UP = 1; // big.js: half away from zero
@@ -17,11 +18,18 @@ function roundBig(x: Big, digits: number, mode: number): Big {
   return x.div(f).round(0, mode as Big.RoundingMode).times(f);
 }
 
+/** An integral decimal as an int: a safe number, a bigint within 64 bits, or null. */
+const intOfBig = (b: Big): Value => intOf(BigInt(b.toFixed()));
+
 function applyRounding(x: Value, digits: number, mode: (b: Big) => number): Value {
   try {
+    if (typeof x === "bigint") return digits >= 0 ? x : intOfBig(roundBig(new Big(x.toString()), digits, mode(new Big(x.toString()))));
     if (typeof x === "number") {
       if (!Number.isFinite(x)) return null;
-      const r = Number(roundBig(new Big(x), digits, mode(new Big(x))).toString());
+      const big = roundBig(new Big(x), digits, mode(new Big(x)));
+      const r = Number(big.toString());
+      // A safe int rounded past 2^53 (round(9007199254740991, -3)) is an int beyond the safe range.
+      if (Number.isSafeInteger(x) && Number.isInteger(r) && !Number.isSafeInteger(r)) return intOfBig(big);
       return r === 0 ? 0 : r;
     }
     if (x instanceof Big) return roundBig(x, digits, mode(x));
@@ -41,6 +49,7 @@ export const ceil = (x: Value): Value => applyRounding(x, 0, (b) => (b.s < 0 ? R
 
 export function abs(x: Value): Value {
   if (typeof x === "number") return Math.abs(x);
+  if (typeof x === "bigint") return intOf(x < 0n ? -x : x);
   if (x instanceof Big) return x.abs();
   return null;
 }

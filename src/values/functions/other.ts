@@ -2,7 +2,8 @@
 // (simulation helpers and aggregates): here only for their static types.
 import { createHash } from "node:crypto";
 import { T, isNumeric, type Type } from "../types.js";
-import { groupKey, type Value } from "../value.js";
+import type { Value } from "../value.js";
+import { groupKey } from "../keys.js";
 import { anyParam, listParam, sig, unifyArgs, type CheckResult, type FunctionDef } from "./def.js";
 
 export function coalesce(...args: Value[]): Value {

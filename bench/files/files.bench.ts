@@ -1,0 +1,238 @@
+// `npm run bench:files`: the interpreter file to file, as the command a user runs
+// (`node dist/src/cli/main.js STREAM --out DIR --now T`), against the same
+// pipeline written by hand (handwritten-files.ts) and as DuckDB SQL
+// (duckdb-files.ts), each a child process over the same generated files. Every
+// repeat's outputs are compared with the interpreter's (compare-outputs.ts).
+//
+//   BENCH_MODE     files (default) | cardinality | state
+//   BENCH_EVENTS   event lines in all files (default 1,000,000; state: 10,000,000)
+//   BENCH_FILES    files per source (default 10; cardinality: 1, so every session is open at once)
+//   BENCH_REPEATS  measurements of each program, in alternating order (default 5)
+//   BENCH_BATCH    state mode: `batch N` on each source (default 100,000)
+//   BENCH_DIR      where the data is generated (default a folder per size under the temp folder;
+//                  reused while its manifest matches)
+//   BENCH_DUCKDB=0 leaves DuckDB out
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { canMeasureRss, runMeasured, type Measured } from "./child.js";
+import { compareOutputs, describeComparison } from "./compare-outputs.js";
+import { generateFiles, optionsFromEnv, type FilesOptions, type Generated } from "./generate-files.js";
+import { repoRoot } from "./repo.js";
+import { writeStreamFile } from "./stream-file.js";
+
+type Mode = "files" | "cardinality" | "state";
+type Program = "interpreter" | "hand-written" | "duckdb";
+
+const env = process.env;
+const here = path.dirname(fileURLToPath(import.meta.url));
+const fromSource = import.meta.url.endsWith(".ts");
+const root = repoRoot();
+/** node, and tsx when the bench itself runs from source. */
+const node = fromSource ? [process.execPath, "--import", "tsx"] : [process.execPath];
+const script = (name: string): string => path.join(here, `${name}.${fromSource ? "ts" : "js"}`);
+const cli = fromSource ? path.join(root, "src", "cli", "main.ts") : path.join(root, "dist", "src", "cli", "main.js");
+
+const int = (n: number): string => Math.round(n).toLocaleString("en-US");
+const mb = (bytes: number | undefined): string =>
+  bytes === undefined ? "n/a" : bytes < 1048576 ? `${int(bytes / 1024)} KB` : `${int(bytes / 1048576)} MB`;
+const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const median = (xs: ReadonlyArray<number>): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const mean = (xs: ReadonlyArray<number>): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const whole = (name: string, fallback: number): number => {
+  const v = env[name];
+  if (v === undefined || v === "") return fallback;
+  const n = Number(v.replace(/_/g, ""));
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1, got ${JSON.stringify(v)}`);
+  return n;
+};
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+function prepare(mode: Mode): { g: Generated; dir: string } {
+  const defaults = optionsFromEnv(env, mode === "cardinality");
+  const options: FilesOptions = {
+    ...defaults,
+    events: whole("BENCH_EVENTS", mode === "state" ? 10_000_000 : 1_000_000),
+    files: whole("BENCH_FILES", mode === "cardinality" ? 1 : 10),
+  };
+  const dir = path.resolve(env["BENCH_DIR"] ?? path.join(os.tmpdir(), `peppa-bench-${options.cardinality ? "cardinality" : "files"}-${options.events}-${options.files}-${options.seed}`));
+  fs.mkdirSync(dir, { recursive: true });
+  const t0 = performance.now();
+  const g = generateFiles(dir, options);
+  const took = performance.now() - t0;
+  console.log(
+    `${int(g.coreLines + g.cpqLines)} event lines (${int(g.coreLines)} Core JSONL, ${int(g.cpqLines)} CPQ CSV) in ${g.coreFiles.length} file${g.coreFiles.length === 1 ? "" : "s"} per source, ` +
+      `${int(g.accounts)} CRM accounts, --now ${g.now}\n  in ${g.dataDir} (${g.reused ? "reused" : `generated in ${secs(took)}`})`,
+  );
+  if (fromSource) console.log("(running from source: every child compiles TypeScript first; `npm run bench:files` measures the built code)");
+  if (!canMeasureRss) console.log("(no /usr/bin/time here: peak RSS is not measured)");
+  // Read every file once, so the first program measured does not pay for a cold page cache.
+  for (const f of [...g.coreFiles, ...g.cpqFiles]) {
+    const fd = fs.openSync(f, "r");
+    const buf = Buffer.allocUnsafe(1 << 20);
+    while (fs.readSync(fd, buf, 0, buf.length, null) > 0);
+    fs.closeSync(fd);
+  }
+  return { g, dir };
+}
+
+async function duckdbMissing(): Promise<string | undefined> {
+  if (env["BENCH_DUCKDB"] === "0") return "BENCH_DUCKDB=0";
+  try {
+    await import("@duckdb/node-api");
+    return undefined;
+  } catch (e) {
+    return `@duckdb/node-api cannot be loaded: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+function check(program: string, m: Measured): void {
+  if (m.status !== 0) fail(`${program} failed (exit ${m.status ?? m.signal}):\n${m.stderr.trim()}`);
+}
+
+async function compareRuns(mode: "files" | "cardinality"): Promise<void> {
+  const { g, dir } = prepare(mode);
+  const events = g.coreLines + g.cpqLines;
+  const stream = writeStreamFile(path.join(dir, "peppa-files.stream"), g.dataDir);
+  const missing = await duckdbMissing();
+  if (missing) console.log(`DuckDB left out: ${missing}`);
+  const programs: Program[] = missing ? ["interpreter", "hand-written"] : ["interpreter", "hand-written", "duckdb"];
+  const outOf = (p: Program): string => path.join(dir, `out-${p}`);
+  const argv = (p: Program): string[] => {
+    const out = outOf(p);
+    if (p === "interpreter") return [...node, cli, stream, "--out", out, "--now", g.now, "--json"];
+    return [...node, script(p === "duckdb" ? "duckdb-files" : "handwritten-files"), "--data", g.dataDir, "--out", out, "--now", g.now];
+  };
+  const repeats = whole("BENCH_REPEATS", 5);
+  const times = new Map<Program, number[]>(programs.map((p) => [p, []]));
+  const peaks = new Map<Program, number | undefined>(programs.map((p) => [p, undefined]));
+  let equal = true;
+  let balanced = true;
+  let counts = "";
+  for (let r = 0; r < repeats; r++) {
+    // Alternating order, so no program always runs first (or on the others' leftover page cache).
+    const order = r % 2 === 0 ? programs : [...programs].reverse();
+    const line: string[] = [];
+    for (const p of order) {
+      fs.rmSync(outOf(p), { recursive: true, force: true });
+      const m = runMeasured(argv(p), root);
+      check(p, m);
+      if (p === "interpreter") {
+        const report = JSON.parse(m.stdout) as { balanced?: boolean };
+        if (report.balanced !== true) balanced = false;
+      }
+      times.get(p)!.push(m.ms);
+      if (m.rss !== undefined) peaks.set(p, Math.max(peaks.get(p) ?? 0, m.rss));
+    }
+    for (const p of programs) line.push(`${p} ${secs(times.get(p)![r]!)}`);
+    const agree: string[] = [];
+    for (const p of programs.filter((q) => q !== "interpreter")) {
+      const c = compareOutputs(path.join(outOf("interpreter"), "out"), path.join(outOf(p), "out"), ["the interpreter", p]);
+      agree.push(`${p} ${c.equal ? "equal" : "DIFFERENT"}${c.equal && c.files.every((f) => f.identical) ? " (byte-identical)" : ""}`);
+      if (!c.equal) {
+        equal = false;
+        console.error(`repeat ${r + 1}: the outputs of ${p} differ from the interpreter's:\n${describeComparison(c)}`);
+      }
+      counts = c.files.map((f) => `${f.file} ${int(f.records[0])}`).join(", ");
+    }
+    console.log(`  repeat ${r + 1}: ${line.join(", ")}; outputs: ${agree.join(", ") || "(nothing to compare)"}`);
+  }
+  console.log(`outputs of the interpreter: ${counts}`);
+  console.log(`outputs equal on every repeat: ${equal ? "yes" : "NO"}; balance held: ${balanced ? "yes" : "NO"}`);
+  console.log(`medians of ${repeats} repeat${repeats === 1 ? "" : "s"} (wall time of the process, start to exit):`);
+  const med = new Map(programs.map((p) => [p, median(times.get(p)!)]));
+  for (const p of programs) {
+    console.log(`  ${p.padEnd(12)} ${secs(med.get(p)!).padStart(9)}  ${int((events / med.get(p)!) * 1000).padStart(10)} records/s  peak RSS ${mb(peaks.get(p))}`);
+  }
+  const ratio = (p: Program): number => med.get("interpreter")! / med.get(p)!;
+  const timeTarget = mode === "files" ? 1.3 : 1.5;
+  console.log(`interpreter / hand-written: ${ratio("hand-written").toFixed(2)}× in time (target <= ${timeTarget}×)${ratio("hand-written") <= timeTarget ? "" : " - MISSED"}`);
+  const ip = peaks.get("interpreter");
+  const hp = peaks.get("hand-written");
+  if (ip !== undefined && hp !== undefined) {
+    const memTarget = mode === "cardinality" ? " (target <= 1.5×)" : "";
+    console.log(`interpreter / hand-written: ${(ip / hp).toFixed(2)}× in peak RSS${memTarget}${mode === "cardinality" && ip / hp > 1.5 ? " - MISSED" : ""}`);
+  }
+  if (med.has("duckdb")) {
+    const target = mode === "files" ? " (target < 1×)" : "";
+    console.log(`interpreter / DuckDB:       ${ratio("duckdb").toFixed(2)}× in time${target}${mode === "files" && ratio("duckdb") >= 1 ? " - MISSED" : ""}`);
+  }
+  if (!equal || !balanced) process.exitCode = 1;
+}
+
+interface StateRun {
+  readonly run: number;
+  readonly seconds: number;
+  readonly ms: number;
+  readonly rss: number | undefined;
+}
+
+const sizeOf = (p: string): number => {
+  if (!fs.existsSync(p)) return 0;
+  const st = fs.statSync(p);
+  return st.isDirectory() ? fs.readdirSync(p).reduce((n, e) => n + sizeOf(path.join(p, e)), 0) : st.size;
+};
+
+/** One invocation per run, as a daily job does, until every file is read. */
+function stateRuns(): void {
+  const { g, dir } = prepare("state");
+  const batch = whole("BENCH_BATCH", 100_000);
+  const stream = writeStreamFile(path.join(dir, `peppa-files-batch-${batch}.stream`), g.dataDir, { batch });
+  const stateDir = path.join(dir, "state");
+  const out = path.join(dir, "out-state");
+  for (const d of [stateDir, out]) fs.rmSync(d, { recursive: true, force: true });
+  fs.mkdirSync(stateDir, { recursive: true });
+  const stateFile = path.join(stateDir, "peppa-files.state");
+  const expected = g.coreLines + g.cpqLines;
+  // Runs needed: the larger source in batches, give or take a batch per file boundary.
+  const bound = Math.ceil(Math.max(g.coreLines, g.cpqLines) / batch) + g.coreFiles.length + 5;
+  console.log(`state: batch ${int(batch)}, one invocation per run (--runs 1 --state), the clock one hour later each run; dedup keys do not expire within the ${bound} runs at most`);
+  const runs: StateRun[] = [];
+  let read = 0;
+  let balanced = true;
+  const started = performance.now();
+  for (let i = 0; ; i++) {
+    if (i > bound) fail(`still reading after ${bound} runs: ${int(read)} of ${int(expected)} records read`);
+    const now = new Date(Date.parse(g.now) + i * 3_600_000).toISOString();
+    const m = runMeasured([...node, cli, stream, "--out", out, "--state", stateFile, "--runs", "1", "--now", now, "--json"], root);
+    check(`interpreter (run ${i + 1})`, m);
+    const report = JSON.parse(m.stdout) as { lastRun: number; seconds: number; balanced: boolean; balance: { read: number } };
+    if (report.balance.read === 0) break; // every file is read: this empty run is not counted
+    if (!report.balanced) balanced = false;
+    read += report.balance.read;
+    runs.push({ run: report.lastRun, seconds: report.seconds, ms: m.ms, rss: m.rss });
+    if (runs.length % 10 === 0) console.log(`  run ${report.lastRun}: ${report.seconds.toFixed(2)} s in the report, ${secs(m.ms)} the invocation, peak RSS ${mb(m.rss)}, state ${mb(sizeOf(stateDir))}`);
+  }
+  const total = performance.now() - started;
+  const first = runs.slice(0, 10);
+  const last = runs.slice(-10);
+  const list = (rs: StateRun[]): string => rs.map((r) => r.seconds.toFixed(2)).join(" ");
+  console.log(`${runs.length} runs, ${int(read)} records read (${int(expected)} generated): ${read === expected ? "all" : "MISMATCH"}; balance held: ${balanced ? "yes" : "NO"}; ${secs(total)} in all`);
+  if (runs.length < 20) console.log(`(fewer than 20 runs: the first and last 10 overlap; BENCH_EVENTS / BENCH_BATCH of 20 or more runs tell growth apart)`);
+  console.log(`  first 10 runs, report seconds: ${list(first)}  (mean ${mean(first.map((r) => r.seconds)).toFixed(2)} s, invocations ${secs(mean(first.map((r) => r.ms)))})`);
+  console.log(`  last 10 runs,  report seconds: ${list(last)}  (mean ${mean(last.map((r) => r.seconds)).toFixed(2)} s, invocations ${secs(mean(last.map((r) => r.ms)))})`);
+  const growth = mean(last.map((r) => r.seconds)) / mean(first.map((r) => r.seconds));
+  const invGrowth = mean(last.map((r) => r.ms)) / mean(first.map((r) => r.ms));
+  console.log(`  last 10 / first 10: ${growth.toFixed(2)}× in the report's time, ${invGrowth.toFixed(2)}× per invocation (target <= 1.2×)${Math.max(growth, invGrowth) <= 1.2 ? "" : " - MISSED"}`);
+  const peak = runs.reduce<number | undefined>((p, r) => (r.rss === undefined ? p : Math.max(p ?? 0, r.rss)), undefined);
+  console.log(`  peak RSS of an invocation: ${mb(peak)} (target < 600 MB)${peak !== undefined && peak >= 600 * 1048576 ? " - MISSED" : ""}`);
+  console.log(`  state: ${mb(sizeOf(stateDir))} in ${stateDir}; outputs: ${mb(sizeOf(out))}`);
+  if (read !== expected || !balanced) process.exitCode = 1;
+}
+
+async function main(): Promise<void> {
+  const mode = (env["BENCH_MODE"] ?? "files") as Mode;
+  if (mode === "files" || mode === "cardinality") await compareRuns(mode);
+  else if (mode === "state") stateRuns();
+  else fail(`BENCH_MODE must be files, cardinality or state, got ${JSON.stringify(mode)}`);
+}
+
+main().catch((e: unknown) => fail(`bench:files: ${e instanceof Error ? e.message : String(e)}`));
