@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { left, right, type Either } from "fp-ts/lib/Either.js";
-import { addToJsonArray, jsonArrayEnd, parseJsonText, writeCsv, writeJsonl, type CommitFile, type JsonArrayEnd, type JsonRecord } from "../io/index.js";
+import { addToJsonArray, jsonArrayEnd, writeCsv, writeJsonl, type CommitFile, type JsonArrayEnd, type JsonRecord } from "../io/index.js";
 import type { Plan, RunResult } from "../index.js";
 import { shownPath } from "./paths.js";
 

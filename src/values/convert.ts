@@ -1,6 +1,6 @@
 // Conversion of outside data (JSON values, CSV text) to a declared type.
 import Big from "big.js";
-import { DateTime } from "luxon";
+import { DateTime, IANAZone } from "luxon";
 import { stringify as stringifyLossless, type NumberStringifier } from "lossless-json";
 import { DECIMAL_MAX_EXPONENT, Duration, JsonNumber, Timestamp, intOf, setField, type Value } from "./value.js";
 import { typeToString, type Type } from "./types.js";
@@ -165,13 +165,82 @@ export function parseIsoFast(s: string): number | undefined {
   return d.getTime() - offsetMinutes * 60_000;
 }
 
+/** A date-time followed by RFC 9557 annotations (`[Europe/Berlin]`, `[!u-ca=iso8601]`). */
+const ANNOTATED = /^([^[\]]+)((?:\[[^[\]]*\])*)$/;
+const ANNOTATION = /\[(!?)([^\]]*)\]/g;
+/** The offset ending a date-time's time part: `Z`, `±HH:MM`, `±HHMM` or `±HH`. */
+const TRAILING_OFFSET = /[Tt]\d.*?(?:([Zz])|([+-])(\d\d)(?::?(\d\d))?)$/;
+const NUMERIC_ZONE = /^([+-])(\d\d):(\d\d)$/;
+
+/** The bracketed time zone of an RFC 9557 suffix: its offset function, null when none, undefined when refused. */
+function annotationZone(annotations: string): ((ms: number) => number) | null | undefined {
+  let zone: ((ms: number) => number) | null = null;
+  let first = true;
+  for (const [, critical, body] of annotations.matchAll(ANNOTATION)) {
+    const eq = body!.indexOf("=");
+    if (eq < 0) {
+      // A time zone: only as the first annotation, an IANA name or a numeric offset.
+      if (!first) return undefined;
+      const n = NUMERIC_ZONE.exec(body!);
+      if (n) {
+        if (+n[2]! > 23 || +n[3]! > 59) return undefined;
+        const minutes = (n[1] === "-" ? -1 : 1) * (+n[2]! * 60 + +n[3]!);
+        zone = () => minutes;
+      } else {
+        if (!IANAZone.isValidZone(body!)) return undefined;
+        const z = IANAZone.create(body!);
+        zone = (ms) => z.offset(ms);
+      }
+    } else {
+      // Other annotations: the ISO calendar is ours; an unknown one may be ignored unless marked critical.
+      const key = body!.slice(0, eq);
+      const value = body!.slice(eq + 1);
+      if (!/^[a-z_][a-z0-9_-]*$/.test(key) || value === "") return undefined;
+      const known = key === "u-ca" && (value === "iso8601" || value === "gregory");
+      if (critical === "!" && !known) return undefined;
+    }
+    first = false;
+  }
+  return zone;
+}
+
+/**
+ * Any ISO-8601 / RFC 3339 date-time that luxon reads (week dates, ordinal dates,
+ * basic format...), with RFC 9557's bracketed suffix. Refused: an offset past
+ * ±23:59, hour 24, a second 60 (an instant cannot name it), an unknown zone or
+ * critical annotation, and an offset the bracketed zone does not have at that
+ * instant. `Z` keeps the instant whatever zone follows; a local time with a
+ * bracketed zone is read in that zone; a local time without one is UTC.
+ */
 export function parseTimestamp(text: string): Timestamp | undefined {
   const fast = parseIsoFast(text);
   if (fast !== undefined) return new Timestamp(fast);
   const s = text.trim();
   if (s.length < 4 || !/^[+-]?\d{4}/.test(s)) return undefined;
-  const dt = DateTime.fromISO(s, { zone: "utc" });
-  return dt.isValid ? new Timestamp(dt.toMillis()) : undefined;
+  const parts = ANNOTATED.exec(s);
+  if (!parts) return undefined;
+  const body = parts[1]!;
+  const zone = parts[2] ? annotationZone(parts[2]) : null;
+  if (zone === undefined) return undefined;
+  if (/[Tt]24/.test(body)) return undefined;
+  const offset = TRAILING_OFFSET.exec(body);
+  const hasOffset = offset !== null && (offset[1] !== undefined || offset[2] !== undefined);
+  if (hasOffset && offset[2] !== undefined && (+offset[3]! > 23 || +(offset[4] ?? "0") > 59)) return undefined;
+  const dt = DateTime.fromISO(body, { zone: "utc" });
+  if (!dt.isValid) return undefined;
+  let ms = dt.toMillis();
+  if (zone !== null) {
+    if (!hasOffset) {
+      // A local time in the bracketed zone: the wall clock read as UTC, moved by the zone's offset at that instant.
+      const wall = ms;
+      ms = wall - zone(wall - zone(wall) * 60_000) * 60_000;
+      ms = wall - zone(ms) * 60_000;
+    } else if (offset[2] !== undefined) {
+      const given = (offset[2] === "-" ? -1 : 1) * (+offset[3]! * 60 + +(offset[4] ?? "0"));
+      if (zone(ms) !== given) return undefined;
+    }
+  }
+  return new Timestamp(ms);
 }
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };

@@ -106,7 +106,7 @@ export function inFileOrder(invalid: Rec[], batch: SourceBatch): void {
 function rawValue(raw: unknown): Value {
   if (raw === undefined) return null;
   try {
-    return rawCopy(nestsDeeperThan(raw) ? cutDeep(raw, MAX_NESTING) : raw);
+    return rawCopy(nestsDeeperThan(raw) ? cutDeep(raw, MAX_NESTING, new Set()) : raw);
   } catch {
     return describeValue(raw);
   }
@@ -159,13 +159,19 @@ export const openSource: OpenOperator<SourceStep> = (step, _saved, ctx) => {
   };
 };
 
-function cutDeep(v: unknown, levels: number): unknown {
+function cutDeep(v: unknown, levels: number, path: Set<object>): unknown {
   if (typeof v !== "object" || v === null) return v;
-  // Values of outside data that are not plain containers (a JsonNumber) stay as they are.
-  if (!Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) return v;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) return v;
   if (levels === 0) return `(${tooDeepReason()})`;
-  if (Array.isArray(v)) return v.map((x) => cutDeep(x, levels - 1));
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: cutDeep((v as Record<string, unknown>)[k], levels - 1), enumerable: true, writable: true, configurable: true });
-  return out;
+  if (path.has(v)) throw new TypeError("a cyclic value");
+  path.add(v);
+  try {
+    if (Array.isArray(v)) return v.map((x) => cutDeep(x, levels - 1, path));
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: cutDeep((v as Record<string, unknown>)[k], levels - 1, path), enumerable: true, writable: true, configurable: true });
+    return out;
+  } finally {
+    path.delete(v);
+  }
 }
