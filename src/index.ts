@@ -24,7 +24,8 @@ export function compile(text: string, options: CompileOptions = {}): Either<Read
 
 /** A runner over the plan; throws RunnerError listing every problem with the tables, params or state. */
 export function createRunner(plan: Plan, options: RunnerOptions = {}): Runner {
-  const prepared = prepareRunner(plan, options);
+  // The edge: step times in the report come from the host's clock.
+  const prepared = prepareRunner(plan, options, { timer: () => performance.now() });
   if (!prepared.ok) throw new RunnerError(prepared.errors);
   return prepared.runner;
 }

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import { compile, createRunner, formatDiagnostics, type Plan, type Runner, type RunnerOptions } from "../../src/index.js";
+import { prepareRunner, type RunnerTuning } from "../../src/runtime/runner.js";
 
 export const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 
@@ -13,6 +14,19 @@ export function plan(text: string): Plan {
 }
 
 export const runnerFor = (text: string, options: RunnerOptions = {}): Runner => createRunner(plan(text), options);
+
+/** A runner with settings of its own (a fake timer, a chunk size); throws on bad options. */
+export function tunedRunner(p: Plan, options: RunnerOptions, tuning: RunnerTuning): Runner {
+  const prepared = prepareRunner(p, options, tuning);
+  if (!prepared.ok) throw new Error(prepared.errors.join("\n"));
+  return prepared.runner;
+}
+
+/** A timer that moves on by 1 ms each time it is read: deterministic step times. */
+export function countingTimer(): () => number {
+  let t = 0;
+  return () => t++;
+}
 
 export const NOW = "2026-11-20T12:00:00Z";
 

@@ -1,8 +1,8 @@
 // Dedup across runs, the balance, determinism and the runner's refusals.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { createRunner, RunnerError } from "../../src/index.js";
-import { plan, runnerFor, NOW } from "./helpers.js";
+import { compile, createRunner, RunnerError } from "../../src/index.js";
+import { countingTimer, plan, runnerFor, tunedRunner, NOW } from "./helpers.js";
 
 const DEDUP = `stream t
 source s { id string  n int? }
@@ -92,20 +92,41 @@ test("the balance, hand-computed: read + created == delivered + absorbed + dupli
 
 test("determinism: the same stream, inputs, state and clock give deep-equal results", () => {
   const batch = { s: [{ id: "1", acct: "A", qty: 200 }, { id: "2", qty: 5 }, { id: "2", qty: 5 }, { id: "3", acct: "Z", qty: 1 }] };
-  const strip = (x: unknown) => JSON.parse(JSON.stringify(x, (k, v) => (k === "ms" ? 0 : v)));
-  const a = runnerFor(BALANCE);
-  const b = runnerFor(BALANCE);
+  // Each runner reads its own fake timer, so the step times are equal too.
+  const a = tunedRunner(plan(BALANCE), {}, { timer: countingTimer() });
+  const b = tunedRunner(plan(BALANCE), {}, { timer: countingTimer() });
   for (const now of ["2026-11-20T00:00:00Z", "2026-11-21T00:00:00Z"]) {
     const ra = a.run({ sources: batch, now });
     const rb = b.run({ sources: batch, now });
-    assert.equal(strip(ra), strip(rb));
+    assert.equal(ra, rb);
     assert.equal(a.state, b.state);
   }
   // Rerunning from the same saved state gives the same result again.
   const saved = JSON.parse(JSON.stringify(a.state));
-  const c1 = createRunner(plan(BALANCE), { state: saved }).run({ sources: batch, now: "2026-11-22T00:00:00Z" });
-  const c2 = createRunner(plan(BALANCE), { state: saved }).run({ sources: batch, now: "2026-11-22T00:00:00Z" });
-  assert.equal(strip(c1), strip(c2));
+  const c1 = tunedRunner(plan(BALANCE), { state: saved }, { timer: countingTimer() }).run({ sources: batch, now: "2026-11-22T00:00:00Z" });
+  const c2 = tunedRunner(plan(BALANCE), { state: saved }, { timer: countingTimer() }).run({ sources: batch, now: "2026-11-22T00:00:00Z" });
+  assert.equal(c1, c2);
+  assert.ok(c1.report.steps.every((s) => s.ms > 0), "every step was timed");
+});
+
+test("step times in the report come from the timer the runner is given, charged to the step that works", () => {
+  // A host function advances the fake clock: by 5 ms per record in `a`, by 1 ms in `b`.
+  let clock = 0;
+  const tick = { params: ["int", "int"], returns: "int", impl: (n: unknown, ms: unknown) => ((clock += ms as number), n as number) };
+  const text = `stream t
+source s { n int }
+map a from s { n = tick(n, 5) }
+map b from a { n = tick(n, 1) }
+sink out from b to jsonl "out.jsonl"`;
+  const c = compile(text, { filename: "t.stream", functions: { tick } });
+  if (c._tag === "Left") throw new Error("does not compile");
+  const runner = tunedRunner(c.right, {}, { timer: () => clock, chunkSize: 2 });
+  const r = runner.run({ sources: { s: [{ n: 1 }, { n: 2 }, { n: 3 }] }, now: NOW });
+  assert.equal(r.outputs.out, [{ n: 1 }, { n: 2 }, { n: 3 }]);
+  assert.equal(Object.fromEntries(r.report.steps.map((s) => [s.step, s.ms])), { s: 0, a: 15, b: 3, out: 0 });
+  // Without a timer the runtime reads no clock: every step time is 0.
+  const untimed = tunedRunner(c.right, {}, {}).run({ sources: { s: [{ n: 1 }] }, now: NOW });
+  assert.ok(untimed.report.steps.every((s) => s.ms === 0));
 });
 
 test("a state handed back is never changed by later runs", () => {

@@ -5,7 +5,7 @@ import Big from "big.js";
 import fc from "fast-check";
 import { compileDecoder, recordCodec, type DecodeField } from "../../src/values/codec.js";
 import { T, type Type } from "../../src/values/types.js";
-import type { Value } from "../../src/values/value.js";
+import { JsonNumber, type Value } from "../../src/values/value.js";
 
 const field = (name: string, type: Type, optional = false, dflt?: Value): DecodeField => ({
   name,
@@ -84,7 +84,7 @@ test("the generated fast path gives exactly what the full decoder gives, or leav
     field("price", T.decimal, true),
     field("note", T.string, true, "none"),
   ];
-  const odd = fc.constantFrom<unknown>(null, undefined, "", "a", "12", "1.5", "2026-02-30T00:00:00Z", "yes", true, [], {}, 2.5, -0);
+  const odd = fc.constantFrom<unknown>(null, undefined, "", "a", "12", "1.5", "2026-02-30T00:00:00Z", "yes", true, [], {}, 2.5, -0, 9007199254740993n, 2n ** 64n, new JsonNumber("12345678901234567890.5"), new JsonNumber("9007199254740993"));
   const either = (good: fc.Arbitrary<unknown>) => fc.oneof({ weight: 6, arbitrary: good }, { weight: 1, arbitrary: odd });
   const raw = fc.record(
     {
@@ -128,6 +128,19 @@ test("the generated fast path gives exactly what the full decoder gives, or leav
   }
   assert.is(compileDecoder(flat).fast!(new Event(), { dropped: 0 }), undefined);
   assert.is(compileDecoder(schema).fast, undefined);
+});
+
+test("a host's bigint and a reader's kept JSON number decode exactly; beyond 64 bits is a reason", () => {
+  const d = compileDecoder([field("n", T.int), field("d", T.decimal), field("s", T.string)]);
+  const ok = d({ n: 9007199254740993n, d: new JsonNumber("0.10000000000000000001"), s: new JsonNumber("1e999") });
+  assert.ok(ok.ok);
+  if (ok.ok) assert.equal(ok.record, { n: 9007199254740993n, d: new Big("0.10000000000000000001"), s: "1e999" });
+  const small = d({ n: 5n, d: 5n, s: 5n });
+  assert.ok(small.ok && small.record["n"] === 5 && (small.record["d"] as Big).eq(5) && small.record["s"] === "5");
+  assert.equal(d({ n: 2n ** 63n, d: new JsonNumber("1e999999999"), s: "x" }), {
+    ok: false,
+    reasons: ["n: expected int, got 9223372036854775808 (beyond the 64-bit range of int)", "d: expected decimal, got 1e999999999 (beyond the digits a decimal may have, 10^1000 down to 10^-1000)"],
+  });
 });
 
 test.run();

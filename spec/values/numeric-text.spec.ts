@@ -22,7 +22,7 @@ const numericText: fc.Arbitrary<{ text: string; value: Big }> = fc
   .map(([sign, digits, scale, e, expSign, exp, odd]) => {
     let mantissa = digits.toString().padStart(scale + 1, "0");
     mantissa = scale === 0 ? (odd ? `${mantissa}.` : mantissa) : `${mantissa.slice(0, -scale)}.${mantissa.slice(-scale)}`;
-    if (odd && mantissa.startsWith("0.")) mantissa = mantissa.slice(1); // `.5`
+    if (odd && scale > 0 && mantissa.startsWith("0.")) mantissa = mantissa.slice(1); // `.5`
     const expPart = e ? `${e}${expSign}${exp}` : "";
     const text = `${sign}${mantissa}${expPart}`;
     const value = new Big(`${sign === "-" ? "-" : ""}${digits}e${(e ? (expSign === "-" ? -exp : exp) : 0) - scale}`);
@@ -111,6 +111,8 @@ test("a JSON number kept as text converts exactly for every numeric field, and a
   assert.equal(convert(n, T.int), { ok: false, reason: "expected int, got 12345678901234567890.123" });
   assert.equal(convert(new JsonNumber("1e400"), T.number), { ok: false, reason: "expected number, got 1e400 (beyond the range of a number)" });
   assert.equal(convert(new JsonNumber("1"), T.map(T.int)), { ok: false, reason: "expected map<int>, got 1" });
+  // Messages show kept numbers and bigints inside other values as their digits.
+  assert.equal(convert({ a: new JsonNumber("1e999"), b: 2n ** 64n }, T.string), { ok: false, reason: 'expected string, got {"a":1e999,"b":18446744073709551616}' });
 });
 
 test.run();

@@ -3,7 +3,7 @@
 // process killed at any moment leaves the previous run's files or the new run's.
 import fs from "node:fs";
 import path from "node:path";
-import { writeCsv, writeJson, writeJsonl, type CommitFile, type JsonRecord } from "../io/index.js";
+import { addToJsonArray, jsonArrayEnd, parseJsonText, writeCsv, writeJsonl, type CommitFile, type JsonArrayEnd, type JsonRecord } from "../io/index.js";
 import type { Plan } from "../plan/plan.js";
 import type { RunResult } from "../runtime/run.js";
 import { shownPath } from "./paths.js";
@@ -18,8 +18,8 @@ export interface Output {
   readonly display: string;
   /** Records written by this invocation. */
   written: number;
-  /** A `json` sink's whole array so far: each commit rewrites the file with it. */
-  array?: JsonRecord[];
+  /** A `json` sink's file: where its array's next elements go (each commit adds before the closing bracket). */
+  jsonEnd?: JsonArrayEnd;
 }
 
 /** The built-in outputs sit beside the sinks of a stream that writes to `out/`. */
@@ -53,14 +53,16 @@ export function planOutputs(plan: Plan, base: string, cwd: string): { ok: true; 
 const describe = (o: Output): string => (o.builtin ? `the built-in ${o.name} output` : `sink \`${o.name}\``);
 
 /**
- * Before the first run of an invocation that appends (with `--state`): a `json`
- * sink's existing array, which every commit rewrites whole so it stays one valid array.
+ * Before the first run of an invocation that appends (with `--state`): checks
+ * that a `json` sink's existing file is one JSON array and remembers where it
+ * ends, so that every commit adds the run's records before its closing bracket
+ * and the file stays one valid array. No record is kept in memory.
  */
 export function loadJsonArrays(outputs: ReadonlyArray<Output>, append: boolean): string[] {
   const errors: string[] = [];
   for (const o of outputs) {
     if (o.format !== "json") continue;
-    o.array = [];
+    o.jsonEnd = undefined;
     if (!append) continue;
     let text: string;
     try {
@@ -71,9 +73,9 @@ export function loadJsonArrays(outputs: ReadonlyArray<Output>, append: boolean):
       continue;
     }
     try {
-      const parsed: unknown = text.trim() === "" ? [] : JSON.parse(text);
+      const parsed: unknown = text.trim() === "" ? [] : parseJsonText(text);
       if (!Array.isArray(parsed)) throw new Error("not an array");
-      o.array = parsed as JsonRecord[];
+      o.jsonEnd = jsonArrayEnd(text, parsed.length === 0);
     } catch {
       errors.push(`cannot append to ${o.display}: it is not a JSON array (move it away to start it fresh)`);
     }
@@ -106,8 +108,9 @@ export function outputFiles(outputs: ReadonlyArray<Output>, result: RunResult, f
     o.written += records.length;
     let text: string;
     if (o.format === "json") {
-      o.array!.push(...records);
-      files.push({ path: o.absolute, replace: writeJson(o.array!) });
+      const added = addToJsonArray(o.jsonEnd, records);
+      o.jsonEnd = added.end;
+      if (added.file) files.push({ path: o.absolute, ...added.file });
       continue;
     }
     if (o.format === "csv") text = writeCsv(records, { columns: o.columns, header: fresh || isEmptyOrMissing(o.absolute) });

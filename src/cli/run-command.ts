@@ -74,7 +74,7 @@ export const runCommand: Command = async (argv, io) => {
     if (!read.ok) return fail(io, EXIT.usage, [read.error.message]);
     saved = read.state;
   }
-  const prepared = prepareRunner(plan, { tables: tables.tables, params: options.params, ...(saved ? { state: saved } : {}) });
+  const prepared = prepareRunner(plan, { tables: tables.tables, params: options.params, ...(saved ? { state: saved } : {}) }, { timer: () => performance.now() });
   if (!prepared.ok) return fail(io, EXIT.usage, prepared.errors.map((e) => (stateShown && e.startsWith("the state") ? `state file ${stateShown}: ${e}` : e)));
   const runner = prepared.runner;
 

@@ -23,6 +23,11 @@ export interface CommitFile {
   readonly path: string;
   /** Appended to the file's current content (the file is created when missing). */
   readonly append?: string;
+  /**
+   * With `append`: only the first `keep` bytes of the current content stay (a
+   * `json` sink appends before its closing bracket); the file must have them.
+   */
+  readonly keep?: number;
   /** The file's whole new content. */
   readonly replace?: string;
 }
@@ -115,6 +120,11 @@ export async function commitFiles(options: CommitOptions): Promise<IoResult<{}>>
           await fs.promises.writeFile(from, "");
         }
         step(`copy-${i}`);
+        if (file.keep !== undefined) {
+          const size = (await fs.promises.stat(from)).size;
+          if (size < file.keep) throw new Error(`it has ${size} bytes, fewer than the ${file.keep} this invocation wrote (was it changed meanwhile?)`);
+          await fs.promises.truncate(from, file.keep);
+        }
         await fs.promises.appendFile(from, file.append ?? "");
       }
       await fsyncPath(from, "r+");

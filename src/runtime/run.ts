@@ -1,33 +1,30 @@
 // One run: push every source's batch through the plan, flush what the
 // triggers say, and return the next state, the outputs and the report. Pure:
-// the same plan, state, batch and clock give the same result.
+// the same plan, state, batch and clock give the same result (step times come
+// from the timer the caller passes, or are 0).
 //
-// Records flow in chunks: a source hands its records on a chunk at a time and
-// each step passes what it makes straight to its consumers, so a record that
-// only lives between two steps dies young instead of being kept for the whole
-// batch. Every port still carries exactly the sequence a step-by-step run over
-// the whole batch gives: a step with several inputs takes an input's records
-// only once every earlier input is complete (it keeps them until then), and
-// what is reported per step (rejects, audit events) is put in step order at
-// the end.
+// Every step is an Operator (ops/types.ts) that owns its state's lifecycle; this
+// loop only moves chunks between them. Records flow in chunks: a source hands
+// its records on a chunk at a time and each step passes what it makes straight
+// to its consumers, so a record that only lives between two steps dies young
+// instead of being kept for the whole batch. Every port still carries exactly
+// the sequence a step-by-step run over the whole batch gives: a step with
+// several inputs takes an input's records only once every earlier input is
+// complete (they wait until then), and what is reported per step (rejects,
+// audit events) is put in step order at the end.
 import { produce } from "immer";
-import { MAIN, portKey } from "../model/ports.js";
-import type { RunEnv, TableData } from "../plan/env.js";
-import type { AggregateStep, DedupStep, OutputPort, Plan, SourceStep, Step } from "../plan/plan.js";
 import type { JsonRecord } from "../model/json-record.js";
+import { portKey } from "../model/ports.js";
+import type { RunEnv, TableData } from "../plan/env.js";
+import type { OutputPort, Plan, Step } from "../plan/plan.js";
 import { toJson } from "../values/json.js";
 import type { Rec, Timestamp, Value } from "../values/value.js";
-import { runAudit } from "./ops/audit.js";
-import { addRecords, decodeSessions, encodeSessions, flushSessions, type Sessions } from "./ops/aggregate.js";
-import { dedupWindow, expireChunks, nextSeenState, runDedup, takeSeenKeys, type SeenChunk, type SeenKeys, type SeenState } from "./ops/dedup.js";
-import { runMap } from "./ops/map.js";
-import { runMerge } from "./ops/merge.js";
-import { runRoute } from "./ops/route.js";
-import { decodeRecords, inFileOrder, malformedRecord, simulate, type SourceBatch } from "./ops/source.js";
-import type { OpContext, Ports } from "./ops/types.js";
-import { runValidate } from "./ops/validate.js";
-import { balanceHolds, type Balance, type RunReport, type StepReport } from "./report.js";
-import type { State } from "./state.js";
+import { openOperator } from "./ops/operators.js";
+import type { SourceBatch } from "./ops/source.js";
+import type { Operator, OperatorResult, Ports, RunContext } from "./ops/types.js";
+import { rejectRecord } from "./rejects.js";
+import { ZERO_BALANCE, addBalances, balanceHolds, type Balance, type RunReport, type StepReport } from "./report.js";
+import { stepState, type State } from "./state.js";
 
 export type { JsonRecord };
 
@@ -38,6 +35,9 @@ export interface RunnerContext {
   readonly consts: Readonly<Record<string, Value>>;
 }
 
+/** Milliseconds since some fixed point (performance.now at the edge), for the step times of the report. */
+export type Timer = () => number;
+
 export interface RunInput {
   /** A batch per source; a source without one is empty (a `simulate` source generates its batch). */
   readonly sources: Readonly<Record<string, SourceBatch>>;
@@ -47,6 +47,8 @@ export interface RunInput {
   readonly capture?: boolean;
   /** Records moved between steps at a time (CHUNK_SIZE); the results do not depend on it. */
   readonly chunkSize?: number;
+  /** Times each step's work; without it every step time is 0, as the runtime reads no clock. */
+  readonly timer?: Timer;
 }
 
 export interface RunResult {
@@ -59,19 +61,12 @@ export interface RunResult {
   readonly ports?: Readonly<Record<string, ReadonlyArray<JsonRecord>>>;
 }
 
-const jsonRecord = (r: Rec): JsonRecord => toJson(r) as JsonRecord;
+/** How many records move between steps at a time. */
+export const CHUNK_SIZE = 2048;
 
-function reject(step: Step, port: string, run: number, rec: Rec): JsonRecord {
-  const r = rec as Record<string, Value>;
-  if (step.kind === "source") {
-    return toJson({ step: step.name, port, run, errors: r["errors"] ?? [], file: r["file"] ?? null, line: r["line"] ?? null, record: r["record"] ?? null }) as JsonRecord;
-  }
-  if (port === "invalid") {
-    const { errors, ...record } = r;
-    return toJson({ step: step.name, port, run, errors: errors ?? [], record }) as JsonRecord;
-  }
-  return toJson({ step: step.name, port, run, errors: [{ rule: "route", message: "no `when` branch matched" }], record: r }) as JsonRecord;
-}
+const NO_TIMER: Timer = () => 0;
+
+const jsonRecord = (r: Rec): JsonRecord => toJson(r) as JsonRecord;
 
 /** Adds records to the list kept under `key`. */
 function append(lists: Map<string, Rec[]>, key: string, records: ReadonlyArray<Rec>): void {
@@ -80,18 +75,17 @@ function append(lists: Map<string, Rec[]>, key: string, records: ReadonlyArray<R
   else lists.set(key, records.slice());
 }
 
-/** How many records move between steps at a time. */
-export const CHUNK_SIZE = 2048;
-
 interface Consumer {
   readonly node: Node;
   readonly input: number;
 }
 
-/** A step while a run works on it. */
+/** A step while the run moves records through it. */
 interface Node {
   readonly step: Step;
-  readonly consumers: Map<string, Consumer[]>;
+  op: Operator;
+  /** Per port (in `step.ports` order): the steps that read it. */
+  readonly consumers: Consumer[][];
   /** Per input: complete yet? Records of inputs after `cursor` wait in `waiting`. */
   readonly closed: boolean[];
   readonly waiting: Rec[][][];
@@ -99,80 +93,43 @@ interface Node {
   in: number;
   readonly out: Record<string, number>;
   ms: number;
-  undeclared?: number;
   /** Per port without consumers that goes to rejects: its records, in order. */
   readonly rejected: Map<string, Rec[]>;
-  readonly audit: Rec[];
   finished: boolean;
-  dedup?: { readonly seen: SeenKeys; readonly kept: SeenChunk[]; readonly added: string[] };
-  sessions?: Sessions;
+  result?: OperatorResult;
 }
 
-export function run(plan: Plan, context: RunnerContext, state: State, batch: RunInput, now: Timestamp): RunResult {
-  const runNo = state.runs + 1;
-  const env: RunEnv = { now, run: runNo, tables: context.tables, params: context.params, consts: context.consts };
-  const ctx: OpContext = { env, stream: plan.stream, nowMs: now.ms, final: batch.final === true };
-  const chunkSize = Math.max(1, Math.floor(batch.chunkSize ?? CHUNK_SIZE));
-  const outputs: Record<string, JsonRecord[]> = {};
-  const dedupState: Record<string, SeenState> = {};
-  const sessionState: Record<string, State["sessions"][string]> = {};
-  const openSessions: Record<string, number> = {};
-  const captured = new Map<string, Rec[]>();
-  const balance = { read: 0, created: 0, delivered: 0, absorbed: 0, duplicates: 0, rejected: 0, dropped: 0 };
+/**
+ * The routing between operators: hands each call's ports to the consumers (in
+ * chunks), to the rejects or to a count, keeps input order, and times the calls.
+ */
+class Flow {
+  /** The part of the balance routing decides: fan-out copies and unconsumed ports. */
+  readonly balance = { created: 0, duplicates: 0, rejected: 0, dropped: 0 };
+  /** Nodes in the order they finished (the order of the state's and report's per-step entries). */
+  readonly finished: Node[] = [];
 
-  const nodes: Node[] = plan.steps.map((step) => ({
-    step,
-    consumers: new Map(step.ports.map((p) => [p.name, []])),
-    closed: step.inputs.map(() => false),
-    waiting: step.inputs.map(() => []),
-    cursor: 0,
-    in: 0,
-    out: Object.fromEntries(step.ports.map((p) => [p.name, 0])),
-    ms: 0,
-    rejected: new Map(),
-    audit: [],
-    finished: false,
-  }));
-  const byName = new Map(nodes.map((n) => [n.step.name, n]));
-  for (const node of nodes) {
-    node.step.inputs.forEach((i, input) => byName.get(i.step)?.consumers.get(i.port)?.push({ node, input }));
-    if (node.step.kind === "sink") outputs[node.step.name] = [];
+  constructor(
+    private readonly chunkSize: number,
+    private readonly timer: Timer,
+    private readonly captured: Map<string, Rec[]> | undefined,
+  ) {}
+
+  /** Runs a source: every chunk it pulls goes on before the next is read. */
+  drain(node: Node): void {
+    const op = node.op;
+    for (;;) {
+      const started = this.timer();
+      const ports = op.pull!();
+      node.ms += this.timer() - started;
+      if (ports === undefined) break;
+      this.hand(node, ports);
+    }
+    this.finish(node);
   }
 
-  /** Hands a port's records on, a chunk at a time, and counts where unconsumed ones end. */
-  const emit = (node: Node, port: OutputPort, records: ReadonlyArray<Rec>): void => {
-    const n = records.length;
-    if (n === 0) return;
-    node.out[port.name] = node.out[port.name]! + n;
-    if (batch.capture) append(captured, portKey(node.step.name, port.name), records);
-    if (port.consumers > 1) balance.created += (port.consumers - 1) * n;
-    if (port.consumers === 0) {
-      if (port.fate === "rejects") {
-        append(node.rejected, port.name, records);
-        balance.rejected += n;
-      } else if (port.fate === "counted") balance.duplicates += n;
-      else balance.dropped += n;
-      return;
-    }
-    const consumers = node.consumers.get(port.name)!;
-    for (let from = 0; from < n; from += chunkSize) {
-      const chunk = n <= chunkSize ? (records as Rec[]) : records.slice(from, from + chunkSize);
-      for (const c of consumers) receive(c.node, c.input, chunk);
-    }
-  };
-  const emitAll = (node: Node, ports: Ports): void => {
-    for (const p of node.step.ports) {
-      const records = ports.get(p.name);
-      if (records) emit(node, p, records);
-    }
-  };
-
-  const receive = (node: Node, input: number, records: Rec[]): void => {
-    if (input === node.cursor) handle(node, input, records);
-    else node.waiting[input]!.push(records);
-  };
-
-  const close = (node: Node, input: number): void => {
+  /** Input `input` is complete; once all are, the node finishes. */
+  close(node: Node, input: number): void {
     node.closed[input] = true;
     const n = node.closed.length;
     while (node.cursor < n && node.closed[node.cursor]) {
@@ -180,167 +137,145 @@ export function run(plan: Plan, context: RunnerContext, state: State, batch: Run
       if (node.cursor < n) {
         const waiting = node.waiting[node.cursor]!;
         node.waiting[node.cursor] = [];
-        for (const records of waiting) handle(node, node.cursor, records);
+        for (const records of waiting) this.take(node, node.cursor, records);
       }
     }
-    if (node.cursor === n && !node.finished) finish(node);
-  };
+    if (node.cursor === n && !node.finished) this.finish(node);
+  }
 
-  const handle = (node: Node, input: number, records: Rec[]): void => {
-    const step = node.step;
-    node.in += records.length;
-    const started = performance.now();
-    let ports: Ports | undefined;
-    switch (step.kind) {
-      case "source":
-        return;
-      case "validate":
-        ports = runValidate(step, records, ctx);
-        break;
-      case "map":
-      case "enrich":
-        ports = runMap(step, records, ctx);
-        if (step.kind === "map" && step.forEach) {
-          balance.absorbed += records.length;
-          balance.created += ports.get(MAIN)!.length;
-        }
-        break;
-      case "audit":
-        ports = runAudit(step, records, ctx, node.audit);
-        break;
-      case "route":
-        ports = runRoute(step, records, ctx);
-        break;
-      case "merge":
-        ports = runMerge(step, input, records);
-        break;
-      case "dedup": {
-        const d = openDedup(node);
-        ports = runDedup(step, records, d.seen, ctx, d.added);
-        break;
-      }
-      case "aggregate":
-        addRecords(step, records, sessionsOf(node), ctx);
-        balance.absorbed += records.length;
-        break;
-      case "sink": {
-        const out = outputs[step.name]!;
-        for (const r of records) out.push(jsonRecord(r));
-        balance.delivered += records.length;
-        break;
-      }
-    }
-    node.ms += performance.now() - started;
-    if (ports) emitAll(node, ports);
-  };
-
-  const openDedup = (node: Node): NonNullable<Node["dedup"]> => {
-    if (node.dedup) return node.dedup;
-    const step = node.step as DedupStep;
-    const saved = state.dedup[step.name] ?? [];
-    const seen: SeenKeys = takeSeenKeys(saved);
-    const kept = expireChunks(saved, seen, dedupWindow(step, ctx), ctx.nowMs);
-    return (node.dedup = { seen, kept, added: [] });
-  };
-  const sessionsOf = (node: Node): Sessions => (node.sessions ??= decodeSessions(node.step as AggregateStep, state.sessions[node.step.name] ?? []));
-
-  /** Every input is complete: the step emits what it held back and completes its own ports. */
-  const finish = (node: Node): void => {
-    const step = node.step;
+  /** Every input is complete: the step hands on what it held back, and its consumers' inputs are complete. */
+  finish(node: Node): void {
     node.finished = true;
-    const started = performance.now();
-    if (step.kind === "dedup") {
-      const d = openDedup(node);
-      dedupState[step.name] = nextSeenState(d.kept, d.seen, d.added, ctx.nowMs);
-    }
-    let ports: Ports | undefined;
-    if (step.kind === "aggregate") {
-      const sessions = sessionsOf(node);
-      ports = flushSessions(step, sessions, ctx);
-      sessionState[step.name] = encodeSessions(step, sessions);
-      openSessions[step.name] = sessions.size;
-      balance.created += ports.get(MAIN)!.length;
-    }
-    node.ms += performance.now() - started;
-    if (ports) emitAll(node, ports);
-    for (const consumers of node.consumers.values()) for (const c of consumers) close(c.node, c.input);
-  };
+    this.finished.push(node);
+    const started = this.timer();
+    const ports = node.op.finish();
+    node.ms += this.timer() - started;
+    if (ports) this.hand(node, ports);
+    for (const consumers of node.consumers) for (const c of consumers) this.close(c.node, c.input);
+  }
 
-  const runSourceNode = (node: Node, step: SourceStep): void => {
-    const given = batch.sources[step.name];
-    const main = step.ports.find((p) => p.name === MAIN)!;
-    const invalidPort = step.ports.find((p) => p.name === "invalid");
-    let read = 0;
-    node.undeclared = 0;
-    if (!given && step.simulate) {
-      const started = performance.now();
-      const records = simulate(step, ctx);
-      node.ms += performance.now() - started;
-      read = records.length;
-      emit(node, main, records);
-    } else if (given) {
-      // Every record and malformed line is read once: decoded onto `main` or kept for `invalid`.
-      const n = given.records.length;
-      const malformed = given.malformed ?? [];
-      read = n + malformed.length;
-      const invalid: Rec[] = [];
-      for (let from = 0; from < n; from += chunkSize) {
-        const started = performance.now();
-        const records: Rec[] = [];
-        node.undeclared += decodeRecords(step, given, from, Math.min(n, from + chunkSize), records, invalid);
-        node.ms += performance.now() - started;
-        emit(node, main, records);
-      }
-      // Invalid records go on whole, in the order of the batch's files (malformed lines among them).
-      for (const m of malformed) invalid.push(malformedRecord(m));
-      if (malformed.length) inFileOrder(invalid, given);
-      if (invalidPort) emit(node, invalidPort, invalid);
-    }
-    node.in = read;
-    balance.read += read;
-    finish(node);
-  };
+  private receive(node: Node, input: number, records: Rec[]): void {
+    if (input === node.cursor) this.take(node, input, records);
+    else node.waiting[input]!.push(records);
+  }
 
-  for (const node of nodes) if (node.step.kind === "source") runSourceNode(node, node.step);
+  private take(node: Node, input: number, records: Rec[]): void {
+    node.in += records.length;
+    const started = this.timer();
+    const ports = node.op.take!(input, records);
+    node.ms += this.timer() - started;
+    if (ports) this.hand(node, ports);
+  }
+
+  private hand(node: Node, ports: Ports): void {
+    const list = node.step.ports;
+    for (let i = 0; i < list.length; i++) {
+      const port = list[i]!;
+      const records = ports.get(port.name);
+      if (records) this.emit(node, port, node.consumers[i]!, records);
+    }
+  }
+
+  /** Hands a port's records on, a chunk at a time, and counts where unconsumed ones end. */
+  private emit(node: Node, port: OutputPort, consumers: ReadonlyArray<Consumer>, records: Rec[]): void {
+    const n = records.length;
+    if (n === 0) return;
+    node.out[port.name] = node.out[port.name]! + n;
+    if (this.captured) append(this.captured, portKey(node.step.name, port.name), records);
+    if (port.consumers > 1) this.balance.created += (port.consumers - 1) * n;
+    if (port.consumers === 0) {
+      if (port.fate === "rejects") {
+        append(node.rejected, port.name, records);
+        this.balance.rejected += n;
+      } else if (port.fate === "counted") this.balance.duplicates += n;
+      else this.balance.dropped += n;
+      return;
+    }
+    const size = this.chunkSize;
+    for (let from = 0; from < n; from += size) {
+      const chunk = n <= size ? records : records.slice(from, from + size);
+      for (const c of consumers) this.receive(c.node, c.input, chunk);
+    }
+  }
+}
+
+export function run(plan: Plan, context: RunnerContext, state: State, input: RunInput, now: Timestamp): RunResult {
+  const runNo = state.runs + 1;
+  const env: RunEnv = { now, run: runNo, tables: context.tables, params: context.params, consts: context.consts };
+  const chunkSize = Math.max(1, Math.floor(input.chunkSize ?? CHUNK_SIZE));
+  const ctx: RunContext = { env, stream: plan.stream, nowMs: now.ms, final: input.final === true, chunkSize, sources: input.sources };
+  const timer = input.timer ?? NO_TIMER;
+  const captured = input.capture ? new Map<string, Rec[]>() : undefined;
+  const flow = new Flow(chunkSize, timer, captured);
+
+  const nodes: Node[] = plan.steps.map((step) => {
+    const started = timer();
+    const op = openOperator(step, stepState(state, step.name), ctx);
+    return {
+      step,
+      op,
+      consumers: step.ports.map(() => []),
+      closed: step.inputs.map(() => false),
+      waiting: step.inputs.map(() => []),
+      cursor: 0,
+      in: 0,
+      out: Object.fromEntries(step.ports.map((p) => [p.name, 0])),
+      ms: timer() - started,
+      rejected: new Map(),
+      finished: false,
+    };
+  });
+  const byName = new Map(nodes.map((n) => [n.step.name, n]));
+  for (const node of nodes) {
+    node.step.inputs.forEach((i, input) => {
+      const from = byName.get(i.step);
+      from?.consumers[from.step.ports.findIndex((p) => p.name === i.port)]?.push({ node, input });
+    });
+  }
+
+  for (const node of nodes) if (node.op.pull) flow.drain(node);
   // Every step descends from the sources, so all are complete now; this only guards that.
   for (const node of nodes) {
     if (node.finished) continue;
-    if (node.closed.length === 0) finish(node);
-    else node.closed.forEach((done, input) => done || close(node, input));
+    if (node.closed.length === 0) flow.finish(node);
+    else node.closed.forEach((done, i) => done || flow.close(node, i));
   }
+  for (const node of flow.finished) {
+    const started = timer();
+    node.result = node.op.close();
+    node.ms += timer() - started;
+  }
+  return assemble(plan, state, runNo, now, nodes, flow, captured);
+}
 
+/** The run's result from what the operators handed back, per step in step order. */
+function assemble(plan: Plan, state: State, runNo: number, now: Timestamp, nodes: ReadonlyArray<Node>, flow: Flow, captured: Map<string, Rec[]> | undefined): RunResult {
+  const outputs: Record<string, ReadonlyArray<JsonRecord>> = {};
   const rejects: JsonRecord[] = [];
-  const auditEvents: JsonRecord[] = [];
-  const reports: StepReport[] = nodes.map((node) => {
+  const audit: JsonRecord[] = [];
+  let balance: Balance = { ...ZERO_BALANCE, ...flow.balance };
+  const steps: StepReport[] = nodes.map((node) => {
     const step = node.step;
-    for (const p of step.ports) for (const r of node.rejected.get(p.name) ?? []) rejects.push(reject(step, p.name, runNo, r));
-    for (const e of node.audit) auditEvents.push(jsonRecord(e));
-    return {
-      step: step.name,
-      kind: step.kind,
-      in: node.in,
-      out: node.out,
-      ms: node.ms,
-      ...(node.undeclared !== undefined && (step.kind !== "source" || step.origin !== "simulate" || node.undeclared) ? { undeclaredFields: node.undeclared } : {}),
-    };
+    const r = node.result!;
+    for (const p of step.ports) for (const rec of node.rejected.get(p.name) ?? []) rejects.push(rejectRecord(step, p.name, runNo, rec));
+    for (const e of r.audit ?? []) audit.push(jsonRecord(e));
+    if (r.output) outputs[step.name] = r.output;
+    if (r.balance) balance = addBalances(balance, { ...ZERO_BALANCE, ...r.balance });
+    return { step: step.name, kind: step.kind, in: r.in ?? node.in, out: node.out, ms: node.ms, ...(r.undeclaredFields !== undefined ? { undeclaredFields: r.undeclaredFields } : {}) };
   });
-
+  const openSessions: Record<string, number> = {};
+  for (const node of flow.finished) if (node.result!.openSessions !== undefined) openSessions[node.step.name] = node.result!.openSessions;
   const nextState = produce(state, (draft) => {
     draft.runs = runNo;
-    for (const [k, v] of Object.entries(dedupState)) (draft.dedup as Record<string, SeenState>)[k] = v;
-    for (const [k, v] of Object.entries(sessionState)) draft.sessions[k] = v;
+    for (const node of flow.finished) {
+      const kept = node.result!.state;
+      if (kept?.dedup !== undefined) (draft.dedup as Record<string, NonNullable<typeof kept.dedup>>)[node.step.name] = kept.dedup;
+      if (kept?.sessions !== undefined) draft.sessions[node.step.name] = kept.sessions;
+    }
   });
-  const finalBalance: Balance = { ...balance };
-  const report: RunReport = {
-    run: runNo,
-    now: toJson(now) as string,
-    steps: reports,
-    balance: finalBalance,
-    balanced: balanceHolds(finalBalance),
-    openSessions,
-  };
-  const result: RunResult = { state: nextState, outputs, rejects, audit: auditEvents, report };
-  if (!batch.capture) return result;
+  const report: RunReport = { run: runNo, now: toJson(now) as string, steps, balance, balanced: balanceHolds(balance), openSessions };
+  const result: RunResult = { state: nextState, outputs, rejects, audit, report };
+  if (!captured) return result;
   const ports: Record<string, JsonRecord[]> = {};
   for (const step of plan.steps) for (const p of step.ports) ports[portKey(step.name, p.name)] = (captured.get(portKey(step.name, p.name)) ?? []).map(jsonRecord);
   return { ...result, ports };

@@ -9,7 +9,7 @@ import { Timestamp, type Value } from "../values/value.js";
 import { decodeSessions } from "./ops/aggregate.js";
 import { constantEnv, evalConstant } from "../plan/env.js";
 import type { SourceBatch } from "./ops/source.js";
-import { run as runPlan, type RunnerContext, type RunResult } from "./run.js";
+import { run as runPlan, type RunnerContext, type RunResult, type Timer } from "./run.js";
 import { StateCodec, emptyState, type State } from "./state.js";
 import { buildTable, type TableRow } from "./tables.js";
 
@@ -75,6 +75,8 @@ function loadState(plan: Plan, raw: unknown, errors: string[]): State {
 export interface RunnerTuning {
   /** Records moved between steps at a time (run.ts CHUNK_SIZE). */
   readonly chunkSize?: number;
+  /** Times each step for the report (`performance.now` at the edge); without it every step time is 0. */
+  readonly timer?: Timer;
 }
 
 export function prepareRunner(plan: Plan, options: RunnerOptions = {}, tuning: RunnerTuning = {}): Prepared {
@@ -136,7 +138,7 @@ export function prepareRunner(plan: Plan, options: RunnerOptions = {}, tuning: R
         plan,
         context,
         state,
-        { sources, ...(request.final ? { final: true } : {}), ...(request.capture ? { capture: true } : {}), ...(tuning.chunkSize ? { chunkSize: tuning.chunkSize } : {}) },
+        { sources, ...(request.final ? { final: true } : {}), ...(request.capture ? { capture: true } : {}), ...(tuning.chunkSize ? { chunkSize: tuning.chunkSize } : {}), ...(tuning.timer ? { timer: tuning.timer } : {}) },
         now,
       );
       state = result.state;

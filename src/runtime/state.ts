@@ -34,4 +34,17 @@ export const StateCodec = t.type({
 });
 export type State = t.TypeOf<typeof StateCodec>;
 
+/**
+ * What one step keeps between runs: its entries in the per-step parts of the
+ * state (a dedup step its key chunks, an aggregate its open sessions). An
+ * operator is opened with it and hands the next one back (ops/types.ts).
+ */
+export interface StepState {
+  /** [run clock ms, keys first seen in that run] per run, oldest first (never mutated once handed back). */
+  readonly dedup?: ReadonlyArray<readonly [number, ReadonlyArray<string>]>;
+  readonly sessions?: State["sessions"][string];
+}
+
+export const stepState = (state: State, step: string): StepState => ({ dedup: state.dedup[step], sessions: state.sessions[step] });
+
 export const emptyState = (): State => ({ version: RUN_STATE_VERSION, runs: 0, dedup: {}, sessions: {}, sources: {} });

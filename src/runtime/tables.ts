@@ -36,7 +36,7 @@ export function buildTable(plan: TablePlan, rows: ReadonlyArray<TableRow>, optio
     // One key field indexes by its atom (the value itself, mostly), several by their group key.
     const k = single ? keyAtom(keys[0]!) : groupKey(keys);
     if (index.has(k)) {
-      errors.push(`table \`${plan.name}\`, ${where}: duplicate key ${keys.map((v) => JSON.stringify(v)).join(", ")}`);
+      errors.push(`table \`${plan.name}\`, ${where}: duplicate key ${keys.map((v) => (typeof v === "bigint" ? String(v) : JSON.stringify(v))).join(", ")}`);
       return;
     }
     index.set(k, d.record);

@@ -7,14 +7,13 @@
 import Big from "big.js";
 import type * as A from "../syntax/ast.js";
 import { printExpr } from "../syntax/print-expr.js";
-import { jsonText } from "../io/json-text.js";
-import { parseDecimal, parseDuration, parseTimestamp } from "../values/convert.js";
+import { messageText, parseDecimal, parseDuration, parseTimestamp } from "../values/convert.js";
 
 const MAX_SHOWN = 100;
 
 /** A JSON value shortened for a diff line. */
 export function showJson(v: unknown): string {
-  const text = v === undefined ? "nothing" : jsonText(v);
+  const text = messageText(v);
   return text.length > MAX_SHOWN ? text.slice(0, MAX_SHOWN - 1) + "…" : text;
 }
 

@@ -1,6 +1,7 @@
 // Conversion of outside data (JSON values, CSV text) to a declared type.
 import Big from "big.js";
 import { DateTime } from "luxon";
+import { stringify as stringifyLossless, type NumberStringifier } from "lossless-json";
 import { DECIMAL_MAX_EXPONENT, Duration, JsonNumber, Timestamp, intOf, setField, type Value } from "./value.js";
 import { typeToString, type Type } from "./types.js";
 
@@ -208,14 +209,28 @@ export function parseDuration(text: string): Duration | undefined {
   return Number.isFinite(total) ? new Duration(Math.round(negative ? -total : total)) : undefined;
 }
 
+const KEPT_NUMBERS: NumberStringifier[] = [{ test: (v) => v instanceof JsonNumber, stringify: (v) => (v as JsonNumber).text }];
+
+/** A raw value as JSON-style text for messages; bigints and kept JSON numbers as their digits. */
+export function messageText(raw: unknown): string {
+  if (raw === undefined) return "nothing";
+  if (raw instanceof JsonNumber) return raw.text;
+  if (typeof raw === "bigint") return String(raw);
+  try {
+    return JSON.stringify(raw) ?? String(raw);
+  } catch {
+    // A bigint or kept JSON number inside (JSON.stringify refuses both), or a cycle.
+    try {
+      return stringifyLossless(raw, null, undefined, KEPT_NUMBERS) ?? String(raw);
+    } catch {
+      return String(raw);
+    }
+  }
+}
+
 /** The raw value for a message: JSON-style, truncated to about 40 characters. */
 export function showRaw(raw: unknown): string {
-  let s: string;
-  try {
-    s = raw === undefined ? "nothing" : raw instanceof JsonNumber ? raw.text : typeof raw === "bigint" ? String(raw) : JSON.stringify(raw) ?? String(raw);
-  } catch {
-    s = String(raw);
-  }
+  const s = messageText(raw);
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 

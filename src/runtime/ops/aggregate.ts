@@ -6,7 +6,8 @@ import { Duration, Timestamp, setField, type Rec, type Value } from "../../value
 import { groupKey, keyAtomFor } from "../../values/keys.js";
 import type { SessionState } from "../state.js";
 import { newFrame } from "../../plan/env.js";
-import type { OpContext, Ports } from "./types.js";
+import { MAIN } from "../../model/ports.js";
+import type { OpContext, OpenOperator, Ports } from "./types.js";
 
 type Accs = unknown[];
 
@@ -225,3 +226,23 @@ export function decodeSessions(step: AggregateStep, saved: ReadonlyArray<Session
   }
   return out;
 }
+
+/** The operator: opens the saved sessions, folds every chunk in, flushes when its inputs are complete. */
+export const openAggregate: OpenOperator<AggregateStep> = (step, saved, ctx) => {
+  const sessions = decodeSessions(step, saved.sessions ?? []);
+  let absorbed = 0;
+  let created = 0;
+  return {
+    take(_input, records) {
+      addRecords(step, records, sessions, ctx);
+      absorbed += records.length;
+      return undefined;
+    },
+    finish() {
+      const ports = flushSessions(step, sessions, ctx);
+      created += ports.get(MAIN)!.length;
+      return ports;
+    },
+    close: () => ({ state: { sessions: encodeSessions(step, sessions) }, balance: { absorbed, created }, openSessions: sessions.size }),
+  };
+};

@@ -3,7 +3,7 @@
 import type { AuditStep } from "../../plan/plan.js";
 import type { Rec } from "../../values/value.js";
 import { newFrame } from "../../plan/env.js";
-import type { OpContext, Ports } from "./types.js";
+import type { OpContext, OpenOperator, Ports } from "./types.js";
 
 export function runAudit(step: AuditStep, input: ReadonlyArray<Rec>, ctx: OpContext, events: Rec[]): Ports {
   const frame = newFrame(ctx.env, step.block.slots);
@@ -11,3 +11,13 @@ export function runAudit(step: AuditStep, input: ReadonlyArray<Rec>, ctx: OpCont
   for (const rec of input) events.push({ ...stamp, ...step.block.build(rec, frame) });
   return new Map([["main", input as Rec[]]]);
 }
+
+/** The operator keeps its events for the run's audit output. */
+export const openAudit: OpenOperator<AuditStep> = (step, _saved, ctx) => {
+  const events: Rec[] = [];
+  return {
+    take: (_input, records) => runAudit(step, records, ctx, events),
+    finish: () => undefined,
+    close: () => ({ audit: events }),
+  };
+};

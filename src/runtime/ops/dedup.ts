@@ -9,7 +9,7 @@ import { DEFAULT_DEDUP_WITHIN, type DedupStep } from "../../plan/plan.js";
 import { Duration, type Rec, type Value } from "../../values/value.js";
 import { groupKey, singleKey } from "../../values/keys.js";
 import { newFrame } from "../../plan/env.js";
-import type { OpContext, Ports } from "./types.js";
+import type { OpContext, OpenOperator, Ports } from "./types.js";
 
 export type SeenChunk = readonly [number, ReadonlyArray<string>];
 export type SeenState = ReadonlyArray<SeenChunk>;
@@ -83,3 +83,16 @@ export function runDedup(step: DedupStep, input: ReadonlyArray<Rec>, seen: SeenK
   }
   return new Map([["main", keep], ["duplicates", dups]]);
 }
+
+/** The operator: opens the remembered keys, passes first sightings on, and hands back one more chunk. */
+export const openDedup: OpenOperator<DedupStep> = (step, saved, ctx) => {
+  const chunks = saved.dedup ?? [];
+  const seen = takeSeenKeys(chunks);
+  const kept = expireChunks(chunks, seen, dedupWindow(step, ctx), ctx.nowMs);
+  const added: string[] = [];
+  return {
+    take: (_input, records) => runDedup(step, records, seen, ctx, added),
+    finish: () => undefined,
+    close: () => ({ state: { dedup: nextSeenState(kept, seen, added, ctx.nowMs) } }),
+  };
+};

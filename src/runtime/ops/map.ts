@@ -3,7 +3,8 @@ import type { EnrichStep, MapStep } from "../../plan/plan.js";
 import type { Rec, Value } from "../../values/value.js";
 import { isMap } from "../../values/value.js";
 import { newFrame } from "../../plan/env.js";
-import type { OpContext, Ports } from "./types.js";
+import { MAIN } from "../../model/ports.js";
+import type { OpContext, OpenOperator, Ports } from "./types.js";
 
 export function runMap(step: MapStep | EnrichStep, input: ReadonlyArray<Rec>, ctx: OpContext): Ports {
   const frame = newFrame(ctx.env, step.block.slots);
@@ -34,3 +35,22 @@ export function runMap(step: MapStep | EnrichStep, input: ReadonlyArray<Rec>, ct
   }
   return new Map([["main", out]]);
 }
+
+/** The operator; a `for each` map absorbs its input records and creates one per item. */
+export const openMap: OpenOperator<MapStep | EnrichStep> = (step, _saved, ctx) => {
+  const each = step.kind === "map" && step.forEach !== undefined;
+  let absorbed = 0;
+  let created = 0;
+  return {
+    take(_input, records) {
+      const ports = runMap(step, records, ctx);
+      if (each) {
+        absorbed += records.length;
+        created += ports.get(MAIN)!.length;
+      }
+      return ports;
+    },
+    finish: () => undefined,
+    close: () => (each ? { balance: { absorbed, created } } : {}),
+  };
+};

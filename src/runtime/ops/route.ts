@@ -3,7 +3,7 @@
 import type { RouteStep } from "../../plan/plan.js";
 import type { Rec } from "../../values/value.js";
 import { newFrame } from "../../plan/env.js";
-import type { OpContext, Ports } from "./types.js";
+import type { OpContext, OpenOperator, Ports } from "./types.js";
 
 export function runRoute(step: RouteStep, input: ReadonlyArray<Rec>, ctx: OpContext): Ports {
   const frame = newFrame(ctx.env, 0);
@@ -24,3 +24,9 @@ export function runRoute(step: RouteStep, input: ReadonlyArray<Rec>, ctx: OpCont
   }
   return ports;
 }
+
+export const openRoute: OpenOperator<RouteStep> = (step, _saved, ctx) => ({
+  take: (_input, records) => runRoute(step, records, ctx),
+  finish: () => undefined,
+  close: () => ({}),
+});

@@ -5,7 +5,8 @@ import { simulationRandom } from "../../values/random.js";
 import { rawCopy } from "../../values/convert.js";
 import type { Rec, Value } from "../../values/value.js";
 import { newFrame } from "../../plan/env.js";
-import type { OpContext } from "./types.js";
+import { MAIN } from "../../model/ports.js";
+import type { OpContext, OpenOperator, Ports } from "./types.js";
 
 /** One source's input for a run. */
 export interface SourceBatch {
@@ -18,7 +19,6 @@ export interface SourceBatch {
   /** Records are CSV text from a reader that cannot tell "" from no value: an empty string is absent. */
   readonly csv?: boolean;
 }
-
 
 const asInt = (v: Value, fallback: number): number => (typeof v === "number" && Number.isFinite(v) ? Math.trunc(v) : fallback);
 
@@ -96,3 +96,50 @@ function rawValue(raw: unknown): Value {
     return String(raw);
   }
 }
+
+/**
+ * The operator: decodes its batch a chunk at a time onto `main` (or generates a
+ * `simulate` batch at once) and, when the batch is done, hands on every record
+ * that did not decode and every malformed line, in file order, on `invalid`.
+ */
+export const openSource: OpenOperator<SourceStep> = (step, _saved, ctx) => {
+  const given = ctx.sources[step.name];
+  let generate = !given && step.simulate !== undefined;
+  const n = given?.records.length ?? 0;
+  const malformed = given?.malformed ?? [];
+  const invalid: Rec[] = [];
+  let from = 0;
+  let read = 0;
+  let undeclared = 0;
+  const main = (records: Rec[]): Ports => new Map([[MAIN, records]]);
+  return {
+    pull() {
+      if (generate) {
+        generate = false;
+        const records = simulate(step, ctx);
+        read = records.length;
+        return main(records);
+      }
+      if (!given || from >= n) return undefined;
+      const to = Math.min(n, from + ctx.chunkSize);
+      const records: Rec[] = [];
+      undeclared += decodeRecords(step, given, from, to, records, invalid);
+      from = to;
+      return main(records);
+    },
+    finish() {
+      if (!given) return undefined;
+      // Every record and malformed line is read once: decoded onto `main` or kept for `invalid`.
+      read = n + malformed.length;
+      for (const m of malformed) invalid.push(malformedRecord(m));
+      if (malformed.length) inFileOrder(invalid, given);
+      return new Map([["invalid", invalid]]);
+    },
+    close: () => ({
+      in: read,
+      balance: { read },
+      // A simulate source reports undeclared fields only if a host handed it a batch that had some.
+      ...(step.origin !== "simulate" || undeclared ? { undeclaredFields: undeclared } : {}),
+    }),
+  };
+};

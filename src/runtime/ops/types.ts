@@ -1,9 +1,16 @@
-// What every operator receives and returns inside one run. Operators may fold
-// into local mutable arrays and Maps; nothing they build escapes the run except
-// through the returned ports and the state the run loop produces once.
+// What every operator receives and returns inside one run, and the lifecycle
+// every operator implements (docs/internals.md "How a run moves records").
+// Operators may fold into local mutable arrays and Maps; nothing they build
+// escapes the run except through the ports they return and their close().
+import type { JsonRecord } from "../../model/json-record.js";
 import type { RunEnv } from "../../plan/env.js";
+import type { Step } from "../../plan/plan.js";
 import type { Rec } from "../../values/value.js";
+import type { Balance } from "../report.js";
+import type { StepState } from "../state.js";
+import type { SourceBatch } from "./source.js";
 
+/** Records per output port name; a port that is absent gets nothing this time. */
 export type Ports = Map<string, Rec[]>;
 
 export interface OpContext {
@@ -15,3 +22,50 @@ export interface OpContext {
   readonly final: boolean;
 }
 
+/** What an operator is opened with besides its step and state: the run's context and input. */
+export interface RunContext extends OpContext {
+  /** Records a source hands on at a time (run.ts CHUNK_SIZE). */
+  readonly chunkSize: number;
+  /** This run's batch per source (a source without one is empty, or generates a `simulate` batch). */
+  readonly sources: Readonly<Record<string, SourceBatch>>;
+}
+
+/**
+ * One step while a run works on it. The run loop opens one per step, hands it
+ * every chunk of every input in input order (all of input 0, then of input 1, …),
+ * calls finish() once every input is complete, and close() at the end. Each
+ * call returns the records it hands on, per port; the loop routes them (to the
+ * consumers, the rejects, or a count) and times every call.
+ */
+export interface Operator {
+  /** A source (a step without inputs): the next chunk of its batch, or undefined when it is done. */
+  pull?(): Ports | undefined;
+  /** A chunk of records that arrived on input `input` (an index into the step's inputs). */
+  take?(input: number, records: Rec[]): Ports | undefined;
+  /** Every input is complete: what the step held back (an aggregate's flushed sessions, a source's `invalid` records). */
+  finish(): Ports | undefined;
+  /** After finish: what the step keeps and what it counted. */
+  close(): OperatorResult;
+}
+
+export interface OperatorResult {
+  /** The step's entries in the next run state; absent: it keeps nothing. */
+  readonly state?: StepState;
+  /**
+   * The step's share of the balance: what it read, created, delivered or
+   * absorbed. Fan-out copies and unconsumed ports are counted by the loop.
+   */
+  readonly balance?: Partial<Balance>;
+  /** Records in, when not what the loop handed in (a source reads its batch). */
+  readonly in?: number;
+  /** Report extras: a source's undeclared fields, an aggregate's open sessions. */
+  readonly undeclaredFields?: number;
+  readonly openSessions?: number;
+  /** A sink's records, JSON-ready, in arrival order. */
+  readonly output?: ReadonlyArray<JsonRecord>;
+  /** An audit step's events, in arrival order. */
+  readonly audit?: ReadonlyArray<Rec>;
+}
+
+/** Opens the operator of one step kind with its saved state and the run context. */
+export type OpenOperator<S extends Step> = (step: S, saved: StepState, ctx: RunContext) => Operator;

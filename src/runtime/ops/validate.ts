@@ -3,7 +3,7 @@
 import type { ValidateStep } from "../../plan/plan.js";
 import type { Rec, Value } from "../../values/value.js";
 import { newFrame } from "../../plan/env.js";
-import type { OpContext, Ports } from "./types.js";
+import type { OpContext, OpenOperator, Ports } from "./types.js";
 
 export function runValidate(step: ValidateStep, input: ReadonlyArray<Rec>, ctx: OpContext): Ports {
   const frame = newFrame(ctx.env, 0);
@@ -29,3 +29,9 @@ function withoutErrors(rec: Rec): Rec {
   const { errors: _drop, ...rest } = rec as Record<string, Value>;
   return rest;
 }
+
+export const openValidate: OpenOperator<ValidateStep> = (step, _saved, ctx) => ({
+  take: (_input, records) => runValidate(step, records, ctx),
+  finish: () => undefined,
+  close: () => ({}),
+});

@@ -1,0 +1,19 @@
+// The built-in rejects output: what an unconsumed `invalid` or `unmatched` port
+// hands on becomes `{step, port, run, errors, record}` (a source's also carry
+// `file` and `line`), JSON-ready. docs/internals.md "Records and ports".
+import type { JsonRecord } from "../model/json-record.js";
+import type { Step } from "../plan/plan.js";
+import { toJson } from "../values/json.js";
+import type { Rec, Value } from "../values/value.js";
+
+export function rejectRecord(step: Step, port: string, run: number, rec: Rec): JsonRecord {
+  const r = rec as Record<string, Value>;
+  if (step.kind === "source") {
+    return toJson({ step: step.name, port, run, errors: r["errors"] ?? [], file: r["file"] ?? null, line: r["line"] ?? null, record: r["record"] ?? null }) as JsonRecord;
+  }
+  if (port === "invalid") {
+    const { errors, ...record } = r;
+    return toJson({ step: step.name, port, run, errors: errors ?? [], record }) as JsonRecord;
+  }
+  return toJson({ step: step.name, port, run, errors: [{ rule: "route", message: "no `when` branch matched" }], record: r }) as JsonRecord;
+}
