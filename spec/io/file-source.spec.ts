@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { openFileSource, type FileSource, type FileSourceOptions } from "../../src/io/file-source.js";
@@ -35,17 +36,69 @@ test("a glob reads files in code-unit name order, one whole file per call; an em
   assert.is((await source.next()).ok, true);
 });
 
-test("batch N reads N records across file boundaries; rejects ride along without counting", async () => {
+test("batch N reads the next N records across file boundaries, malformed lines included", async () => {
   const dir = tempDir();
   fs.writeFileSync(path.join(dir, "1.jsonl"), '{"n":"1a"}\nnot json\n{"n":"1b"}\n{"n":"1c"}\n');
-  fs.writeFileSync(path.join(dir, "2.jsonl"), '{"n":"2a"}\n{"n":"2b"}\n');
+  fs.writeFileSync(path.join(dir, "2.jsonl"), '{"n":"2a"}\n{"n":"2b"}\n{"n":"2c"}\n');
   const source = await open({ pattern: "*.jsonl", baseDir: dir, format: "jsonl", batch: 2 });
   const all = await batches(source);
-  assert.equal(all.map((b) => names(b.items)), [["1a", "1b"], ["1c", "2a"], ["2b"]]);
-  assert.equal(all[0]!.items.map((i) => i.kind), ["record", "reject", "record"]);
-  assert.equal(all[1]!.files.map((f) => path.basename(f)), ["1.jsonl", "2.jsonl"]);
-  assert.equal(source.position(), { kind: "after", file: "2.jsonl", line: 2, item: 2 });
+  assert.equal(all.map((b) => names(b.items)), [["1a"], ["1b", "1c"], ["2a", "2b"], ["2c"]]);
+  assert.equal(all[0]!.items.map((i) => i.kind), ["record", "reject"]);
+  assert.equal(all[2]!.files.map((f) => path.basename(f)), ["2.jsonl"]);
+  assert.equal(source.position(), { kind: "after", file: "2.jsonl", line: 3, item: 3 });
   await source.close();
+});
+
+test("batch N (property): batches end at the same lines whichever lines are valid, and resume exactly", async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.array(fc.boolean(), { maxLength: 6 }), { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 4 }), async (files, n) => {
+      const dir = tempDir();
+      files.forEach((valid, f) => fs.writeFileSync(path.join(dir, `${f}.jsonl`), valid.map((ok, i) => (ok ? `{"n":"${f}-${i}"}` : `bad ${f}-${i}`) + "\n").join("")));
+      const lines = files.flatMap((valid, f) => valid.map((_, i) => `${f}.jsonl:${i + 1}`));
+      const expected: string[][] = [];
+      for (let i = 0; i < lines.length; i += n) expected.push(lines.slice(i, i + n));
+      const source = await open({ pattern: "*.jsonl", baseDir: dir, format: "jsonl", batch: n });
+      const got: string[][] = [];
+      const positions: SourcePosition[] = [];
+      for (;;) {
+        const r = await source.next();
+        if (!r.ok) throw new Error(r.error.message);
+        if (r.batch === undefined) break;
+        if (r.batch.items.length > 0) got.push(r.batch.items.map((i) => `${i.file}:${i.line}`));
+        positions.push(source.position());
+      }
+      assert.equal(got, expected);
+      // Resuming after any batch gives the rest, cut the same way.
+      const at = Math.floor(positions.length / 2);
+      if (positions.length > 0) {
+        const resumed = await open({ pattern: "*.jsonl", baseDir: dir, format: "jsonl", batch: n, resume: positions[at]! });
+        const rest = (await batches(resumed)).filter((b) => b.items.length > 0).map((b) => b.items.map((i) => `${i.file}:${i.line}`));
+        assert.equal(rest, expected.slice(at + 1));
+      }
+    }),
+    { numRuns: 60 },
+  );
+});
+
+test("items name a file relative to the stream's folder (or as an absolute pattern gives it), from any working folder", async () => {
+  const dir = tempDir();
+  fs.mkdirSync(path.join(dir, "data"));
+  fs.writeFileSync(path.join(dir, "data", "x.jsonl"), '{"n":"x"}\nbad\n');
+  const cwd = process.cwd();
+  try {
+    for (const wd of [cwd, dir, path.join(dir, "data")]) {
+      process.chdir(wd);
+      for (const pattern of ["data/x.jsonl", "./data/x.jsonl", "data/*.jsonl"]) {
+        const all = await batches(await open({ pattern, baseDir: dir, format: "jsonl" }));
+        assert.equal(all.flatMap((b) => b.items.map((i) => i.file)), ["data/x.jsonl", "data/x.jsonl"], `${pattern} from ${wd}`);
+      }
+      const absolute = path.join(dir, "data", "x.jsonl");
+      const all = await batches(await open({ pattern: absolute, baseDir: FIXTURES, format: "jsonl" }));
+      assert.equal(all.flatMap((b) => b.items.map((i) => i.file)), [absolute, absolute]);
+    }
+  } finally {
+    process.chdir(cwd);
+  }
 });
 
 test("resuming from any saved position gives exactly the remaining records", async () => {

@@ -41,9 +41,9 @@ test("each damaged form gets its own message", async () => {
   assert.is(await messageFor(JSON.stringify({ ...good, version: 2 })), "state file STATE has version 2, but this interpreter reads version 1. Use the interpreter that wrote it, or move it away to start fresh.");
   assert.is(await messageFor(encodeStateFile("other", payload)), 'state file STATE belongs to stream "other", not "peppa". Give each stream its own state file.');
   assert.is(await messageFor(JSON.stringify({ ...good, payload: { ...payload, runs: 4 } })), `state file STATE is damaged: checksum mismatch (was it edited by hand?). ${move}`);
-  assert.match(await messageFor(encodeStateFile("peppa", { runs: "3", keys: [] })), /^state file STATE is damaged: its content does not fit this stream's state \(Invalid value "3" supplied to .*runs/);
+  assert.match(await messageFor(encodeStateFile("peppa", { runs: "3", keys: [] })), /^state file STATE is damaged: its content does not fit this stream's state \(payload\.runs: expected number, got "3"\)/);
   const { checksum: _, ...noChecksum } = good;
-  assert.match(await messageFor(JSON.stringify(noChecksum)), /^state file STATE is damaged: its envelope is incomplete \(.*checksum/);
+  assert.match(await messageFor(JSON.stringify(noChecksum)), /^state file STATE is damaged: its envelope is incomplete \(checksum: missing\)/);
 });
 
 test.run();

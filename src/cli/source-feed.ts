@@ -103,7 +103,8 @@ export async function openFeeds(options: FeedOptions): Promise<{ ok: true; feeds
     if (file === "-") read = await readAll(readItems(options.stdin, "-", { format }));
     else {
       const absolute = path.resolve(options.cwd, file);
-      const opened = await openFileItems(absolute, shownPath(options.cwd, absolute), { format, what: `input file of source \`${name}\`` });
+      // The reject records name the file as the user gave it; messages, as seen from the working folder.
+      const opened = await openFileItems(absolute, file, { format, what: `input file of source \`${name}\``, shown: shownPath(options.cwd, absolute) });
       read = opened.ok ? await readAll(opened.items) : { ok: false as const, message: opened.error.message };
     }
     if (!read.ok) errors.push(`--input ${name}: ${read.message}`);

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { displayPath } from "./display-path.js";
 import { describeError, failure, ioError, type Format, type IoError, type IoResult, type Item, type ReadItem } from "./item.js";
-import { openFileItems } from "./read-items.js";
+import { isReadableKind, openFileItems } from "./read-items.js";
 import { START, type SourcePosition } from "./source-position.js";
 
 export interface FileSourceOptions {
@@ -12,7 +12,11 @@ export interface FileSourceOptions {
   readonly baseDir: string;
   readonly format: Format;
   readonly delimiter?: string;
-  /** Records per batch; without it, each batch is one whole file. */
+  /**
+   * Items per batch: the next N records read from the files, malformed lines and
+   * rows included, so where a batch ends never depends on which rows are valid.
+   * Without it, each batch is one whole file.
+   */
   readonly batch?: number;
   /** Resume after this position (from a state file). */
   readonly resume?: SourcePosition;
@@ -20,7 +24,7 @@ export interface FileSourceOptions {
 
 /** A batch of a file source: raw items, not yet decoded (the runtime's batch is SourceBatch). */
 export interface FileBatch {
-  /** Records and rejects in file order; with `batch N`, at most N records. */
+  /** Records and rejects in file order; with `batch N`, at most N of them together. */
   readonly items: ReadonlyArray<Item>;
   /** The files (display paths) this batch read from or opened, in order. */
   readonly files: ReadonlyArray<string>;
@@ -37,12 +41,23 @@ export interface FileSource {
 }
 
 interface OpenFile {
+  /** As matched (relative to baseDir, or absolute); the key of resume positions. */
   readonly name: string;
+  /** Relative to the working folder, for messages and `files`. */
   readonly display: string;
   readonly items: AsyncGenerator<ReadItem>;
   readonly close: () => Promise<void>;
   consumed: number;
   lastLine: number;
+}
+
+/**
+ * How items name a matched file: relative to the stream's folder (or absolute, as
+ * an absolute pattern gives it), with forward slashes and without `./`, so that
+ * rejects are the same on every machine and from any working folder.
+ */
+export function stableName(name: string): string {
+  return path.posix.normalize(name.split(path.sep).join("/"));
 }
 
 /** Paths relative to baseDir (or absolute, for an absolute pattern), sorted by code unit. */
@@ -52,7 +67,7 @@ async function resolvePattern(pattern: string, baseDir: string): Promise<IoResul
     const abs = path.resolve(baseDir, pattern);
     try {
       const stat = await fs.promises.stat(abs);
-      if (!stat.isFile()) return failure(`source path is not a file: ${shown}`, shown);
+      if (!isReadableKind(stat)) return failure(`source path is ${stat.isDirectory() ? "a directory" : "neither a file nor a pipe"}: ${shown}`, shown);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       return failure(code === "ENOENT" ? `source file not found: ${shown}` : `cannot read source file ${shown}: ${describeError(e)}`, shown);
@@ -94,9 +109,10 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
     const name = names[nextIndex]!;
     const display = displays[nextIndex]!;
     nextIndex++;
-    const opened = await openFileItems(path.resolve(options.baseDir, name), display, {
+    const opened = await openFileItems(path.resolve(options.baseDir, name), stableName(name), {
       format: options.format,
       what: "source file",
+      shown: display,
       ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
     });
     if (!opened.ok) return opened;
@@ -131,7 +147,7 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
     if (failed !== undefined) return { ok: false, error: failed };
     const items: Item[] = [];
     const files: string[] = [];
-    let records = 0;
+    let taken = 0;
     let opened = false;
     // The position moves only when a batch is returned, never on a failed call.
     let reached: SourcePosition | undefined;
@@ -152,7 +168,7 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
           opened = true;
           files.push(current.display);
         }
-        if (options.batch !== undefined && records >= options.batch) break;
+        if (options.batch !== undefined && taken >= options.batch) break;
         const step = await current.items.next();
         if (step.done === true) {
           reached = { kind: "after", file: current.name, line: current.lastLine, item: current.consumed };
@@ -166,7 +182,7 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
         items.push(item);
         current.consumed++;
         current.lastLine = item.line;
-        if (item.kind === "record") records++;
+        taken++;
       }
     } catch (e) {
       return await fail(ioError(`cannot read source ${options.pattern}: ${describeError(e)}`));

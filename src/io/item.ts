@@ -8,7 +8,11 @@ export type RawRecord = Readonly<Record<string, unknown>>;
 
 export interface RecordItem {
   readonly kind: "record";
-  /** The file as shown to users (see displayPath), or "-" for standard input. */
+  /**
+   * The file as the stream names it, the same on every machine and from any working
+   * folder: relative to the stream's folder (a source's files), as the user gave it
+   * (`--input`), or "-" for standard input. Messages use the display path instead.
+   */
   readonly file: string;
   /** 1-based line the record starts on (for `json`, the line its element starts on). */
   readonly line: number;

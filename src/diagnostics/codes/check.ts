@@ -42,6 +42,7 @@ export const checkCodes = {
   E2022: { severity: "error", title: "expected a string" },
   E2023: { severity: "error", title: "bad simulate source" },
   E1016: { severity: "error", title: "bad host function" },
+  E1017: { severity: "error", title: "chain of steps too long" },
   E1999: { severity: "error", title: "internal error" },
   W1001: { severity: "warning", title: "port is not consumed" },
   W1002: { severity: "warning", title: "table is never used" },

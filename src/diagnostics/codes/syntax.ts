@@ -12,5 +12,7 @@ export const syntaxCodes = {
   E0012: { severity: "error", title: "unknown declaration" },
   E0013: { severity: "error", title: "unclosed block" },
   E0014: { severity: "error", title: "unexpected end of file" },
+  E0015: { severity: "error", title: "nesting too deep" },
+  E0016: { severity: "error", title: "expression too deep" },
   E0099: { severity: "error", title: "internal error in the parser" },
 } as const satisfies Record<string, CodeEntry>;

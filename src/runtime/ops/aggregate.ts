@@ -206,10 +206,20 @@ export function encodeSessions(step: AggregateStep, sessions: Sessions): Session
 export function decodeSessions(step: AggregateStep, saved: ReadonlyArray<SessionState>): Sessions {
   const out = new Sessions(step);
   const dec = (i: number, json: unknown): Accs => {
-    const list = json as unknown[];
-    return step.fields[i]!.calls.map((c, j) => c.aggregate.decode(list[j]));
+    const calls = step.fields[i]!.calls;
+    if (!Array.isArray(json) || json.length !== calls.length) throw new ValueDecodeError(`field \`${step.fields[i]!.name}\` does not hold a list of ${calls.length} accumulator(s)`);
+    return calls.map((c, j) => c.aggregate.decode(json[j]));
   };
   for (const s of saved) {
+    // Each session holds one entry per aggregate field, in the step's order (a drill-down: [subkey, accumulators] pairs).
+    if (s.fields.length !== step.fields.length) {
+      throw new ValueDecodeError(`session ${JSON.stringify(s.key)} holds ${s.fields.length} field(s), the aggregate has ${step.fields.length} (${step.fields.map((f) => f.name).join(", ")})`);
+    }
+    s.fields.forEach((f, i) => {
+      if (step.fields[i]!.by && !(Array.isArray(f) && f.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === "string"))) {
+        throw new ValueDecodeError(`session ${JSON.stringify(s.key)}: field \`${step.fields[i]!.name}\` is not a list of [subkey, accumulators] pairs`);
+      }
+    });
     const keys = s.keys.map(decodeValue);
     const atoms = out.atoms(keys, []);
     if (s.key !== groupKey(keys) || out.find(atoms)) throw new ValueDecodeError(`session ${JSON.stringify(s.key)} does not match its keys or is there twice`);

@@ -6,6 +6,7 @@ import { rawCopy } from "../../values/convert.js";
 import type { Rec, Value } from "../../values/value.js";
 import { newFrame } from "../../plan/env.js";
 import { MAIN } from "../../model/ports.js";
+import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../../values/nesting.js";
 import type { OpContext, OpenOperator, Ports } from "./types.js";
 
 /** One source's input for a run. */
@@ -87,11 +88,15 @@ export function inFileOrder(invalid: Rec[], batch: SourceBatch): void {
   invalid.sort((a, b) => rank(a["file"]) - rank(b["file"]) || line(a) - line(b));
 }
 
-/** Keeps a raw record as a plain JSON-like value for the rejects output. */
+/**
+ * Keeps a raw record as a plain JSON-like value for the rejects output. A host's
+ * record nested past MAX_NESTING keeps its first levels, the rest replaced by a
+ * note (the stack could not hold a copy, nor the writers its text).
+ */
 function rawValue(raw: unknown): Value {
   if (raw === undefined) return null;
   try {
-    return rawCopy(raw);
+    return rawCopy(nestsDeeperThan(raw) ? cutDeep(raw, MAX_NESTING) : raw);
   } catch {
     return String(raw);
   }
@@ -143,3 +148,14 @@ export const openSource: OpenOperator<SourceStep> = (step, _saved, ctx) => {
     }),
   };
 };
+
+function cutDeep(v: unknown, levels: number): unknown {
+  if (typeof v !== "object" || v === null) return v;
+  // Values of outside data that are not plain containers (a JsonNumber) stay as they are.
+  if (!Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) return v;
+  if (levels === 0) return `(${tooDeepReason()})`;
+  if (Array.isArray(v)) return v.map((x) => cutDeep(x, levels - 1));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: cutDeep((v as Record<string, unknown>)[k], levels - 1), enumerable: true, writable: true, configurable: true });
+  return out;
+}
