@@ -1,3 +1,4 @@
+import { isLeft, isRight } from "fp-ts/lib/Either.js";
 import fs from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
@@ -10,17 +11,17 @@ import { FIXTURES, recordsOf, tempDir } from "./helpers.js";
 
 async function open(options: FileSourceOptions): Promise<FileSource> {
   const opened = await openFileSource(options);
-  if (!opened.ok) throw new Error(opened.error.message);
-  return opened.source;
+  if (isLeft(opened)) throw new Error(opened.left.message);
+  return opened.right.source;
 }
 
 async function batches(source: FileSource): Promise<Array<{ items: ReadonlyArray<Item>; files: ReadonlyArray<string> }>> {
   const out = [];
   for (;;) {
     const r = await source.next();
-    if (!r.ok) throw new Error(r.error.message);
-    if (r.batch === undefined) return out;
-    out.push(r.batch);
+    if (isLeft(r)) throw new Error(r.left.message);
+    if (r.right.batch === undefined) return out;
+    out.push(r.right.batch);
   }
 }
 
@@ -33,7 +34,7 @@ test("a glob reads files in code-unit name order, one whole file per call; an em
   assert.equal(all.map((b) => names(b.items)), [["B1"], ["a1"], ["b1", "b2"], []]);
   assert.equal(all.map((b) => b.files.map((f) => path.basename(f))), [["B.jsonl"], ["a.jsonl"], ["b.jsonl"], ["empty.jsonl"]]);
   assert.equal(source.position(), { kind: "after", file: "glob/empty.jsonl", line: 0, item: 0 });
-  assert.is((await source.next()).ok, true);
+  assert.is(isRight(await source.next()), true);
 });
 
 test("batch N reads the next N records across file boundaries, malformed lines included", async () => {
@@ -62,9 +63,9 @@ test("batch N (property): batches end at the same lines whichever lines are vali
       const positions: SourcePosition[] = [];
       for (;;) {
         const r = await source.next();
-        if (!r.ok) throw new Error(r.error.message);
-        if (r.batch === undefined) break;
-        if (r.batch.items.length > 0) got.push(r.batch.items.map((i) => `${i.file}:${i.line}`));
+        if (isLeft(r)) throw new Error(r.left.message);
+        if (r.right.batch === undefined) break;
+        if (r.right.batch.items.length > 0) got.push(r.right.batch.items.map((i) => `${i.file}:${i.line}`));
         positions.push(source.position());
       }
       assert.equal(got, expected);
@@ -114,9 +115,9 @@ test("resuming from any saved position gives exactly the remaining records", asy
     const got: string[][] = [];
     for (;;) {
       const r = await first.next();
-      if (!r.ok) throw new Error(r.error.message);
-      if (r.batch === undefined) break;
-      got.push(names(r.batch.items));
+      if (isLeft(r)) throw new Error(r.left.message);
+      if (r.right.batch === undefined) break;
+      got.push(names(r.right.batch.items));
       // Round trip through JSON and the codec, as the state file does.
       const decoded = SourcePositionCodec.decode(JSON.parse(JSON.stringify(first.position())));
       if (decoded._tag === "Left") throw new Error("position does not decode");
@@ -135,20 +136,20 @@ test("resume refuses a file that no longer matches the saved position", async ()
   const dir = tempDir();
   fs.writeFileSync(path.join(dir, "a.jsonl"), '{"n":1}\n{"n":2}\n');
   const bad = await openFileSource({ pattern: "a.jsonl", baseDir: dir, format: "jsonl", resume: { kind: "after", file: "a.jsonl", line: 5, item: 2 } });
-  if (!bad.ok) throw new Error(bad.error.message);
-  const r = await bad.source.next();
-  if (r.ok) throw new Error("expected an error");
-  assert.match(r.error.message, /cannot resume .*a\.jsonl: the saved position is after item 2 \(line 5\)/);
+  if (isLeft(bad)) throw new Error(bad.left.message);
+  const r = await bad.right.source.next();
+  if (isRight(r)) throw new Error("expected an error");
+  assert.match(r.left.message, /cannot resume .*a\.jsonl: the saved position is after item 2 \(line 5\)/);
 });
 
 test("a glob matching nothing and a missing named file are errors naming them", async () => {
   const dir = tempDir();
   const none = await openFileSource({ pattern: "in/*.jsonl", baseDir: dir, format: "jsonl" });
-  if (none.ok) throw new Error("expected an error");
-  assert.match(none.error.message, /^no file matches the source pattern .*in\/\*\.jsonl$/);
+  if (isRight(none)) throw new Error("expected an error");
+  assert.match(none.left.message, /^no file matches the source pattern .*in\/\*\.jsonl$/);
   const missing = await openFileSource({ pattern: "x.csv", baseDir: dir, format: "csv" });
-  if (missing.ok) throw new Error("expected an error");
-  assert.match(missing.error.message, /^source file not found: .*x\.csv$/);
+  if (isRight(missing)) throw new Error("expected an error");
+  assert.match(missing.left.message, /^source file not found: .*x\.csv$/);
 });
 
 test("a file deleted between the glob and its turn is an error, and the position stays put", async () => {
@@ -156,12 +157,12 @@ test("a file deleted between the glob and its turn is an error, and the position
   fs.writeFileSync(path.join(dir, "a.jsonl"), '{"n":"a"}\n');
   fs.writeFileSync(path.join(dir, "b.jsonl"), '{"n":"b"}\n');
   const source = await open({ pattern: "*.jsonl", baseDir: dir, format: "jsonl" });
-  assert.is((await source.next()).ok, true);
+  assert.is(isRight(await source.next()), true);
   const after = source.position();
   fs.rmSync(path.join(dir, "b.jsonl"));
   const r = await source.next();
-  if (r.ok) throw new Error("expected an error");
-  assert.match(r.error.message, /^source file not found: .*b\.jsonl$/);
+  if (isRight(r)) throw new Error("expected an error");
+  assert.match(r.left.message, /^source file not found: .*b\.jsonl$/);
   assert.equal(source.position(), after);
 });
 

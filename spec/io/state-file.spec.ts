@@ -1,3 +1,4 @@
+import { isRight, right } from "fp-ts/lib/Either.js";
 import fs from "node:fs";
 import path from "node:path";
 import * as t from "io-ts";
@@ -17,15 +18,15 @@ async function readText(text: string | undefined, stream = "peppa") {
 
 async function messageFor(text: string, stream = "peppa"): Promise<string> {
   const r = await readText(text, stream);
-  if (r.ok) throw new Error("expected an error");
-  return r.error.message.replace(/\S*state\.json/, "STATE");
+  if (isRight(r)) throw new Error("expected an error");
+  return r.left.message.replace(/\S*state\.json/, "STATE");
 }
 
 test("a missing state file is no state; a written one reads back", async () => {
   const none = await readText(undefined);
-  assert.equal(none, { ok: true, state: undefined });
+  assert.equal(none, right({ state: undefined }));
   const round = await readText(encodeStateFile("peppa", payload));
-  assert.equal(round, { ok: true, state: payload });
+  assert.equal(round, right({ state: payload }));
   assert.equal(JSON.parse(encodeStateFile("peppa", payload)), {
     format: "peppa-stream/state", version: 1, stream: "peppa", checksum: payloadChecksum(payload), payload,
   });

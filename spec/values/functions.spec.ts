@@ -162,7 +162,7 @@ test("functions never throw on bad input", () => {
 
 test("static checks give result types and name the bad argument", () => {
   assert.equal(check("substr", T.string, T.int), { ok: true, type: T.string });
-  assert.equal(check("substr", T.string, T.string), { ok: false, message: "argument 2 of substr must be int, got string", arg: 1 });
+  assert.equal(check("substr", T.string, T.string), { ok: false, message: { code: "E2002", text: "argument 2 of substr must be int, got string" }, arg: 1 });
   assert.equal(check("round", T.int), { ok: true, type: T.int });
   assert.equal(check("round", T.decimal, T.int), { ok: true, type: T.decimal });
   assert.equal(check("abs", T.any), { ok: true, type: T.any });

@@ -38,7 +38,7 @@ export function orderSteps(ctx: CheckContext, steps: ReadonlyArray<A.StepDecl>):
     // A long cycle is named by its ends, so the message stays readable.
     const names = [...cycle, s].map((c) => c.name.name);
     const shown = names.length <= SHOWN ? names.join(" -> ") : `${names.slice(0, SHOWN / 2).join(" -> ")} -> … -> ${names.slice(-SHOWN / 2).join(" -> ")} (${cycle.length} steps)`;
-    ctx.report("E1004", `steps form a cycle: ${shown}`, s.name.span, {
+    ctx.report("E1004", { names: shown }, s.name.span, {
       secondary: cycle.slice(1, SHOWN).map((c) => ({ span: c.name.span, message: "on the cycle" })),
       hint: "a step cannot read, directly or indirectly, its own output",
     });
@@ -78,7 +78,7 @@ export function orderSteps(ctx: CheckContext, steps: ReadonlyArray<A.StepDecl>):
  */
 export const MAX_CHAIN = 1000;
 
-/** E1017 at the first step (in order) whose path from a source is longer than MAX_CHAIN. */
+/** E1021 at the first step (in order) whose path from a source is longer than MAX_CHAIN. */
 function limitChains(ctx: CheckContext, ordered: ReadonlyArray<A.StepDecl>, byName: ReadonlyMap<string, A.StepDecl>): void {
   const length = new Map<string, number>();
   for (const s of ordered) {
@@ -86,7 +86,7 @@ function limitChains(ctx: CheckContext, ordered: ReadonlyArray<A.StepDecl>, byNa
     for (const input of stepInputs(s)) longest = Math.max(longest, length.get(byName.get(input.name.name)?.name.name ?? "") ?? 0);
     length.set(s.name.name, longest + 1);
     if (longest + 1 > MAX_CHAIN) {
-      ctx.report("E1017", `step \`${s.name.name}\` is step ${longest + 1} of a path from a source (limit ${MAX_CHAIN})`, s.name.span, {
+      ctx.report("E1021", { name: s.name.name, position: longest + 1, limit: MAX_CHAIN }, s.name.span, {
         hint: `a path from a source to a sink, both included, may pass at most ${MAX_CHAIN} steps; fold steps that only pass records on into one`,
       });
       return;

@@ -1,3 +1,4 @@
+import { isLeft, left, right } from "fp-ts/lib/Either.js";
 import fg from "fast-glob";
 import fs from "node:fs";
 import path from "node:path";
@@ -72,7 +73,7 @@ async function resolvePattern(pattern: string, baseDir: string): Promise<IoResul
       const code = (e as NodeJS.ErrnoException).code;
       return failure(code === "ENOENT" ? `source file not found: ${shown}` : `cannot read source file ${shown}: ${describeError(e)}`, shown);
     }
-    return { ok: true, names: [pattern.split(path.sep).join("/")] };
+    return right({ names: [pattern.split(path.sep).join("/")] });
   }
   let names: string[];
   try {
@@ -82,7 +83,7 @@ async function resolvePattern(pattern: string, baseDir: string): Promise<IoResul
   }
   if (names.length === 0) return failure(`no file matches the source pattern ${shown}`);
   names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return { ok: true, names };
+  return right({ names });
 }
 
 export async function openFileSource(options: FileSourceOptions): Promise<IoResult<{ source: FileSource }>> {
@@ -90,8 +91,8 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
     return failure(`batch size must be a positive whole number, got ${options.batch}`);
   }
   const resolved = await resolvePattern(options.pattern, options.baseDir);
-  if (!resolved.ok) return resolved;
-  const names = resolved.names;
+  if (isLeft(resolved)) return resolved;
+  const names = resolved.right.names;
   const displays = names.map((n) => displayPath(path.resolve(options.baseDir, n)));
   const resume = options.resume ?? START;
 
@@ -105,7 +106,7 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
   let failed: IoError | undefined;
 
   async function openNext(): Promise<IoResult<{ file: OpenFile | undefined }>> {
-    if (nextIndex >= names.length) return { ok: true, file: undefined };
+    if (nextIndex >= names.length) return right({ file: undefined });
     const name = names[nextIndex]!;
     const display = displays[nextIndex]!;
     nextIndex++;
@@ -115,8 +116,8 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
       shown: display,
       ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
     });
-    if (!opened.ok) return opened;
-    const file: OpenFile = { name, display, items: opened.items, close: opened.close, consumed: 0, lastLine: 0 };
+    if (isLeft(opened)) return opened;
+    const file: OpenFile = { name, display, items: opened.right.items, close: opened.right.close, consumed: 0, lastLine: 0 };
     if (resume.kind === "after" && name === resume.file && resume.item > 0) {
       // Skip what an earlier invocation returned, checking the file still starts the same way.
       let last: Item | undefined;
@@ -125,7 +126,7 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
         if (step.done === true) break;
         if (step.value.kind === "error") {
           await file.close();
-          return { ok: false, error: step.value.error };
+          return left(step.value.error);
         }
         last = step.value;
         file.consumed++;
@@ -140,21 +141,21 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
       }
       file.lastLine = last.line;
     }
-    return { ok: true, file };
+    return right({ file });
   }
 
   async function next(): Promise<IoResult<{ batch: FileBatch | undefined }>> {
-    if (failed !== undefined) return { ok: false, error: failed };
+    if (failed !== undefined) return left(failed);
     const items: Item[] = [];
     const files: string[] = [];
     let taken = 0;
     let opened = false;
     // The position moves only when a batch is returned, never on a failed call.
     let reached: SourcePosition | undefined;
-    const fail = async (error: IoError): Promise<{ ok: false; error: IoError }> => {
+    const fail = async (error: IoError): Promise<IoResult<never>> => {
       failed = error;
       await closeSource();
-      return { ok: false, error };
+      return left(error);
     };
     try {
       for (;;) {
@@ -162,9 +163,9 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
           // Without `batch`, one call is one file: stop once a file was read to its end.
           if (options.batch === undefined && opened) break;
           const o = await openNext();
-          if (!o.ok) return await fail(o.error);
-          if (o.file === undefined) break;
-          current = o.file;
+          if (isLeft(o)) return await fail(o.left);
+          if (o.right.file === undefined) break;
+          current = o.right.file;
           opened = true;
           files.push(current.display);
         }
@@ -189,8 +190,8 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
     }
     if (current !== undefined) reached = { kind: "after", file: current.name, line: current.lastLine, item: current.consumed };
     if (reached !== undefined) position = reached;
-    if (items.length === 0 && !opened) return { ok: true, batch: undefined };
-    return { ok: true, batch: { items, files } };
+    if (items.length === 0 && !opened) return right({ batch: undefined });
+    return right({ batch: { items, files } });
   }
 
   async function closeSource(): Promise<void> {
@@ -206,5 +207,5 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
     position: () => position,
     close: closeSource,
   };
-  return { ok: true, source };
+  return right({ source });
 }

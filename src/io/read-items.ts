@@ -1,3 +1,4 @@
+import { isRight, left, right } from "fp-ts/lib/Either.js";
 import fs from "node:fs";
 import type { Readable } from "node:stream";
 import { describeError, ioError, type Format, type IoResult, type ReadItem } from "./item.js";
@@ -27,8 +28,8 @@ export async function* readItems(input: Readable, file: string, options: ReadOpt
       return;
     case "json": {
       const result = await readJsonStream(input, file, options.shown);
-      if (result.ok) yield* result.items;
-      else yield { kind: "error", error: result.error };
+      if (isRight(result)) yield* result.right.items;
+      else yield { kind: "error", error: result.left };
       return;
     }
   }
@@ -72,10 +73,10 @@ export async function openFileItems(
     });
     if (!isReadableKind(stat)) {
       await handle.close();
-      return { ok: false, error: ioError(stat.isDirectory() ? `${what} is a directory, not a file: ${shown}` : `${what} is neither a file nor a pipe: ${shown}`, shown) };
+      return left(ioError(stat.isDirectory() ? `${what} is a directory, not a file: ${shown}` : `${what} is neither a file nor a pipe: ${shown}`, shown));
     }
   } catch (e) {
-    return { ok: false, error: ioError(openErrorMessage(e, what, shown), shown) };
+    return left(ioError(openErrorMessage(e, what, shown), shown));
   }
   const stream = handle.createReadStream({ autoClose: true });
   async function* items(): AsyncGenerator<ReadItem> {
@@ -91,5 +92,5 @@ export async function openFileItems(
     await generator.return(undefined);
     stream.destroy();
   };
-  return { ok: true, items: generator, close };
+  return right({ items: generator, close });
 }

@@ -1,3 +1,4 @@
+import { left, right } from "fp-ts/lib/Either.js";
 import type { Readable } from "node:stream";
 import { describeError, ioError, type Item, type IoResult } from "./item.js";
 import { isJsonObject, jsonKind } from "./read-jsonl.js";
@@ -45,10 +46,10 @@ export function parseJsonArray(text: string, file: string, shown: string = file)
   try {
     value = parseJsonText(body);
   } catch (e) {
-    return { ok: false, error: ioError(`${shown} is not valid JSON: ${describeError(e)}`, shown) };
+    return left(ioError(`${shown} is not valid JSON: ${describeError(e)}`, shown));
   }
   if (!Array.isArray(value)) {
-    return { ok: false, error: ioError(`${shown} must hold a JSON array of objects, but holds ${jsonKind(value)}`, shown) };
+    return left(ioError(`${shown} must hold a JSON array of objects, but holds ${jsonKind(value)}`, shown));
   }
   const lines = elementLines(body);
   const deep = body.length > 2 * MAX_NESTING && nestsDeeperThan(value, MAX_NESTING + 1);
@@ -65,7 +66,7 @@ export function parseJsonArray(text: string, file: string, shown: string = file)
       text: jsonText(element),
     };
   });
-  return { ok: true, items };
+  return right({ items });
 }
 
 /** Reads a whole stream (standard input) as one `json` document. */
@@ -74,7 +75,7 @@ export async function readJsonStream(input: Readable, file: string, shown: strin
   try {
     for await (const chunk of input) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
   } catch (e) {
-    return { ok: false, error: ioError(`cannot read ${shown}: ${describeError(e)}`, shown) };
+    return left(ioError(`cannot read ${shown}: ${describeError(e)}`, shown));
   }
   const bytes = Buffer.concat(chunks);
   if (!isUtf8(bytes)) {
@@ -87,7 +88,7 @@ export async function readJsonStream(input: Readable, file: string, shown: strin
       lineStart = i + 1;
     }
     const where = { line, lineOffset: bad.offset - lineStart, fileOffset: bad.offset, bytes: bad.bytes };
-    return { ok: false, error: ioError(`${shown} is not valid UTF-8: ${invalidUtf8Reason(where)}`, shown, line) };
+    return left(ioError(`${shown} is not valid UTF-8: ${invalidUtf8Reason(where)}`, shown, line));
   }
   return parseJsonArray(bytes.toString("utf8"), file, shown);
 }

@@ -1,3 +1,4 @@
+import { right } from "fp-ts/lib/Either.js";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -80,7 +81,7 @@ export async function readStateFile<A>(
       await handle.close();
     }
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { ok: true, state: undefined };
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return right({ state: undefined });
     return failure(`cannot read state file ${shown}: ${describeError(e)}`, shown);
   }
   if (!isUtf8(bytes)) return failure(`state file ${shown} is damaged: it is not valid UTF-8. ${MOVE_AWAY}`, shown);
@@ -130,5 +131,5 @@ export function decodeStateFile<A>(
   if (payload._tag === "Left") {
     return damaged(`its content does not fit this stream's state (${describeValidation(payload.left, "payload")})`);
   }
-  return { ok: true, state: payload.right };
+  return right({ state: payload.right });
 }

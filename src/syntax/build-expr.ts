@@ -5,6 +5,7 @@ import type * as C from "../../grammar/cst.js";
 import { streamParser } from "../../grammar/parser.js";
 import type { BinaryOp, DurationUnit, Expr, Ident, ListLit, RecordLit, RecordLitField, Span } from "./ast.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { message } from "../diagnostics/codes.js";
 import type { Lexed } from "./lex.js";
 import { isRealToken, joinSpans, LineIndex, tokenSpan } from "./span.js";
 import { childExprs } from "./walk.js";
@@ -52,7 +53,7 @@ export abstract class ExpressionBuilder extends BaseVisitor {
       this.depths.set(node, depth);
       return node;
     }
-    this.diagnostics.push(diagnostic(this.filename, "E0016", `expression too deep here (limit ${MAX_EXPR_DEPTH} levels)`, at, {
+    this.diagnostics.push(diagnostic(this.filename, message("E0016", { limit: MAX_EXPR_DEPTH }), at, {
       label: `level ${depth}`,
       notes: ["each operator, call, index, field access, list and `if` is one level of the expression's tree; a chain `a + b + …` is as deep as it is long"],
       hint: "split it with `let` or earlier steps, or sum with an aggregate",

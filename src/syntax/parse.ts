@@ -3,6 +3,7 @@
 import type { CstNode, IToken } from "chevrotain";
 import { MAX_NESTING, streamParser } from "../../grammar/parser.js";
 import { diagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { message as registryMessage } from "../diagnostics/codes.js";
 import type { Decl, StreamFile } from "./ast.js";
 import { AstBuilder } from "./build-ast.js";
 import { lex } from "./lex.js";
@@ -22,7 +23,7 @@ export function parse(text: string, filename: string): ParseResult {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const ast: StreamFile = { kind: "StreamFile", filename, decls: [], comments: [], span: lines.span(0, text.length) };
-    return { ast, diagnostics: [diagnostic(filename, "E0099", `internal error in the parser: ${message}`, lines.span(0, 0))] };
+    return { ast, diagnostics: [diagnostic(filename, registryMessage("E0099", { reason: message }), lines.span(0, 0))] };
   }
 }
 
@@ -68,7 +69,7 @@ function nestingDiagnostics(file: string, lines: LineIndex, decls: ReadonlyArray
     if (explains(at)) continue;
     ranges.push([at, realStarts.find((s) => s > at) ?? Infinity]);
     const end = Number.isFinite(t.endOffset) ? t.endOffset! + 1 : at;
-    diagnostics.push(diagnostic(file, "E0015", `nesting too deep here (limit ${MAX_NESTING} levels)`, lines.span(at, end), {
+    diagnostics.push(diagnostic(file, registryMessage("E0015", { limit: MAX_NESTING }), lines.span(at, end), {
       label: `level ${MAX_NESTING + 1}`,
       notes: ["brackets, calls, indexes, `if`, `not`, unary `-`, `<…>` types and `run` blocks each nest one level"],
       hint: "name the inner parts with `let`, consts or earlier steps",

@@ -8,6 +8,7 @@ import { newFrame } from "../../plan/env.js";
 import { MAIN } from "../../model/ports.js";
 import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../../values/nesting.js";
 import type { OpContext, OpenOperator, Ports } from "./types.js";
+import { describeValue, thrownMessage } from "../../values/host-data.js";
 
 /** One source's input for a run. */
 export interface SourceBatch {
@@ -35,13 +36,22 @@ export function decodeRecords(step: SourceStep, batch: SourceBatch, from: number
   const counter = { dropped: 0 };
   let undeclared = 0;
   for (let i = from; i < to; i++) {
-    const raw = records[i];
-    const record = fast?.(raw, counter);
-    if (record !== undefined) {
-      main.push(record);
+    let raw: unknown;
+    let d;
+    try {
+      raw = records[i];
+      const record = fast?.(raw, counter);
+      if (record !== undefined) {
+        main.push(record);
+        continue;
+      }
+      d = decode(raw);
+    } catch (e) {
+      // A host's record may be a Proxy or have a getter that throws: a reject of that record.
+      const origin = origins?.[i];
+      invalid.push({ errors: [`the record cannot be read: ${thrownMessage(e)}`], file: origin?.file ?? null, line: origin?.line ?? null, record: null });
       continue;
     }
-    const d = decode(raw);
     if (d.ok) {
       main.push(d.record);
       undeclared += d.dropped;
@@ -98,7 +108,7 @@ function rawValue(raw: unknown): Value {
   try {
     return rawCopy(nestsDeeperThan(raw) ? cutDeep(raw, MAX_NESTING) : raw);
   } catch {
-    return String(raw);
+    return describeValue(raw);
   }
 }
 
