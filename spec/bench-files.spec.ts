@@ -62,6 +62,16 @@ test("the generator is seeded: the same options give the same files, another see
   assert.ok(generateFiles(path.join(work, "again"), options).reused);
 });
 
+test("the state bench's stream: streams/peppa-files.stream with `batch N` on both sources, and it checks", async () => {
+  const g = data();
+  const file = writeStreamFile(path.join(work, "gen", "batch.stream"), g.dataDir, { batch: 100 });
+  const text = fs.readFileSync(file, "utf8");
+  assert.match(text, 'source core from jsonl "data/core/*.jsonl" batch 100 {');
+  assert.match(text, 'source cpq from csv "data/cpq/*.csv" batch 100 delimiter ";" {');
+  const r = await interpret(["check", file]);
+  assert.is(r.code, 0, r.stderr);
+});
+
 test("the generated files hold every irregularity of the real exports", async () => {
   const { report } = await interpreterOut();
   const reasons = new Set(report.rejects.map((r) => `${r.step}: ${r.reason}`));
