@@ -5,10 +5,52 @@ import { CstParser, EOF, tokenMatcher, type IParserErrorMessageProvider, type IR
 import * as T from "./tokens.js";
 import { parserMessages } from "./messages.js";
 
+/** How deeply brackets, calls, `if`, `not`, unary `-`, `<…>` types and `run` blocks may nest
+ * (docs/language.md, "Limits"). Each such level costs the recursive-descent parser up to 13
+ * rules, and chevrotain's error recovery walks the grammar along the whole rule stack again:
+ * at 64 levels that overflowed the call stack, at 32 it is far from it. */
+export const MAX_NESTING = 32;
+
+/** Rules each of whose invocations is one level of nesting. */
+const nestingRules = ["parenthesized", "call", "listLiteral", "recordLiteral", "indexSuffix", "ifExpression", "typeRef", "braced", "testBlock"];
+/** Rules that are one level when they recur directly (`not not x`, `- -x`). */
+const prefixRules = ["notExpression", "unary"];
+
 export class StreamParser extends CstParser {
+  /** The tokens at which nesting went past MAX_NESTING, in the order found (parse.ts reports them). */
+  public tooDeep: IToken[] = [];
+  private nestingShort = new Set<number>();
+  private prefixShort = new Set<number>();
+
   constructor(errorMessageProvider: IParserErrorMessageProvider = parserMessages) {
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "full", errorMessageProvider });
     this.performSelfAnalysis();
+    // chevrotain keeps the live rule stack as short numeric names; see `room`.
+    const short = (this as unknown as { fullRuleNameToShort: Record<string, number> }).fullRuleNameToShort;
+    for (const r of nestingRules) this.nestingShort.add(short[r]!);
+    for (const r of prefixRules) this.prefixShort.add(short[r]!);
+  }
+
+  /**
+   * A gate before each nesting construct that begins with the tokens `first`: whether one more
+ * level stays within MAX_NESTING.
+   * It counts the nesting rules on chevrotain's live rule stack (which chevrotain keeps right
+   * through error recovery), so no counter of ours can drift. Past the limit it records the token
+   * and refuses, which ends the recursion; parse.ts turns the record into E0015.
+   */
+  private room(...first: TokenType[]): boolean {
+    // chevrotain asks every gate of an alternation; only the alternative that would be taken counts.
+    if (!first.every((t, i) => this.isA(this.LA(i + 1), t))) return true;
+    const self = this as unknown as { RULE_STACK: number[]; RULE_STACK_IDX: number };
+    let depth = 0;
+    for (let i = 0; i <= self.RULE_STACK_IDX; i++) {
+      const r = self.RULE_STACK[i]!;
+      if (this.nestingShort.has(r) || (this.prefixShort.has(r) && self.RULE_STACK[i - 1] === r)) depth++;
+    }
+    if (depth < MAX_NESTING) return true;
+    const at = this.LA(1);
+    if (!this.tooDeep.includes(at)) this.tooDeep.push(at);
+    return false;
   }
 
   /**
@@ -76,7 +118,7 @@ export class StreamParser extends CstParser {
     this.OR([
       { ALT: () => this.CONSUME(T.Loose) },
       { ALT: () => this.CONSUME(T.RCurly) },
-      { ALT: () => this.SUBRULE(this.braced) },
+      { GATE: () => this.room(T.LCurly), ALT: () => this.SUBRULE(this.braced) },
     ]);
   });
 
@@ -85,7 +127,7 @@ export class StreamParser extends CstParser {
     this.MANY(() => this.OR([
       { ALT: () => this.CONSUME(T.Loose) },
       { ALT: () => this.CONSUME(T.DeclKeyword) },
-      { ALT: () => this.SUBRULE(this.braced) },
+      { GATE: () => this.room(T.LCurly), ALT: () => this.SUBRULE(this.braced) },
     ]));
     this.CONSUME(T.RCurly);
   });
@@ -168,10 +210,13 @@ export class StreamParser extends CstParser {
 
   public typeRef = this.RULE("typeRef", () => {
     this.CONSUME(T.Name);
-    this.OPTION(() => {
-      this.CONSUME(T.Lt);
-      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.typeRef) });
-      this.CONSUME(T.Gt);
+    this.OPTION({
+      GATE: () => this.room(T.Lt),
+      DEF: () => {
+        this.CONSUME(T.Lt);
+        this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.typeRef) });
+        this.CONSUME(T.Gt);
+      },
     });
   });
 
@@ -370,7 +415,7 @@ export class StreamParser extends CstParser {
           ]);
         },
       },
-      { ALT: () => { this.CONSUME(T.Run); this.SUBRULE(this.testBlock); } },
+      { GATE: () => this.room(T.Run), ALT: () => { this.CONSUME(T.Run); this.SUBRULE(this.testBlock); } },
     ]);
   });
 
@@ -378,7 +423,7 @@ export class StreamParser extends CstParser {
 
   public expression = this.RULE("expression", () => {
     this.OR([
-      { ALT: () => this.SUBRULE(this.ifExpression) },
+      { GATE: () => this.room(T.If), ALT: () => this.SUBRULE(this.ifExpression) },
       { ALT: () => this.SUBRULE(this.coalesceExpression) },
     ]);
   });
@@ -409,7 +454,7 @@ export class StreamParser extends CstParser {
 
   public notExpression = this.RULE("notExpression", () => {
     this.OR([
-      { ALT: () => { this.CONSUME(T.Not); this.SUBRULE(this.notExpression); } },
+      { GATE: () => this.room(T.Not), ALT: () => { this.CONSUME(T.Not); this.SUBRULE(this.notExpression); } },
       { ALT: () => this.SUBRULE(this.comparison) },
     ]);
   });
@@ -453,7 +498,7 @@ export class StreamParser extends CstParser {
 
   public unary = this.RULE("unary", () => {
     this.OR([
-      { ALT: () => { this.CONSUME(T.Minus); this.SUBRULE(this.unary); } },
+      { GATE: () => this.room(T.Minus), ALT: () => { this.CONSUME(T.Minus); this.SUBRULE(this.unary); } },
       { ALT: () => this.SUBRULE(this.postfix) },
     ]);
   });
@@ -462,7 +507,7 @@ export class StreamParser extends CstParser {
     this.SUBRULE(this.primary);
     this.MANY(() => this.OR([
       { ALT: () => this.SUBRULE(this.memberSuffix) },
-      { ALT: () => this.SUBRULE(this.indexSuffix) },
+      { GATE: () => this.room(T.LBracket), ALT: () => this.SUBRULE(this.indexSuffix) },
     ]));
   });
 
@@ -486,11 +531,12 @@ export class StreamParser extends CstParser {
       { ALT: () => this.CONSUME(T.True) },
       { ALT: () => this.CONSUME(T.False) },
       { ALT: () => this.CONSUME(T.Null) },
-      { ALT: () => this.SUBRULE(this.call) },
-      { ALT: () => this.CONSUME(T.Name) },
-      { ALT: () => this.SUBRULE(this.parenthesized) },
-      { ALT: () => this.SUBRULE(this.listLiteral) },
-      { ALT: () => this.SUBRULE(this.recordLiteral) },
+      { GATE: () => this.room(T.Name, T.LParen), ALT: () => this.SUBRULE(this.call) },
+      // A name before `(` is a call, even where the call is refused for nesting too deep.
+      { GATE: () => !this.isA(this.LA(2), T.LParen), ALT: () => this.CONSUME(T.Name) },
+      { GATE: () => this.room(T.LParen), ALT: () => this.SUBRULE(this.parenthesized) },
+      { GATE: () => this.room(T.LBracket), ALT: () => this.SUBRULE(this.listLiteral) },
+      { GATE: () => this.room(T.LCurly), ALT: () => this.SUBRULE(this.recordLiteral) },
     ]);
   });
 

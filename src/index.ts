@@ -1,40 +1,123 @@
-// The embedding API of peppa-stream, and nothing else.
-import { left, right, type Either } from "fp-ts/lib/Either.js";
+// The embedding API of peppa-stream, and nothing else. A host, the CLI and the
+// test runner's CLI use exactly this: compiling, running, formatting, showing a
+// plan, drawing a graph and running a stream's tests. What can fail gives an
+// fp-ts Either; only `createRunner`, `runner.run` and `runner.finish` throw,
+// RunnerError, when a host hands them bad input (a defect of the host).
+import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
 import type { Diagnostic } from "./diagnostics/diagnostic.js";
 import { formatDiagnostics as renderAll, countSummary } from "./diagnostics/render.js";
+import { streamGraph } from "./graph/model.js";
+import { renderSvg } from "./graph/svg.js";
+import { renderDot, renderMermaid, type Direction } from "./graph/text.js";
 import { compileStream, type CompileOptions } from "./plan/compile.js";
+import { describePlan as describe, formatPlan, type PlanDescription } from "./plan/describe.js";
+import { readCompileInput } from "./plan/host-options.js";
 import type { Plan } from "./plan/plan.js";
-import { RunnerError, prepareRunner, type Runner, type RunnerOptions } from "./runtime/runner.js";
+import { RunnerError, prepareRunner as prepare, type Prepared, type Runner, type RunnerOptions, type RunnerTuning } from "./runtime/runner.js";
+import { describeValue } from "./values/host-data.js";
+import { parse } from "./syntax/parse.js";
+import { printStream } from "./syntax/print.js";
 
 export type { Diagnostic, Label, Severity } from "./diagnostics/diagnostic.js";
-export type { Plan } from "./plan/plan.js";
+export type { Plan, SourceStep } from "./plan/plan.js";
+export type { PlanDescription } from "./plan/describe.js";
 export type { HostFunction } from "./plan/host-functions.js";
-export type { Runner, RunnerOptions, RunRequest, Clock } from "./runtime/runner.js";
+export type { Runner, RunnerOptions, RunnerTuning, RunRequest, Clock, Prepared } from "./runtime/runner.js";
 export type { RunResult, JsonRecord } from "./runtime/run.js";
+export type { SourceBatch } from "./runtime/ops/source.js";
 export type { RunReport, StepReport, Balance } from "./runtime/report.js";
 export type { State } from "./runtime/state.js";
 export type { CompileOptions } from "./plan/compile.js";
-export { RunnerError } from "./runtime/runner.js";
+export type { Timestamp } from "./values/value.js";
+export type { Direction } from "./graph/text.js";
+export type { SourceText, TestCase, TestOptions, TestResult, TestFailure, TestStatus, TestSuite } from "./testing/index.js";
+export { RunnerError, toTimestamp } from "./runtime/runner.js";
+export { StateCodec } from "./runtime/state.js";
+export { addBalances, balanceHolds, ZERO_BALANCE } from "./runtime/report.js";
+export { collectTests, runTests } from "./testing/index.js";
+export { countSummary } from "./diagnostics/render.js";
+export { hasErrors } from "./diagnostics/diagnostic.js";
+export { didYouMean } from "./diagnostics/suggest.js";
 
-/** Parses, checks and plans a stream: the plan, or every diagnostic of the file. */
+/** Plans made by `compile` in this process: the only ones a runner accepts. */
+const compiled = new WeakSet<object>();
+
+/** The diagnostic of a bad call, which points into no file. */
+const hostDiagnostic = (code: "E1016" | "E3002", message: string, file: string): Diagnostic => ({ severity: "error", code, message, file, labels: [], notes: [] });
+
+/**
+ * Parses, checks and plans a stream: the plan (its warnings in `plan.warnings`),
+ * or every diagnostic of the file. Never throws: a text that is not a string or
+ * bad options are a Left too.
+ */
 export function compile(text: string, options: CompileOptions = {}): Either<ReadonlyArray<Diagnostic>, Plan> {
-  const outcome = compileStream(text, options);
-  return outcome.plan ? right(outcome.plan) : left(outcome.diagnostics);
+  const read = readCompileInput(text, options);
+  if (!read.input) {
+    return left(read.problems.map((p) => hostDiagnostic(p.function ? "E1016" : "E3002", p.message, "stream.stream")));
+  }
+  const { filename, functions } = read.input;
+  const outcome = compileStream(read.input.text, { filename, functions });
+  if (!outcome.plan) return left(outcome.diagnostics);
+  compiled.add(outcome.plan);
+  return right(outcome.plan);
 }
 
-/** A runner over the plan; throws RunnerError listing every problem with the tables, params or state. */
-export function createRunner(plan: Plan, options: RunnerOptions = {}): Runner {
-  // The edge: step times in the report come from the host's clock.
-  const prepared = prepareRunner(plan, options, { timer: () => performance.now() });
-  if (!prepared.ok) throw new RunnerError(prepared.errors);
-  return prepared.runner;
+/**
+ * The runner over a plan, or every problem with the tables, params or state: what
+ * `createRunner` throws, as data. Step times in the report come from the host's
+ * clock (`performance.now`) unless `tuning.timer` gives another.
+ */
+export function prepareRunner(plan: Plan, options: RunnerOptions = {}, tuning: RunnerTuning = {}): Prepared {
+  // A plan is made by compile; anything else is a host's mistake, not a plan to trust.
+  let known: boolean;
+  try {
+    known = compiled.has(plan);
+  } catch {
+    known = false;
+  }
+  if (!known) return left([`createRunner takes a plan that compile() returned (its \`right\`), got ${describeValue(plan)}`]);
+  return prepare(plan, options, { timer: () => performance.now(), ...tuning });
+}
+
+/** A runner over the plan; throws RunnerError listing every problem with the plan, tables, params or state. */
+export function createRunner(plan: Plan, options: RunnerOptions = {}, tuning: RunnerTuning = {}): Runner {
+  const prepared = prepareRunner(plan, options, tuning);
+  if (isLeft(prepared)) throw new RunnerError(prepared.left);
+  return prepared.right;
 }
 
 /**
  * Diagnostics as text with source excerpts and carets. `sources` is the stream's
- * text, or the text of each file by name.
+ * text, or the text of each file by name. The count line ends it unless `summary: false`.
  */
-export function formatDiagnostics(diagnostics: ReadonlyArray<Diagnostic>, sources: string | Readonly<Record<string, string>>): string {
+export function formatDiagnostics(
+  diagnostics: ReadonlyArray<Diagnostic>,
+  sources: string | Readonly<Record<string, string>>,
+  options: { readonly summary?: boolean } = {},
+): string {
   const map = typeof sources === "string" ? Object.fromEntries(diagnostics.map((d) => [d.file, sources])) : sources;
-  return `${renderAll(diagnostics, map)}\n\n${countSummary(diagnostics)}`;
+  const text = renderAll(diagnostics, map);
+  return options.summary === false ? text : `${text}\n\n${countSummary(diagnostics)}`;
+}
+
+/** The canonical formatting of a stream (`interpret fmt`), or its syntax errors. */
+export function formatStream(text: string, filename = "stream.stream"): Either<ReadonlyArray<Diagnostic>, string> {
+  const { ast, diagnostics } = parse(text, filename);
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  return errors.length ? left(errors) : right(printStream(ast, text));
+}
+
+/** The plan in plan order, each step with its inputs and each port's schema (`interpret plan --json`). */
+export const describePlan = (plan: Plan): PlanDescription => describe(plan);
+
+/** The plan as text (`interpret plan`). */
+export const planText = (plan: Plan): string => formatPlan(describe(plan));
+
+export const GRAPH_FORMATS = ["svg", "mermaid", "dot"] as const;
+export type GraphFormat = (typeof GRAPH_FORMATS)[number];
+
+/** A picture of the stream: SVG laid out in-process, or mermaid or dot text for other tools. */
+export function drawGraph(plan: Plan, format: GraphFormat = "svg", direction: Direction = "TB"): string {
+  const graph = streamGraph(plan);
+  return format === "svg" ? renderSvg(graph, direction) : format === "mermaid" ? renderMermaid(graph, direction) : renderDot(graph, direction);
 }

@@ -32,7 +32,7 @@ test("check: a broken stream shows every diagnostic with file:line:col and exits
 test("check: a missing file is exit 2 with a message, not a stack trace", async () => {
   const r = await interpret(["check", "streams/nope.stream"]);
   assert.is(r.code, 2);
-  assert.is(r.stderr, "interpret check: cannot read streams/nope.stream: no such file\n");
+  assert.is(r.stderr, "interpret: cannot read streams/nope.stream: no such file\n");
   assert.is(r.stdout, "");
 });
 
@@ -72,7 +72,7 @@ test("help, --version, an unknown command and an unknown option", async () => {
   assert.match(unknown.stderr, /unknown command `frobnicate`/);
   const option = await interpret(["streams/peppa.stream", "--frob"]);
   assert.is(option.code, 2);
-  assert.match(option.stderr, /Unknown option '--frob'/);
+  assert.match(option.stderr, /^interpret: unknown option `--frob`\n/);
   assert.match(option.stderr, /usage: interpret \[run\] FILE\.stream/);
   const none = await interpret([]);
   assert.is(none.code, 2);

@@ -4,7 +4,6 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { balanceOf, interpret, NOW, readJsonl, readLines, snapshot, streamsFolder, tempDir } from "./helpers.js";
 
-const CORE = "streams/data/peppa-files/core";
 
 test("peppa-files end to end: one file per run until every file is read", async () => {
   const out = tempDir();
@@ -34,7 +33,8 @@ test("peppa-files: a malformed JSON line is a reject with its file and line, and
   const bad = rejects.find((x) => String((x["errors"] as string[])[0]).includes("invalid JSON"))!;
   assert.ok(bad, "the malformed line is rejected");
   assert.is(bad["step"], "core");
-  assert.is(bad["file"], `${CORE}/2026-10-30.jsonl`);
+  // Relative to the stream's folder, not to the working folder (the same from anywhere).
+  assert.is(bad["file"], "data/peppa-files/core/2026-10-30.jsonl");
   assert.is(bad["line"], 6);
   assert.match(String(bad["record"]), /^\{"specversion"/);
   const notObject = rejects.find((x) => String((x["errors"] as string[])[0]).includes("expected a JSON object"))!;
@@ -52,8 +52,8 @@ test("peppa-files: a bad CSV row and values of the wrong type are rejects naming
   assert.equal(
     cpq.map((x) => [x["file"], x["line"], x["errors"]]).sort(),
     [
-      ["streams/data/peppa-files/cpq/2026-10-30.csv", 7, ['occurred: expected timestamp, got "last tuesday"']],
-      ["streams/data/peppa-files/cpq/2026-10-30.csv", 9, ["line 9: expected 5 cells as in the header, got 4"]],
+      ["data/peppa-files/cpq/2026-10-30.csv", 7, ['occurred: expected timestamp, got "last tuesday"']],
+      ["data/peppa-files/cpq/2026-10-30.csv", 9, ["line 9: expected 5 cells as in the header, got 4"]],
     ],
   );
   const wrongTime = rejects.find((x) => x["step"] === "core" && x["line"] === 8)!;

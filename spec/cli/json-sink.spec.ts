@@ -2,6 +2,7 @@
 // before the file's closing bracket (the commit's `keep` + `append`), and after
 // every commit the file is exactly what writing all its records at once gives,
 // one valid JSON array, also when the process is killed in the middle.
+import { isLeft, isRight } from "fp-ts/lib/Either.js";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -26,7 +27,7 @@ test("property: commit after commit, the file is writeJson of every record so fa
         all.push(...records);
         if (added.file) {
           const done = await commitFiles({ journal: path.join(dir, "j"), files: [{ path: file, ...added.file }] });
-          if (!done.ok) return false;
+          if (isLeft(done)) return false;
         }
         const text = fs.readFileSync(file, "utf8");
         if (text !== writeJson(all)) return false;
@@ -53,7 +54,7 @@ test("an existing array laid out by hand is appended to and stays one valid arra
     const parsed = JSON.parse(existing) as unknown[];
     const added = addToJsonArray(jsonArrayEnd(existing, parsed.length === 0), [{ id: "x" }]);
     const done = await commitFiles({ journal: path.join(dir, "j"), files: [{ path: file, ...added.file! }] });
-    assert.ok(done.ok);
+    assert.ok(isRight(done));
     assert.equal(JSON.parse(fs.readFileSync(file, "utf8")), [...before, { id: "x" }], existing);
   }
 });
@@ -63,8 +64,8 @@ test("a json file shorter than what was written is refused, and left as it is", 
   const file = path.join(dir, "out.json");
   fs.writeFileSync(file, "[]");
   const done = await commitFiles({ journal: path.join(dir, "j"), files: [{ path: file, keep: 10, append: ",\n  1\n]\n" }] });
-  assert.is(done.ok, false);
-  assert.match(!done.ok ? done.error.message : "", /out\.json: it has 2 bytes, fewer than the 10 this invocation wrote/);
+  assert.is(isRight(done), false);
+  assert.match(isLeft(done) ? done.left.message : "", /out\.json: it has 2 bytes, fewer than the 10 this invocation wrote/);
   assert.is(fs.readFileSync(file, "utf8"), "[]");
 });
 

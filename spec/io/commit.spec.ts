@@ -1,3 +1,4 @@
+import { isRight, right } from "fp-ts/lib/Either.js";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -56,7 +57,7 @@ test("append and replace, creating folders; the journal is gone after", async ()
       { path: path.join(dir, "fresh/deep/c.jsonl"), append: "c\n" },
     ],
   });
-  assert.equal(r, { ok: true });
+  assert.equal(r, right({}));
   assert.equal(snapshot(dir), NEW);
   assert.is(fs.readFileSync(path.join(dir, "fresh/deep/c.jsonl"), "utf8"), "c\n");
   assert.equal(leftovers(dir), ["fresh/deep/c.jsonl"]);
@@ -65,7 +66,7 @@ test("append and replace, creating folders; the journal is gone after", async ()
 test("truncateOutputs empties files atomically", async () => {
   const dir = setUp();
   const r = await truncateOutputs(path.join(dir, ".j.json"), [path.join(dir, "out/a.jsonl"), path.join(dir, "out/sub/b.csv")]);
-  assert.equal(r, { ok: true });
+  assert.equal(r, right({}));
   assert.is(fs.readFileSync(path.join(dir, "out/a.jsonl"), "utf8"), "");
   assert.is(fs.readFileSync(path.join(dir, "out/sub/b.csv"), "utf8"), "");
 });
@@ -80,8 +81,8 @@ test("a failed commit leaves everything as it was", async () => {
       { path: path.join(dir, "out/blocked"), append: "cannot copy a folder\n" },
     ],
   });
-  if (r.ok) throw new Error("expected an error");
-  assert.match(r.error.message, /^cannot write .*out\/blocked: .*; the outputs and state are unchanged$/);
+  if (isRight(r)) throw new Error("expected an error");
+  assert.match(r.left.message, /^cannot write .*out\/blocked: .*; the outputs and state are unchanged$/);
   assert.equal(snapshot(dir), OLD);
   assert.equal(leftovers(dir), []);
 });
@@ -94,13 +95,13 @@ test("killed after each step, recovery leaves all-old or all-new files, consiste
     const { signal } = await runChild(dir, { PEPPA_COMMIT_CRASH_AFTER: step });
     assert.is(signal, "SIGKILL", `the child reached ${step}`);
     const recovered = await recoverCommit(path.join(dir, ".peppa-commit.json"));
-    assert.is(recovered.ok, true);
+    assert.is(isRight(recovered), true);
     const expected = i < STEPS.indexOf("commit") ? OLD : NEW;
     assert.equal(snapshot(dir), expected, `killed after ${step}`);
     assert.equal(leftovers(dir), [], `nothing left behind after ${step}`);
-    if (recovered.ok) {
+    if (isRight(recovered)) {
       const kind = step === "done" ? "none" : expected === OLD ? "rolled-back" : "rolled-forward";
-      assert.is(recovered.recovery, kind, `recovery after ${step}`);
+      assert.is(recovered.right.recovery, kind, `recovery after ${step}`);
     }
   }
 });
@@ -113,7 +114,7 @@ test("killed at random moments while copying a larger output, then recovered", a
     const before = snapshot(dir);
     await runChild(dir, {}, 20000, 150 + Math.floor(Math.random() * 300));
     const recovered = await recoverCommit(path.join(dir, ".peppa-commit.json"));
-    assert.is(recovered.ok, true);
+    assert.is(isRight(recovered), true);
     const after = snapshot(dir);
     if (after["state.json"] === OLD["state.json"]) {
       assert.equal(after, before);
@@ -134,7 +135,7 @@ test("a damaged journal (never acted on) is discarded", async () => {
   fs.writeFileSync(path.join(dir, ".peppa-commit.json"), '{"format":"peppa-stream/commit","vers');
   fs.writeFileSync(path.join(dir, ".peppa-commit.json.tmp"), "{");
   const r = await recoverCommit(path.join(dir, ".peppa-commit.json"));
-  assert.equal(r, { ok: true, recovery: "discarded" });
+  assert.equal(r, right({ recovery: "discarded" }));
   assert.equal(snapshot(dir), OLD);
   assert.equal(leftovers(dir), []);
 });

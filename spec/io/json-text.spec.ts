@@ -1,6 +1,7 @@
 // JSON text without lost digits: parseJsonText is JSON.parse except that a
 // number a double cannot hold arrives as its text; jsonText is JSON.stringify
 // except that bigints and such numbers are written as their exact digits.
+import { isRight } from "fp-ts/lib/Either.js";
 import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -150,10 +151,10 @@ test("the JSON readers hand exact numbers to the decoder; a lone big number is s
   const [rec] = recordsOf(items) as Record<string, unknown>[];
   assert.equal(convert(rec!["d"], T.decimal), { ok: true, value: new Big("12345678901234567890.123") });
   const arr = parseJsonArray('[\n{"n":9007199254740993},\n12345678901234567890\n]', "in.json");
-  assert.ok(arr.ok);
-  if (!arr.ok) return;
-  assert.equal(convert((arr.items[0] as { record: Record<string, unknown> }).record["n"], T.int), { ok: true, value: 9007199254740993n });
-  const reject = arr.items[1]!;
+  assert.ok(isRight(arr));
+  if (!isRight(arr)) return;
+  assert.equal(convert((arr.right.items[0] as { record: Record<string, unknown> }).record["n"], T.int), { ok: true, value: 9007199254740993n });
+  const reject = arr.right.items[1]!;
   assert.ok(reject.kind === "reject" && reject.text === "12345678901234567890" && reject.reason.endsWith("got a number"));
 });
 

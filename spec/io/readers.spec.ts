@@ -1,3 +1,4 @@
+import { isLeft, isRight } from "fp-ts/lib/Either.js";
 import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -10,8 +11,8 @@ import { collect, FIXTURES, recordsOf, shape, tempDir } from "./helpers.js";
 
 async function readFixture(name: string, format: "jsonl" | "csv" | "json", delimiter?: string) {
   const opened = await openFileItems(path.join(FIXTURES, name), name, { format, ...(delimiter ? { delimiter } : {}) });
-  if (!opened.ok) throw new Error(opened.error.message);
-  return collect(opened.items);
+  if (isLeft(opened)) throw new Error(opened.left.message);
+  return collect(opened.right.items);
 }
 
 test("jsonl: a malformed line in the middle is a reject with its line, and the rest is read", async () => {
@@ -89,11 +90,11 @@ test("json: an array of objects; a non-object element is a reject naming index a
 
 test("json: a file that is not an array, or not JSON, is an error naming it", () => {
   const notArray = parseJsonArray('{"a":1}', "x.json");
-  assert.is(notArray.ok, false);
-  if (!notArray.ok) assert.is(notArray.error.message, "x.json must hold a JSON array of objects, but holds an object");
+  assert.is(isRight(notArray), false);
+  if (isLeft(notArray)) assert.is(notArray.left.message, "x.json must hold a JSON array of objects, but holds an object");
   const broken = parseJsonArray("[{", "y.json");
-  if (broken.ok) throw new Error("expected an error");
-  assert.match(broken.error.message, /^y\.json is not valid JSON: /);
+  if (isRight(broken)) throw new Error("expected an error");
+  assert.match(broken.left.message, /^y\.json is not valid JSON: /);
 });
 
 test("empty files give no items; a missing file is an error before any item", async () => {
@@ -101,26 +102,26 @@ test("empty files give no items; a missing file is an error before any item", as
   for (const format of ["jsonl", "csv", "json"] as const) {
     fs.writeFileSync(path.join(dir, `e.${format}`), format === "json" ? "[]" : "");
     const opened = await openFileItems(path.join(dir, `e.${format}`), `e.${format}`, { format });
-    if (!opened.ok) throw new Error(opened.error.message);
-    assert.equal(await collect(opened.items), []);
+    if (isLeft(opened)) throw new Error(opened.left.message);
+    assert.equal(await collect(opened.right.items), []);
   }
   const missing = await openFileItems(path.join(dir, "nope.csv"), "nope.csv", { format: "csv", what: "source file" });
-  assert.is(missing.ok, false);
-  if (!missing.ok) assert.is(missing.error.message, "source file not found: nope.csv");
+  assert.is(isRight(missing), false);
+  if (isLeft(missing)) assert.is(missing.left.message, "source file not found: nope.csv");
 });
 
 test("readTable: the whole file, and a clear error for a missing one", async () => {
   const table = await readTable({ path: "bom-crlf-semicolon.csv", baseDir: FIXTURES, format: "csv", delimiter: ";" });
-  if (!table.ok) throw new Error(table.error.message);
-  assert.is(table.items.length, 5);
+  if (isLeft(table)) throw new Error(table.left.message);
+  assert.is(table.right.items.length, 5);
   const cwd = process.cwd();
   const dir = tempDir();
   fs.mkdirSync(path.join(dir, "streams"));
   process.chdir(dir);
   try {
     const missing = await readTable({ path: "data/crm_accounts.csv", baseDir: "streams", format: "csv" });
-    if (missing.ok) throw new Error("expected an error");
-    assert.is(missing.error.message, "table file not found: streams/data/crm_accounts.csv");
+    if (isRight(missing)) throw new Error("expected an error");
+    assert.is(missing.left.message, "table file not found: streams/data/crm_accounts.csv");
   } finally {
     process.chdir(cwd);
   }

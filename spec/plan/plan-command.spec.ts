@@ -93,7 +93,7 @@ test("a stream with errors: exit 1 and every diagnostic on standard error", asyn
 test("a missing file: exit 2 with the path", async () => {
   const r = await runCommand(planCommand, ["streams/nope.stream"]);
   assert.is(r.code, 2);
-  assert.is(r.stderr, "cannot read streams/nope.stream: no such file\n");
+  assert.is(r.stderr, "interpret: cannot read streams/nope.stream: no such file\n");
 });
 
 test("bad usage: exit 2 with the usage line", async () => {

@@ -2,8 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
-import { compile, createRunner, formatDiagnostics, type Plan, type Runner, type RunnerOptions } from "../../src/index.js";
-import { prepareRunner, type RunnerTuning } from "../../src/runtime/runner.js";
+import { compile, createRunner, formatDiagnostics, type Plan, type Runner, type RunnerOptions, type RunnerTuning } from "../../src/index.js";
 
 export const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 
@@ -17,9 +16,7 @@ export const runnerFor = (text: string, options: RunnerOptions = {}): Runner => 
 
 /** A runner with settings of its own (a fake timer, a chunk size); throws on bad options. */
 export function tunedRunner(p: Plan, options: RunnerOptions, tuning: RunnerTuning): Runner {
-  const prepared = prepareRunner(p, options, tuning);
-  if (!prepared.ok) throw new Error(prepared.errors.join("\n"));
-  return prepared.runner;
+  return createRunner(p, options, tuning);
 }
 
 /** A timer that moves on by 1 ms each time it is read: deterministic step times. */

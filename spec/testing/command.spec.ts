@@ -106,7 +106,7 @@ test "typo" {
   const r = await interpretTest(["peppa.stream"], dir);
   assert.is(r.code, 1);
   assert.is(r.stdout, "");
-  assert.match(r.stderr, "error[E1002]: `given` names a source or a table, and `cor` is neither\n  --> peppa.test.stream:3:9");
+  assert.match(r.stderr, "error[E1017]: `given` names a source or a table, and `cor` is neither\n  --> peppa.test.stream:3:9");
   assert.match(r.stderr, "did you mean `core`?");
 });
 

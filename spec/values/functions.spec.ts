@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import Big from "big.js";
@@ -108,10 +110,38 @@ test("time functions truncate in UTC and format with Unicode patterns", () => {
 test("coalesce and hash", () => {
   assert.is(call("coalesce", null, null, 3, 4), 3);
   assert.is(call("coalesce", null), null);
-  const h = call("hash", "a", 1) as string;
-  assert.match(h, /^[0-9a-f]{64}$/);
-  assert.is.not(h, call("hash", "a1"));
-  assert.is(call("hash", 2), call("hash", new Big("2.0")));
+  // One string: SHA-256 of its UTF-8 bytes (FIPS 180-2 vectors, and `printf 'é€😀' | sha256sum`).
+  assert.is(call("hash", "abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  assert.is(call("hash", ""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  assert.is(call("hash", "é€😀"), "df9226927fd572c1ee66eec85de1bb139497614899f36e4e90474cb71f6ef9d0");
+  // Anything else: SHA-256 of the byte 0xFF and the compact JSON array of the arguments
+  // (`printf '\xff["a",1]' | sha256sum`).
+  assert.is(call("hash", "a", 1), "8effc3a437f578a4f0976c127b0dab2564ddb90effdf03acbaca8e86dfa752c1");
+  assert.is(call("hash", 2), "6e5e4d2cb2c03cd426f1641569dac3a67685a0f7e0e7ec77ff49f450352739d9");
+  assert.is(call("hash", new Big("2.00")), call("hash", 2));
+  assert.is(call("hash", 2.0), call("hash", 2));
+  const nested = new Map<string, Value>([["b", ["x"]], ["a", 1]]);
+  assert.is(
+    call("hash", new Timestamp(Date.parse("2026-11-20T10:00:00Z")), new Duration(900_000), null, true, nested),
+    "9dab388a1324f68440217ff88ef75d2dd937d4fd6e4e73e89bd09731df43b94a", // \xff["2026-11-20T10:00:00.000Z","PT15M",null,true,{"a":1,"b":["x"]}]
+  );
+  // Unambiguous: no two different argument lists share an encoding.
+  assert.is.not(call("hash", "a,b"), call("hash", "a", "b"));
+  assert.is.not(call("hash", "1"), call("hash", 1));
+  assert.is.not(call("hash", '["a",1]'), call("hash", "a", 1));
+});
+
+test("property: hash of one string is SHA-256 of its UTF-8 bytes; of several, of 0xFF and their JSON array", () => {
+  fc.assert(
+    fc.property(fc.string({ unit: "grapheme", maxLength: 30 }), (s) => {
+      assert.is(call("hash", s), createHash("sha256").update(Buffer.from(s, "utf8")).digest("hex"));
+    }),
+  );
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean(), fc.constant(null)), { minLength: 2, maxLength: 5 }), (xs) => {
+      assert.is(call("hash", ...xs), createHash("sha256").update(Buffer.from([0xff])).update(JSON.stringify(xs), "utf8").digest("hex"));
+    }),
+  );
 });
 
 test("functions never throw on bad input", () => {
@@ -132,7 +162,7 @@ test("functions never throw on bad input", () => {
 
 test("static checks give result types and name the bad argument", () => {
   assert.equal(check("substr", T.string, T.int), { ok: true, type: T.string });
-  assert.equal(check("substr", T.string, T.string), { ok: false, message: "argument 2 of substr must be int, got string", arg: 1 });
+  assert.equal(check("substr", T.string, T.string), { ok: false, message: { code: "E2002", text: "argument 2 of substr must be int, got string" }, arg: 1 });
   assert.equal(check("round", T.int), { ok: true, type: T.int });
   assert.equal(check("round", T.decimal, T.int), { ok: true, type: T.decimal });
   assert.equal(check("abs", T.any), { ok: true, type: T.any });

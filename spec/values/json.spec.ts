@@ -3,6 +3,7 @@ import * as assert from "uvu/assert";
 import fc from "fast-check";
 import Big from "big.js";
 import { Duration, Timestamp, makeRecord, valueEquals, isMap, isRecord, type Value } from "../../src/values/value.js";
+import { isLeft, left } from "fp-ts/lib/Either.js";
 import { decodeValue, durationToIso, encodeValue, toJson } from "../../src/values/json.js";
 import { value } from "./arbitraries.js";
 
@@ -34,7 +35,7 @@ test("encodeValue/decodeValue keep decimals, instants, maps vs records and key o
     ["d", new Duration(3)],
     ["n", [NaN, -0, Infinity, 2.5]],
   ]);
-  const back = decodeValue(JSON.parse(JSON.stringify(encodeValue(v)))) as Record<string, Value>;
+  const back = decoded(JSON.parse(JSON.stringify(encodeValue(v)))) as Record<string, Value>;
   assert.equal(Object.keys(back), ["__proto__", "t", "d", "n"]);
   assert.ok(isMap(back["__proto__"]));
   assert.ok(isRecord(back));
@@ -44,11 +45,24 @@ test("encodeValue/decodeValue keep decimals, instants, maps vs records and key o
   assert.ok(valueEquals([back.t!, back.d!], [new Timestamp(-5), new Duration(3)]));
 });
 
-test("decodeValue refuses damaged input", () => {
-  for (const bad of [{ $d: "abc" }, { $x: 1 }, { $t: "x" }, { a: 1, b: 2 }, { $m: [[1, 2]] }]) {
-    assert.throws(() => decodeValue(bad));
-  }
+test("decodeValue refuses damaged input with the reason, also deep inside", () => {
+  const cases: Array<[unknown, string]> = [
+    [{ $d: "abc" }, 'bad encoded value with tag "$d"'],
+    [{ $x: 1 }, 'bad encoded value with tag "$x"'],
+    [{ $t: "x" }, 'bad encoded value with tag "$t"'],
+    [{ a: 1, b: 2 }, 'an encoded value has exactly one tag, got ["a","b"]'],
+    [{ $m: [[1, 2]] }, "bad map entries"],
+    [[1, { $r: [["a", { $d: "x" }]] }], 'bad encoded value with tag "$d"'],
+  ];
+  for (const [bad, reason] of cases) assert.equal(decodeValue(bad), left(reason));
 });
+
+/** The value of a decode that must succeed. */
+function decoded(json: unknown): Value {
+  const v = decodeValue(json);
+  if (isLeft(v)) throw new Error(v.left);
+  return v.right;
+}
 
 const same = (a: Value, b: Value): boolean => {
   if (typeof a === "number" && typeof b === "number") return Object.is(a, b);
@@ -60,7 +74,7 @@ const same = (a: Value, b: Value): boolean => {
 };
 
 test("property: encode/decode round-trips every value exactly through JSON text", () => {
-  fc.assert(fc.property(value, (v) => same(decodeValue(JSON.parse(JSON.stringify(encodeValue(v)))), v)), { numRuns: 2000 });
+  fc.assert(fc.property(value, (v) => same(decoded(JSON.parse(JSON.stringify(encodeValue(v)))), v)), { numRuns: 2000 });
 });
 
 test.run();

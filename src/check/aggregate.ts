@@ -22,14 +22,14 @@ export function checkAggregate(ctx: CheckContext, exprs: ExprChecker, d: A.Aggre
   const keys: FieldType[] = [];
   for (const k of d.keys) {
     if (keys.some((f) => f.name === k.name.name)) {
-      ctx.report("E1011", `key \`${k.name.name}\` appears twice`, k.name.span);
+      ctx.report("E1011.key", { name: k.name.name }, k.name.span);
       continue;
     }
     if (k.expr) keys.push({ name: k.name.name, type: exprs.type(inputScope, k.expr) });
     else {
       const f = inputScope.fields.get(k.name.name);
       if (!f && !inputScope.open) {
-        ctx.report("E1005", `unknown field \`${k.name.name}\` in ${what}`, k.name.span, {
+        ctx.report("E1005.field", { name: k.name.name, where: what }, k.name.span, {
           hint: didYouMean(k.name.name, inputScope.fields.keys()) ?? "a computed key is written `NAME = EXPR`",
         });
       }
@@ -50,7 +50,7 @@ export function checkAggregate(ctx: CheckContext, exprs: ExprChecker, d: A.Aggre
   const out: FieldType[] = [...keys];
   for (const f of d.fields) {
     if (out.some((o) => o.name === f.name.name)) {
-      ctx.report("E1011", `field \`${f.name.name}\` appears twice in \`${d.name.name}\``, f.name.span);
+      ctx.report("E1011.aggregate", { name: f.name.name, step: d.name.name }, f.name.span);
       continue;
     }
     const before = ctx.diagnostics.length;
@@ -58,14 +58,14 @@ export function checkAggregate(ctx: CheckContext, exprs: ExprChecker, d: A.Aggre
     // A field read outside any aggregate call was just reported (E2017); saying also that there is no aggregate repeats it.
     const reportedNonKey = ctx.diagnostics.slice(before).some((x) => x.code === "E2017");
     if (!containsAggregate(ctx, f.value) && !reportedNonKey) {
-      ctx.report("E2016", `\`${f.name.name}\` has no aggregate function, so it has no value per session`, f.value.span, {
+      ctx.report("E2016", { name: f.name.name }, f.value.span, {
         hint: "use count(), sum(x), min(x), max(x), avg(x), first(x), last(x), count_distinct(x) or collect_set(x)",
       });
     }
     if (f.by) {
       const byType = exprs.type(inputScope, f.by);
       if (byType.kind !== "string" && byType.kind !== "any" && byType.kind !== "null") {
-        ctx.report("E2001", `a drill-down key must be a string (map keys are strings), but this is ${typeToString(byType)}`, f.by.span, { hint: "convert it with `string(…)`" });
+        ctx.report("E2001.drillDown", { type: typeToString(byType) }, f.by.span, { hint: "convert it with `string(…)`" });
       }
       type = T.map(type);
     }
@@ -84,7 +84,7 @@ export function checkAggregate(ctx: CheckContext, exprs: ExprChecker, d: A.Aggre
         const atScope: Scope = { ...scopeFor(keys, keysWhat), aggregateInput: inputScope.fields, ...(inputScope.open ? { open: true } : {}) };
         const t = exprs.type(atScope, trigger.at);
         if (t.kind !== "timestamp" && t.kind !== "any" && t.kind !== "null") {
-          ctx.report("E2013", `\`flush at\` needs a timestamp computed from the keys, but this is ${typeToString(t)}`, trigger.at.span, {
+          ctx.report("E2013", { type: typeToString(t) }, trigger.at.span, {
             hint: "e.g. `flush at end_of_month(period) + 2d`",
           });
         }

@@ -19,7 +19,7 @@ export function checkBlock(ctx: CheckContext, exprs: ExprChecker, scope: Scope, 
     const name = stmt.kind === "Let" ? stmt.name : stmt.target;
     const earlier = assigned.get(name.name) ?? lets.get(name.name);
     if (earlier) {
-      ctx.report("E1011", `\`${name.name}\` is assigned twice in this block`, name.span, {
+      ctx.report("E1011.assigned", { name: name.name }, name.span, {
         secondary: [{ span: earlier.span, message: "first assigned here" }],
         hint: "use a `let` for an intermediate value",
       });

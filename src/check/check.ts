@@ -41,7 +41,7 @@ export function check(file: A.StreamFile, source: string, functions: ReadonlyMap
     if (d.kind === "Stream" || d.kind === "Trigger") {
       const first = d.kind === "Stream" ? streamDecl : trigger;
       if (first) {
-        ctx.report("E1012", `only one \`${d.kind.toLowerCase()}\` declaration is allowed`, d.span, { secondary: [{ span: first.span, message: "first one here" }] });
+        ctx.report("E1012", { kind: d.kind.toLowerCase() }, d.span, { secondary: [{ span: first.span, message: "first one here" }] });
         continue;
       }
       if (d.kind === "Stream") {
@@ -57,7 +57,7 @@ export function check(file: A.StreamFile, source: string, functions: ReadonlyMap
     if (d.kind === "ErrorDecl") continue;
     const prior = ctx.named.get(d.name.name);
     if (prior) {
-      ctx.report("E1001", `\`${d.name.name}\` is declared twice`, d.name.span, { secondary: [{ span: prior.name.span, message: "first declared here" }] });
+      ctx.report("E1001.declaration", { name: d.name.name }, d.name.span, { secondary: [{ span: prior.name.span, message: "first declared here" }] });
       continue;
     }
     ctx.named.set(d.name.name, d);
@@ -65,14 +65,14 @@ export function check(file: A.StreamFile, source: string, functions: ReadonlyMap
   }
 
   // Params, tables and consts first: steps' expressions may use them.
-  for (const d of ctx.named.values()) {
+  for (const d of ctx.named.values()) ctx.isolated(d.name.span, () => {
     if (d.kind === "Param") {
       const type = resolveTypeRef(ctx, d.type);
       if (d.default) {
         const t = literalType(d.default);
-        if (!t) ctx.report("E2019", `the default of param \`${d.name.name}\` must be a literal`, d.default.span);
+        if (!t) ctx.report("E2019.paramLiteral", { name: d.name.name }, d.default.span);
         else if (!defaultFits(d.default, t, type)) {
-          ctx.report("E2019", `the default of param \`${d.name.name}\` is ${typeToString(t)}, but the param is ${typeToString(type)}`, d.default.span, { hint: defaultHint(type) });
+          ctx.report("E2019.paramType", { name: d.name.name, type: typeToString(t), expected: typeToString(type) }, d.default.span, { hint: defaultHint(type) });
         }
       }
       ctx.params.set(d.name.name, { name: d.name.name, decl: d, type });
@@ -80,28 +80,28 @@ export function check(file: A.StreamFile, source: string, functions: ReadonlyMap
       const schema = resolveSchema(ctx, d.schema);
       for (const k of d.keys) {
         if (!schema.some((f) => f.name === k.name)) {
-          ctx.report("E2021", `key \`${k.name}\` is not a field of table \`${d.name.name}\``, k.span, {
+          ctx.report("E2021", { name: k.name, table: d.name.name }, k.span, {
             hint: didYouMean(k.name, schema.map((f) => f.name)) ?? `its fields: ${schema.map((f) => f.name).join(", ")}`,
           });
         }
       }
       ctx.tables.set(d.name.name, { name: d.name.name, decl: d, schema, keys: d.keys.map((k) => k.name) });
     }
-  }
+  });
   const stepChecker = new StepChecker(ctx, new Map(), new Map());
-  for (const d of ctx.named.values()) if (d.kind === "Table") stepChecker.fileOrigin(d.origin);
-  for (const d of ctx.named.values()) {
-    if (d.kind !== "Const") continue;
+  for (const d of ctx.named.values()) if (d.kind === "Table") ctx.isolated(d.name.span, () => stepChecker.fileOrigin(d.origin));
+  for (const d of ctx.named.values()) ctx.isolated(d.name.span, () => {
+    if (d.kind !== "Const") return;
     const type = exprs.type(scopeFor([], "a const"), d.value);
     if (!isConstant(ctx, d.value) && d.value.kind !== "Call") {
-      ctx.report("E2015", `const \`${d.name.name}\` must be computed from literals, params and other consts`, d.value.span);
+      ctx.report("E2015.const", { name: d.name.name }, d.value.span);
     }
     ctx.consts.set(d.name.name, { name: d.name.name, decl: d, type });
-  }
-  if (trigger) stepChecker.constInt(trigger.count, "`trigger count`");
+  });
+  if (trigger) ctx.isolated(trigger.span, () => stepChecker.constInt(trigger.count, "`trigger count`"));
 
   if (steps.length === 0 && !file.decls.some((d) => d.kind === "ErrorDecl")) {
-    ctx.report("W1003", "the stream declares no steps, so running it does nothing", { ...file.span, end: file.span.start }, {
+    ctx.report("W1003", {}, { ...file.span, end: file.span.start }, {
       hint: "start with a `source`, and deliver its records with a `sink`",
     });
   }
@@ -110,16 +110,16 @@ export function check(file: A.StreamFile, source: string, functions: ReadonlyMap
   const checker = new StepChecker(ctx, done, stepDecls);
   const ordered: StepInfo[] = [];
   for (const d of orderSteps(ctx, steps)) {
-    const info = checker.check(d);
+    const info = ctx.isolated(d.name.span, () => checker.check(d));
     if (info) {
       done.set(info.name, info);
       ordered.push(info);
     }
   }
 
-  const unconsumed = findUnconsumed(ctx, ordered, steps);
+  const unconsumed = ctx.isolated(file.span, () => findUnconsumed(ctx, ordered, steps)) ?? new Map<string, PortFate>();
   for (const [table, info] of ctx.tables) {
-    if (!ctx.usedTables.has(table)) ctx.report("W1002", `table \`${table}\` is never used`, info.decl.name.span, { hint: "remove it, or look a row up with `" + table + "[key]`" });
+    if (!ctx.usedTables.has(table)) ctx.report("W1002", { name: table }, info.decl.name.span, { hint: "remove it, or look a row up with `" + table + "[key]`" });
   }
   checkTests(ctx, tests, done);
 
@@ -157,9 +157,10 @@ function findUnconsumed(ctx: CheckContext, steps: ReadonlyArray<StepInfo>, decls
         out.set(key, "dropped");
         // With an input that did not resolve the graph is incomplete; the error says what to fix.
         if (ctx.unresolvedInputs) continue;
-        ctx.report("W1001", port === MAIN ? `the output of \`${s.name}\` is not consumed; its records are counted as dropped` : `port \`${key}\` is not consumed; its records are counted as dropped`, portSpan(s.decl, port), {
-          hint: "send it to a sink, or remove the step",
-        });
+        const span = portSpan(s.decl, port);
+        const hint = { hint: "send it to a sink, or remove the step" };
+        if (port === MAIN) ctx.report("W1001.main", { step: s.name }, span, hint);
+        else ctx.report("W1001.port", { port: key }, span, hint);
       }
     }
   }

@@ -2,7 +2,7 @@
 // the side tables they fill, and the diagnostics they report.
 import type * as A from "../syntax/ast.js";
 import { diagnostic, type Diagnostic, type DiagnosticOptions } from "../diagnostics/diagnostic.js";
-import type { Code } from "../diagnostics/codes.js";
+import { message, type Message, type MessageArgs, type MessageId } from "../diagnostics/codes.js";
 import type { Type } from "../values/types.js";
 import type { FunctionDef } from "../values/functions/registry.js";
 import type { ConstInfo, ParamInfo, Resolution, TableInfo } from "./checked.js";
@@ -36,7 +36,26 @@ export class CheckContext {
     return this.brokenDecls.some((text) => word.test(text));
   }
 
-  report(code: Code, message: string, span: A.Span, options?: DiagnosticOptions): void {
-    this.diagnostics.push(diagnostic(this.file, code, message, span, options));
+  /** Reports the registry message `id` filled with `args`. */
+  report<Id extends MessageId>(id: Id, args: MessageArgs<Id>, span: A.Span, options?: DiagnosticOptions): void {
+    this.reportMessage(message(id, args), span, options);
+  }
+
+  reportMessage(m: Message, span: A.Span, options?: DiagnosticOptions): void {
+    this.diagnostics.push(diagnostic(this.file, m, span, options));
+  }
+
+  /**
+   * Runs one check (of a declaration, a step, a test). A check that crashes is
+   * a defect of ours: it becomes one internal diagnostic at `span`, and the
+   * other checks still run.
+   */
+  isolated<R>(span: A.Span, check: () => R): R | undefined {
+    try {
+      return check();
+    } catch (error) {
+      this.report("E1999.check", { reason: error instanceof Error ? error.message : String(error) }, span);
+      return undefined;
+    }
   }
 }

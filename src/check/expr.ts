@@ -8,6 +8,7 @@ import { closest, didYouMean } from "../diagnostics/suggest.js";
 import type { CheckContext } from "./context.js";
 import { literalType } from "./literal.js";
 import type { Resolution } from "./checked.js";
+import type { MessageArgs, MessageId } from "../diagnostics/codes.js";
 import { arithmeticType, canEqual, canOrder, coalesceType, isArithmetic, isCondition, isText, membership, negationType } from "./operator-types.js";
 
 export type ExprContext = "plain" | "simulate" | "aggregate";
@@ -64,7 +65,7 @@ export class ExprChecker {
   condition(scope: Scope, e: A.Expr, what: string): void {
     const t = this.type(scope, e);
     if (!isCondition(t)) {
-      this.ctx.report("E2010", `${what} must be a bool, but this is ${typeToString(t)}`, e.span, {
+      this.ctx.report("E2010", { what, type: typeToString(t) }, e.span, {
         hint: t.kind === "string" ? "compare it, e.g. `x != \"\"`" : undefined,
       });
     }
@@ -91,7 +92,7 @@ export class ExprChecker {
           const t = this.type(scope, item);
           const u = unify(element, t);
           if (!u) {
-            this.ctx.report("E2020", `list items differ: ${typeToString(element)} and ${typeToString(t)}`, item.span);
+            this.ctx.report("E2020.list", { left: typeToString(element), right: typeToString(t) }, item.span);
             return T.list(T.any);
           }
           element = u;
@@ -111,12 +112,12 @@ export class ExprChecker {
       case "Unary": {
         const t = this.type(scope, e.operand);
         if (e.op === "not") {
-          if (!isCondition(t)) this.mismatch(e.span, `\`not\` needs a bool, not ${typeToString(t)}`);
+          if (!isCondition(t)) this.mismatch(e.span, "E2001.not", { type: typeToString(t) });
           return T.bool;
         }
         const negated = negationType(t);
         if (!negated) {
-          this.mismatch(e.span, `\`-\` needs a number or a duration, not ${typeToString(t)}`);
+          this.mismatch(e.span, "E2001.negate", { type: typeToString(t) });
           return T.any;
         }
         return negated;
@@ -125,16 +126,16 @@ export class ExprChecker {
         return this.binary(scope, e);
       case "Matches": {
         const t = this.type(scope, e.subject);
-        if (!isText(t)) this.mismatch(e.subject.span, `\`matches\` needs a string, not ${typeToString(t)}`);
+        if (!isText(t)) this.mismatch(e.subject.span, "E2001.matches", { type: typeToString(t) });
         if (e.pattern.kind !== "StringLit") {
           this.type(scope, e.pattern);
-          this.ctx.report("E2003", "the pattern of `matches` must be a string literal", e.pattern.span, {
+          this.ctx.report("E2003.notLiteral", {}, e.pattern.span, {
             hint: "patterns are compiled once, when the stream is checked",
           });
         } else {
           this.set(e.pattern, T.string);
           const re = compileRegex(e.pattern.value);
-          if (!re.ok) this.ctx.report("E2003", `invalid regular expression: ${re.message}`, e.pattern.span, { hint: "patterns use RE2 syntax" });
+          if (!re.ok) this.ctx.report("E2003.invalid", { reason: re.message }, e.pattern.span, { hint: "patterns use RE2 syntax" });
         }
         return T.bool;
       }
@@ -143,7 +144,7 @@ export class ExprChecker {
         for (const bound of [e.low, e.high]) {
           const b = this.type(scope, bound);
           if (!canOrder(v, b)) {
-            this.mismatch(bound.span, `cannot compare ${typeToString(v)} with ${typeToString(b)}`);
+            this.mismatch(bound.span, "E2001.between", { left: typeToString(v), right: typeToString(b) });
           }
         }
         return T.bool;
@@ -154,7 +155,7 @@ export class ExprChecker {
         const b = this.type(scope, e.otherwise);
         const u = unify(a, b);
         if (!u) {
-          this.ctx.report("E2020", `the branches of \`if\` differ: ${typeToString(a)} and ${typeToString(b)}`, e.otherwise.span, {
+          this.ctx.report("E2020.if", { left: typeToString(a), right: typeToString(b) }, e.otherwise.span, {
             secondary: [{ span: e.then.span, message: `this is ${typeToString(a)}` }],
             hint: a.kind === "string" || b.kind === "string" ? "convert the other branch with `string(…)`" : "make both branches one type",
           });
@@ -165,8 +166,8 @@ export class ExprChecker {
     }
   }
 
-  private mismatch(span: A.Span, message: string, hint?: string): void {
-    this.ctx.report("E2001", message, span, hint ? { hint } : undefined);
+  private mismatch<Id extends Extract<MessageId, `E2001.${string}`>>(span: A.Span, id: Id, args: MessageArgs<Id>, hint?: string): void {
+    this.ctx.report(id, args, span, hint ? { hint } : undefined);
   }
 
   private resolve(scope: Scope, name: string): { res: Resolution; type: Type } | undefined {
@@ -197,7 +198,7 @@ export class ExprChecker {
     if (near === undefined) return false;
     // The table the user meant is used; do not also warn that it is not.
     this.ctx.usedTables.add(near);
-    this.ctx.report("E1006", `unknown table \`${e.name.name}\``, e.span, { hint: `did you mean \`${near}\`?` });
+    this.ctx.report("E1006.table", { name: e.name.name }, e.span, { hint: `did you mean \`${near}\`?` });
     this.set(e, T.any);
     return true;
   }
@@ -213,7 +214,7 @@ export class ExprChecker {
     const name = e.name.name;
     const r = this.resolve(scope, name);
     if (!r && scope.aggregateInput?.has(name) && !scope.inAggregate) {
-      this.ctx.report("E2017", `\`${name}\` is not a key of this aggregate, so it has no single value per session`, e.span, {
+      this.ctx.report("E2017", { name }, e.span, {
         hint: scope.context === "aggregate" ? `aggregate it, e.g. \`last(${name})\`, or add it to \`by\`` : "add it to `by`",
       });
       return T.any;
@@ -221,14 +222,14 @@ export class ExprChecker {
     if (!r && scope.open) return T.any;
     if (!r) {
       const hint = didYouMean(name, this.candidates(scope));
-      this.ctx.report("E1005", `unknown name \`${name}\` in ${scope.what}`, e.span, {
+      this.ctx.report("E1005.name", { name, where: scope.what }, e.span, {
         hint: hint ?? (scope.fields.size ? `fields here: ${[...scope.fields.keys()].slice(0, 8).join(", ")}` : undefined),
       });
       return T.any;
     }
     if (r.res.kind === "table") {
       this.ctx.usedTables.add(name);
-      this.ctx.report("E1013", `\`${name}\` is a table, not a value`, e.span, {
+      this.ctx.report("E1013", { name }, e.span, {
         hint: `look a row up with \`${name}[key]\`, or test a key with \`x in ${name}\``,
       });
       return T.any;
@@ -266,7 +267,7 @@ export class ExprChecker {
       case "record": {
         const f = t.fields.find((x) => x.name === field);
         if (!f) {
-          this.ctx.report("E1014", `this record has no field \`${field}\``, e.field.span, {
+          this.ctx.report("E1014", { name: field }, e.field.span, {
             hint: didYouMean(field, t.fields.map((x) => x.name)) ?? `its fields: ${t.fields.map((x) => x.name).join(", ")}`,
           });
           return T.any;
@@ -276,7 +277,7 @@ export class ExprChecker {
       case "map":
         return t.value;
       default:
-        this.mismatch(e.field.span, `\`.${field}\` needs a record or a map, but this is ${typeToString(t)}`);
+        this.mismatch(e.field.span, "E2001.member", { field, type: typeToString(t) });
         return T.any;
     }
   }
@@ -287,7 +288,7 @@ export class ExprChecker {
     const info = this.ctx.tables.get(table)!;
     const row = T.record(info.schema);
     if (keys.length !== info.keys.length) {
-      this.ctx.report("E2009", `table \`${table}\` has ${info.keys.length} key field${info.keys.length === 1 ? "" : "s"} (${info.keys.join(", ")}), but ${keys.length} ${keys.length === 1 ? "was" : "were"} given`, span, {
+      this.ctx.report("E2009.count", { table, keyCount: `${info.keys.length} key field${info.keys.length === 1 ? "" : "s"}`, keys: info.keys.join(", "), given: `${keys.length} ${keys.length === 1 ? "was" : "were"}` }, span, {
         hint: `give one value per key field: \`${table}[${info.keys.join(", ")}]\``,
       });
       keys.forEach((k) => this.type(scope, k));
@@ -297,7 +298,7 @@ export class ExprChecker {
       const kt = this.type(scope, k);
       const col = info.schema.find((f) => f.name === info.keys[i]);
       if (col && !assignable(kt, col.type)) {
-        this.ctx.report("E2009", `the key of \`${table}\` (\`${col.name}\`) is ${typeToString(col.type)}, but this is ${typeToString(kt)}`, k.span, {
+        this.ctx.report("E2009.type", { table, column: col.name, expected: typeToString(col.type), type: typeToString(kt) }, k.span, {
           hint: col.type.kind === "string" ? "convert it with `string(…)`" : undefined,
         });
       }
@@ -320,19 +321,19 @@ export class ExprChecker {
     const keys = e.keys.map((k) => this.type(scope, k));
     if (t.kind === "any" || t.kind === "null") return T.any;
     if (e.keys.length !== 1) {
-      this.mismatch(e.span, `only a table takes several keys; this is ${typeToString(t)}`);
+      this.mismatch(e.span, "E2001.severalKeys", { type: typeToString(t) });
       return T.any;
     }
     const k = keys[0]!;
     if (t.kind === "list") {
-      if (!assignable(k, T.int)) this.mismatch(e.keys[0]!.span, `a list index must be an int, not ${typeToString(k)}`);
+      if (!assignable(k, T.int)) this.mismatch(e.keys[0]!.span, "E2001.listIndex", { type: typeToString(k) });
       return t.element;
     }
     if (t.kind === "map") {
-      if (!assignable(k, T.string)) this.mismatch(e.keys[0]!.span, `a map key must be a string, not ${typeToString(k)}`);
+      if (!assignable(k, T.string)) this.mismatch(e.keys[0]!.span, "E2001.mapKey", { type: typeToString(k) });
       return t.value;
     }
-    this.mismatch(e.object.span, `\`[…]\` needs a table, a list or a map, but this is ${typeToString(t)}`);
+    this.mismatch(e.object.span, "E2001.index", { type: typeToString(t) });
     return T.any;
   }
 
@@ -340,28 +341,28 @@ export class ExprChecker {
     const name = e.callee.name;
     const def = this.ctx.functions.get(name);
     if (!def) {
-      this.ctx.report("E1007", `unknown function \`${name}\``, e.callee.span, { hint: didYouMean(name, this.ctx.functions.keys()) });
+      this.ctx.report("E1007", { name }, e.callee.span, { hint: didYouMean(name, this.ctx.functions.keys()) });
       e.args.forEach((a) => this.type(scope, a));
       return T.any;
     }
     if (def.context === "aggregate") {
       if (scope.context !== "aggregate") {
-        this.ctx.report("E2004", `\`${name}\` is an aggregate function and works only inside an \`aggregate\` step`, e.callee.span, {
+        this.ctx.report("E2004", { name }, e.callee.span, {
           hint: "sum records per key in an `aggregate NAME from INPUT by KEY { … }` step, then read its fields",
         });
       } else if (scope.inAggregate) {
-        this.ctx.report("E2018", `\`${name}\` cannot stand inside another aggregate function`, e.callee.span, {
+        this.ctx.report("E2018", { name }, e.callee.span, {
           hint: "an aggregate's argument is read from each record; combine aggregates side by side instead, e.g. `sum(x) / count()`",
         });
       }
     }
     if (def.context === "simulate" && scope.context !== "simulate") {
-      this.ctx.report("E2005", `\`${name}\` works only in \`simulate\` sources`, e.callee.span, {
+      this.ctx.report("E2005", { name }, e.callee.span, {
         hint: "it generates demo data: `source NAME simulate N per run { FIELD = EXPR … }`",
       });
     }
     if (e.args.length < def.minArgs || e.args.length > def.maxArgs) {
-      this.ctx.report("E1008", `\`${name}\` takes ${arity(def.minArgs, def.maxArgs)}, but ${e.args.length} ${e.args.length === 1 ? "was" : "were"} given`, e.span, {
+      this.ctx.report("E1008", { name, arity: arity(def.minArgs, def.maxArgs), count: `${e.args.length} ${e.args.length === 1 ? "was" : "were"}` }, e.span, {
         hint: `usage: ${def.signature}`,
       });
       e.args.forEach((a) => this.type(scope, a));
@@ -370,7 +371,7 @@ export class ExprChecker {
     if (name === "random_key") {
       const table = this.tableNamed(scope, e.args[0]!);
       if (table === undefined) {
-        this.ctx.report("E1006", "`random_key` needs the name of a table", e.args[0]!.span, {
+        this.ctx.report("E1006.tableArgument", { fn: name }, e.args[0]!.span, {
           hint: didYouMean(e.args[0]!.kind === "NameRef" ? e.args[0]!.name.name : "", this.ctx.tables.keys()),
         });
       } else {
@@ -388,7 +389,7 @@ export class ExprChecker {
     const result = def.check(args);
     if (!result.ok) {
       const at = result.arg !== undefined ? e.args[result.arg]?.span ?? e.span : e.span;
-      this.ctx.report("E2002", result.message, at, { hint: `usage: ${def.signature}` });
+      this.ctx.reportMessage(result.message, at, { hint: `usage: ${def.signature}` });
       return T.any;
     }
     return result.type;
@@ -403,17 +404,17 @@ export class ExprChecker {
         this.set(e.right, T.any);
         const info = this.ctx.tables.get(table)!;
         if (info.keys.length !== 1) {
-          this.ctx.report("E2009", `table \`${table}\` has a composite key (${info.keys.join(", ")}); test it with \`${table}[${info.keys.join(", ")}] != null\``, e.right.span);
+          this.ctx.report("E2009.composite", { table, keys: info.keys.join(", ") }, e.right.span);
         } else this.tableKeys(scope, table, [e.left], e.span);
         return T.bool;
       }
       if (this.unknownTable(scope, e.right)) return T.bool;
       const c = this.type(scope, e.right);
       const fit = membership(v, c);
-      if (fit === "element" && c.kind === "list") this.mismatch(e.left.span, `a list of ${typeToString(c.element)} cannot contain ${typeToString(v)}`);
-      else if (fit === "key") this.mismatch(e.left.span, `map keys are strings, not ${typeToString(v)}`);
+      if (fit === "element" && c.kind === "list") this.mismatch(e.left.span, "E2001.listElement", { element: typeToString(c.element), type: typeToString(v) });
+      else if (fit === "key") this.mismatch(e.left.span, "E2001.mapKeys", { type: typeToString(v) });
       else if (fit === "collection") {
-        this.mismatch(e.right.span, `\`in\` needs a table, a list or a map, but this is ${typeToString(c)}`, didYouMean(e.right.kind === "NameRef" ? e.right.name.name : "", this.ctx.tables.keys()));
+        this.mismatch(e.right.span, "E2001.in", { type: typeToString(c) }, didYouMean(e.right.kind === "NameRef" ? e.right.name.name : "", this.ctx.tables.keys()));
       }
       return T.bool;
     }
@@ -423,7 +424,7 @@ export class ExprChecker {
       case "??": {
         const u = coalesceType(l, r);
         if (!u) {
-          this.ctx.report("E2020", `both sides of \`??\` must have one type: ${typeToString(l)} and ${typeToString(r)}`, e.opSpan);
+          this.ctx.report("E2020.coalesce", { left: typeToString(l), right: typeToString(r) }, e.opSpan);
           return T.any;
         }
         return u;
@@ -431,23 +432,23 @@ export class ExprChecker {
       case "and":
       case "or":
         for (const [side, t] of [[e.left, l], [e.right, r]] as const) {
-          if (!isCondition(t)) this.mismatch(side.span, `\`${e.op}\` needs bools, but this is ${typeToString(t)}`);
+          if (!isCondition(t)) this.mismatch(side.span, "E2001.logic", { op: e.op, type: typeToString(t) });
         }
         return T.bool;
       case "==":
       case "!=":
-        if (!canEqual(l, r)) this.mismatch(e.opSpan, `\`${e.op}\` compares ${typeToString(l)} with ${typeToString(r)}, which are never equal`, conversionHint(l, r));
+        if (!canEqual(l, r)) this.mismatch(e.opSpan, "E2001.equal", { op: e.op, left: typeToString(l), right: typeToString(r) }, conversionHint(l, r));
         return T.bool;
       case "<":
       case "<=":
       case ">":
       case ">=":
-        if (!canOrder(l, r)) this.mismatch(e.opSpan, `cannot order ${typeToString(l)} against ${typeToString(r)}`, conversionHint(l, r));
+        if (!canOrder(l, r)) this.mismatch(e.opSpan, "E2001.order", { left: typeToString(l), right: typeToString(r) }, conversionHint(l, r));
         return T.bool;
       default: {
         const t = isArithmetic(e.op) ? arithmeticType(e.op, l, r) : undefined;
         if (!t) {
-          this.mismatch(e.opSpan, `\`${e.op}\` is not defined for ${typeToString(l)} and ${typeToString(r)}`, conversionHint(l, r));
+          this.mismatch(e.opSpan, "E2001.arithmetic", { op: e.op, left: typeToString(l), right: typeToString(r) }, conversionHint(l, r));
           return T.any;
         }
         return t;

@@ -19,7 +19,7 @@ export function resolveTypeRef(ctx: CheckContext, ref: A.TypeRef): Type {
   const name = ref.name.name;
   const arity = name === "list" || name === "map" ? 1 : 0;
   if (!TYPE_NAMES.includes(name)) {
-    ctx.report("E2007", `unknown type \`${name}\``, ref.name.span, {
+    ctx.report("E2007.unknown", { name }, ref.name.span, {
       hint:
         (Object.hasOwn(TYPE_ALIASES, name.toLowerCase()) ? `did you mean \`${TYPE_ALIASES[name.toLowerCase()]}\`?` : undefined) ??
         didYouMean(name, TYPE_NAMES) ??
@@ -28,7 +28,7 @@ export function resolveTypeRef(ctx: CheckContext, ref: A.TypeRef): Type {
     return T.any;
   }
   if (ref.args.length !== arity) {
-    ctx.report("E2007", arity ? `\`${name}\` needs one element type, as in \`${name}<string>\`` : `\`${name}\` takes no type argument`, ref.span);
+    ctx.report(arity ? "E2007.needsElement" : "E2007.noArgument", { name }, ref.span);
     return T.any;
   }
   if (name === "list") return T.list(resolveTypeRef(ctx, ref.args[0]!));
@@ -46,16 +46,16 @@ export function resolveSchema(ctx: CheckContext, fields: ReadonlyArray<A.SchemaF
     const name = fieldName(f);
     const first = seen.get(name);
     if (first) {
-      ctx.report("E1011", `field \`${name}\` is declared twice`, f.span, { secondary: [{ span: first.span, message: "first declared here" }] });
+      ctx.report("E1011.schema", { name }, f.span, { secondary: [{ span: first.span, message: "first declared here" }] });
       continue;
     }
     seen.set(name, f);
     const type = resolveTypeRef(ctx, f.type);
     if (f.default) {
       const dt = literalType(f.default);
-      if (dt === undefined) ctx.report("E2019", `the default of \`${name}\` must be a literal`, f.default.span, { hint: defaultHint(type) });
+      if (dt === undefined) ctx.report("E2019.fieldLiteral", { name }, f.default.span, { hint: defaultHint(type) });
       else if (!defaultFits(f.default, dt, type)) {
-        ctx.report("E2019", `the default of \`${name}\` is ${typeToString(dt)}, but the field is ${typeToString(type)}`, f.default.span, { hint: defaultHint(type) });
+        ctx.report("E2019.fieldType", { name, type: typeToString(dt), expected: typeToString(type) }, f.default.span, { hint: defaultHint(type) });
       }
     }
     // A default fills a missing or null value, so the field is never null downstream.

@@ -69,18 +69,18 @@ export class StepChecker {
       const other = this.ctx.named.get(name);
       if (other && !this.stepDecls.has(name)) {
         if (other.kind === "Table") this.ctx.usedTables.add(name);
-        this.ctx.report("E1009", `\`${name}\` is a ${other.kind.toLowerCase()}, not a step that produces records`, ref.name.span, {
+        this.ctx.report("E1009", { name, kind: other.kind.toLowerCase() }, ref.name.span, {
           hint: other.kind === "Table" ? `read a table's rows in expressions: \`${name}[key]\`` : undefined,
         });
       } else if (!other && !this.ctx.namedInBrokenDecl(name)) {
         const others = [...this.stepDecls.keys()].filter((n) => n !== this.current);
-        this.ctx.report("E1002", `unknown step \`${name}\``, ref.name.span, { hint: didYouMean(name, others) });
+        this.ctx.report("E1002", { name }, ref.name.span, { hint: didYouMean(name, others) });
       }
       // A step on a cycle, or one that failed, has been reported already.
       return undefined;
     }
     if (step.decl.kind === "Sink") {
-      this.ctx.report("E1010", `\`${name}\` is a sink; a sink delivers records and has no output to read`, ref.name.span, {
+      this.ctx.report("E1010", { name }, ref.name.span, {
         hint: `read the step that feeds it: ${step.inputs.map((i) => (i.port === MAIN ? i.step : `${i.step}.${i.port}`)).join(", ")}`,
       });
       return undefined;
@@ -91,9 +91,9 @@ export class StepChecker {
       const names = [...step.ports.keys()].filter((p) => p !== MAIN);
       const at = ref.port?.span ?? ref.span;
       if (port === MAIN) {
-        this.ctx.report("E1003", `\`${name}\` has no main output; name one of its ports`, at, { hint: `ports: ${names.map((p) => `${name}.${p}`).join(", ")}` });
+        this.ctx.report("E1003.noMain", { step: name }, at, { hint: `ports: ${names.map((p) => `${name}.${p}`).join(", ")}` });
       } else {
-        this.ctx.report("E1003", `\`${name}\` has no port \`${port}\``, at, {
+        this.ctx.report("E1003.noPort", { step: name, port }, at, {
           hint: didYouMean(port, names) ?? (names.length ? `its ports: ${names.join(", ")}` : `\`${name}\` has only its main output`),
         });
       }
@@ -166,11 +166,11 @@ export class StepChecker {
 
   fileOrigin(o: A.FileOrigin): void {
     if (!(FORMATS as ReadonlyArray<string>).includes(o.format.name)) {
-      this.ctx.report("E2012", `unknown format \`${o.format.name}\``, o.format.span, { hint: didYouMean(o.format.name, FORMATS) ?? `formats: ${FORMATS.join(", ")}` });
+      this.ctx.report("E2012.source", { name: o.format.name }, o.format.span, { hint: didYouMean(o.format.name, FORMATS) ?? `formats: ${FORMATS.join(", ")}` });
     }
     if (o.batch) this.constInt(o.batch, "`batch`");
-    if (o.delimiter && o.format.name !== "csv") this.ctx.report("E2012", "`delimiter` applies only to `csv`", o.delimiter.span);
-    if (o.delimiter && o.delimiter.value.length !== 1) this.ctx.report("E2022", "a delimiter is one character", o.delimiter.span);
+    if (o.delimiter && o.format.name !== "csv") this.ctx.report("E2024", {}, o.delimiter.span);
+    if (o.delimiter && o.delimiter.value.length !== 1) this.ctx.report("E2022", {}, o.delimiter.span);
   }
 
   /**
@@ -181,7 +181,7 @@ export class StepChecker {
   private constant(e: A.Expr, what: string): Type | undefined {
     const scope: Scope = { fields: new Map(), locals: new Map(), context: "plain", what: "a constant" };
     if (isConstant(this.ctx, e) || e.kind === "NameRef") return this.exprs.type(scope, e);
-    this.ctx.report("E2015", `${what} must be known before the stream runs`, e.span, {
+    this.ctx.report("E2015.value", { what }, e.span, {
       hint: "use a literal, a `param` or a `const`",
     });
     return undefined;
@@ -190,13 +190,13 @@ export class StepChecker {
   /** A compile-time int: a literal, a param or a const. */
   constInt(e: A.Expr, what: string): void {
     const t = this.constant(e, what);
-    if (t && t.kind !== "int" && t.kind !== "any") this.ctx.report("E2015", `${what} must be an int, not ${typeToString(t)}`, e.span);
+    if (t && t.kind !== "int" && t.kind !== "any") this.ctx.report("E2025", { what, type: typeToString(t) }, e.span);
   }
 
   duration(e: A.Expr, what: string): void {
     const t = this.constant(e, what);
     if (t && t.kind !== "duration" && t.kind !== "any") {
-      this.ctx.report("E2014", `${what} needs a duration such as \`30d\`, not ${typeToString(t)}`, e.span, {
+      this.ctx.report("E2014", { what, type: typeToString(t) }, e.span, {
         hint: t.kind === "int" ? "glue a unit to the number: `ms`, `s`, `m`, `h` or `d`" : undefined,
       });
     }
@@ -210,7 +210,7 @@ export class StepChecker {
     else if (t.kind === "list") types = f.vars.length === 2 ? [T.int, t.element] : [t.element];
     else if (t.kind === "any" || t.kind === "null") types = [T.any, T.any];
     else {
-      this.ctx.report("E2008", `\`for each\` needs a map or a list, but this is ${typeToString(t)}`, f.over.span, {
+      this.ctx.report("E2008", { type: typeToString(t) }, f.over.span, {
         hint: "`for each K, V in MAP` walks a map (e.g. a drill-down `count() by x`), `for each X in LIST` a list",
       });
       types = [T.any, T.any];
@@ -237,7 +237,7 @@ export class StepChecker {
       });
       for (const o of other.schema) if (!fields.some((f) => f.name === o.name)) differences.push(`\`${o.name}\` only in \`${other.ref.name.name}\``);
       if (differences.length) {
-        this.ctx.report("E2006", `the inputs of merge \`${d.name.name}\` have different schemas`, other.ref.span, {
+        this.ctx.report("E2006", { name: d.name.name }, other.ref.span, {
           secondary: [{ span: first.ref.span, message: "compared with this input" }],
           notes: differences,
           hint: "map the inputs to one shape first",
@@ -250,14 +250,14 @@ export class StepChecker {
   private sink(d: A.SinkDecl, inputs: ReadonlyArray<ResolvedInput>): void {
     const format = d.format.name;
     if (!(FORMATS as ReadonlyArray<string>).includes(format)) {
-      this.ctx.report("E2012", `unknown sink format \`${format}\``, d.format.span, { hint: didYouMean(format, FORMATS) ?? `formats: ${FORMATS.join(", ")}` });
+      this.ctx.report("E2012.sink", { name: format }, d.format.span, { hint: didYouMean(format, FORMATS) ?? `formats: ${FORMATS.join(", ")}` });
     }
     if (format === "csv" && inputs.length > 1) {
       const names = (s: Schema) => s.map((f) => f.name).join(",");
       const first = inputs[0]!;
       for (const other of inputs.slice(1)) {
         if (names(other.schema) !== names(first.schema)) {
-          this.ctx.report("E2011", `a csv sink writes one header, but its inputs have different fields`, other.ref.span, {
+          this.ctx.report("E2011", {}, other.ref.span, {
             notes: [`\`${first.ref.name.name}\`: ${names(first.schema)}`, `\`${other.ref.name.name}\`: ${names(other.schema)}`],
             hint: "use jsonl, or map the inputs to one shape",
           });

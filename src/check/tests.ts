@@ -12,9 +12,9 @@ export function checkTests(ctx: CheckContext, tests: ReadonlyArray<A.TestDecl>, 
   const seen = new Map<string, A.TestDecl>();
   for (const t of tests) {
     const first = seen.get(t.title.value);
-    if (first) ctx.report("E1001", `two tests are called "${t.title.value}"`, t.title.span, { secondary: [{ span: first.title.span, message: "first here" }] });
+    if (first) ctx.report("E1001.test", { title: t.title.value }, t.title.span, { secondary: [{ span: first.title.span, message: "first here" }] });
     seen.set(t.title.value, t);
-    walk(ctx, t.body, steps);
+    ctx.isolated(t.title.span, () => walk(ctx, t.body, steps));
   }
 }
 
@@ -25,7 +25,7 @@ function walk(ctx: CheckContext, body: ReadonlyArray<A.TestStmt>, steps: Readonl
     else if (stmt.kind === "TestGiven") {
       const name = stmt.target.name;
       if (!sources.includes(name) && !ctx.tables.has(name)) {
-        ctx.report("E1002", `\`given\` names a source or a table, and \`${name}\` is neither`, stmt.target.span, {
+        ctx.report("E1017", { name }, stmt.target.span, {
           hint: didYouMean(name, [...sources, ...ctx.tables.keys()]),
         });
       }
@@ -35,12 +35,12 @@ function walk(ctx: CheckContext, body: ReadonlyArray<A.TestStmt>, steps: Readonl
       if ((BUILTIN_OUTPUTS as ReadonlyArray<string>).includes(name) && !port) continue;
       const step = steps.get(name);
       if (!step) {
-        ctx.report("E1002", `\`expect\` names a sink, a step's port, \`rejects\` or \`audit\`; \`${name}\` is none of them`, stmt.target.name.span, {
+        ctx.report("E1018", { name }, stmt.target.name.span, {
           hint: didYouMean(name, [...steps.keys(), ...BUILTIN_OUTPUTS]),
         });
       } else if (step.decl.kind !== "Sink" && !step.ports.has(port ?? MAIN)) {
         const ports = [...step.ports.keys()];
-        ctx.report("E1003", `\`${name}\` has no port \`${port ?? MAIN}\``, stmt.target.port?.span ?? stmt.target.span, {
+        ctx.report("E1003.noPort", { step: name, port: port ?? MAIN }, stmt.target.port?.span ?? stmt.target.span, {
           hint: (port !== undefined ? didYouMean(port, ports) : undefined) ?? `its ports: ${ports.map((p) => (p === MAIN ? name : `${name}.${p}`)).join(", ")}`,
         });
       }

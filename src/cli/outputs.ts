@@ -3,9 +3,9 @@
 // process killed at any moment leaves the previous run's files or the new run's.
 import fs from "node:fs";
 import path from "node:path";
+import { left, right, type Either } from "fp-ts/lib/Either.js";
 import { addToJsonArray, jsonArrayEnd, parseJsonText, writeCsv, writeJsonl, type CommitFile, type JsonArrayEnd, type JsonRecord } from "../io/index.js";
-import type { Plan } from "../plan/plan.js";
-import type { RunResult } from "../runtime/run.js";
+import type { Plan, RunResult } from "../index.js";
 import { shownPath } from "./paths.js";
 
 export interface Output {
@@ -29,7 +29,7 @@ export const BUILTIN_DIR = "out";
  * Every output's file. `base` is `--out DIR` or the stream file's folder; sink
  * paths and the built-ins' `out/rejects.jsonl`, `out/audit.jsonl` resolve against it.
  */
-export function planOutputs(plan: Plan, base: string, cwd: string): { ok: true; outputs: Output[] } | { ok: false; errors: string[] } {
+export function planOutputs(plan: Plan, base: string, cwd: string): Either<string[], Output[]> {
   const outputs: Output[] = [];
   for (const step of plan.steps) {
     if (step.kind !== "sink") continue;
@@ -47,7 +47,7 @@ export function planOutputs(plan: Plan, base: string, cwd: string): { ok: true; 
     if (other) errors.push(`${describe(other)} and ${describe(o)} both write ${o.display}; give each its own file`);
     else byPath.set(o.absolute, o);
   }
-  return errors.length ? { ok: false, errors } : { ok: true, outputs };
+  return errors.length ? left(errors) : right(outputs);
 }
 
 const describe = (o: Output): string => (o.builtin ? `the built-in ${o.name} output` : `sink \`${o.name}\``);

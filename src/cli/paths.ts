@@ -2,6 +2,8 @@
 // absolute otherwise, always with forward slashes.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { left, right, type Either } from "fp-ts/lib/Either.js";
+import { describeError } from "../io/index.js";
 
 export function shownPath(cwd: string, absolute: string): string {
   const rel = path.relative(cwd, absolute);
@@ -10,13 +12,10 @@ export function shownPath(cwd: string, absolute: string): string {
 }
 
 /** A text file's content, or a message saying in plain words why it cannot be read. */
-export async function readText(absolute: string, display: string): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
+export async function readText(absolute: string, display: string): Promise<Either<string, string>> {
   try {
-    return { ok: true, text: await readFile(absolute, "utf8") };
+    return right(await readFile(absolute, "utf8"));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder, not a file" : code === "EACCES" ? "permission denied" : error instanceof Error ? error.message : String(error);
-    return { ok: false, message: `cannot read ${display}: ${why}` };
+    return left(`cannot read ${display}: ${describeError(error)}`);
   }
 }

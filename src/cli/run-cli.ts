@@ -10,7 +10,8 @@ import { graphCommand } from "./graph-command.js";
 import { planCommand } from "./plan-command.js";
 import { runCommand } from "./run-command.js";
 import { testCommand } from "./test-command.js";
-import { HELP } from "./usage.js";
+import { overview } from "./commands.js";
+import { didYouMean } from "../index.js";
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   run: runCommand,
@@ -42,29 +43,24 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIO): Promise<nu
   try {
     const [first, ...rest] = argv;
     if (first === undefined) {
-      io.stderr(`interpret: name a stream to run, e.g. interpret streams/peppa.stream\n\n${HELP}`);
+      io.stderr(`interpret: name a stream to run, e.g. interpret streams/peppa.stream\n\n${overview()}`);
       return EXIT.usage;
     }
     if (first === "--help" || first === "-h" || first === "help") {
-      io.stdout(HELP);
+      io.stdout(overview());
       return EXIT.ok;
     }
-    if (first === "--version" || first === "-v") {
+    if (first === "--version" || first === "-V" || first === "-v") {
       io.stdout(`interpret ${version()}\n`);
       return EXIT.ok;
     }
     const command = COMMANDS[first];
-    if (command) {
-      if (["run", "check", "fmt"].includes(first) && (rest.includes("--help") || rest.includes("-h"))) {
-        io.stdout(HELP);
-        return EXIT.ok;
-      }
-      return await command(rest, io);
-    }
+    if (command) return await command(rest, io);
     // `interpret FILE.stream …` runs it; a bare word that is not a file is an unknown command.
     if (first.startsWith("-")) return await runCommand(argv, io);
     if (!first.includes(".") && !first.includes("/") && !first.includes(path.sep) && !fs.existsSync(path.resolve(io.cwd, first))) {
-      io.stderr(`interpret: unknown command \`${first}\` (commands: ${Object.keys(COMMANDS).join(", ")}, help)\n\n${HELP}`);
+      const hint = didYouMean(first, [...Object.keys(COMMANDS), "help"]);
+      io.stderr(`interpret: unknown command \`${first}\`${hint ? ` (${hint})` : ""}; commands: ${Object.keys(COMMANDS).join(", ")}, help\n\n${overview()}`);
       return EXIT.usage;
     }
     return await runCommand(argv, io);

@@ -2,16 +2,17 @@
 // writes every sink, the rejects and the audit log, commits each run's outputs
 // together with the state file, and prints the report.
 import path from "node:path";
+import { isLeft, isRight, left, right, type Either } from "fp-ts/lib/Either.js";
+import { balanceHolds, prepareRunner, StateCodec, type Runner, type State } from "../index.js";
 import { commitFiles, encodeStateFile, readStateFile, recoverCommit } from "../io/index.js";
-import { balanceHolds } from "../runtime/report.js";
-import { prepareRunner, type Runner } from "../runtime/runner.js";
-import { StateCodec, type State } from "../runtime/state.js";
+import { usageError, withCommand } from "./args.js";
 import { EXIT, type CliIO, type Command } from "./cli-io.js";
+import { RUN } from "./commands.js";
 import { loadStream, renderDiagnostics } from "./load-stream.js";
 import { loadTables } from "./load-tables.js";
 import { BUILTIN_DIR, loadJsonArrays, outputFiles, planOutputs, type Output } from "./outputs.js";
 import { shownPath } from "./paths.js";
-import { parseRunOptions, RUN_USAGE, type RunOptions } from "./run-options.js";
+import { runOptions, type RunOptions } from "./run-options.js";
 import { openFeeds, type Feeds, type Take } from "./source-feed.js";
 import { addRun, balanceLine, newSummary, renderJson, renderText, type Summary } from "./summary.js";
 
@@ -25,23 +26,29 @@ const fail = (io: CliIO, code: number, lines: ReadonlyArray<string>): number => 
 };
 
 /** How many runs: `--runs N`, else `trigger count N`, else undefined (until the file sources are exhausted). */
-function runCount(options: RunOptions, runner: Runner): number | string | undefined {
-  if (options.runs !== undefined) return options.runs;
+function runCount(options: RunOptions, runner: Runner): Either<string, number | undefined> {
+  if (options.runs !== undefined) return right(options.runs);
   const fn = runner.plan.triggerCount;
-  if (!fn) return undefined;
+  if (!fn) return right(undefined);
   const n = runner.constant(fn);
-  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 1) return `trigger count must be a whole number, 1 or more, got ${String(n)}`;
-  return n;
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 1) return left(`trigger count must be a whole number, 1 or more, got ${String(n)}`);
+  return right(n);
 }
 
-export const runCommand: Command = async (argv, io) => {
-  const options = parseRunOptions(argv);
-  if (typeof options === "string") {
-    io.stderr(`interpret: ${options}\n${RUN_USAGE}\n`);
-    return EXIT.usage;
-  }
-  const loaded = await loadStream(io.cwd, options.file);
-  if (!loaded.ok) return fail(io, EXIT.usage, [loaded.message]);
+export const runCommand: Command = (argv, io) =>
+  withCommand(RUN, argv, io, async (parsed) => {
+    const options = runOptions(parsed);
+    if (isLeft(options)) {
+      io.stderr(usageError(RUN, options.left));
+      return EXIT.usage;
+    }
+    return runStream(options.right, io);
+  });
+
+async function runStream(options: RunOptions, io: CliIO): Promise<number> {
+  const stream = await loadStream(io.cwd, options.file);
+  if (isLeft(stream)) return fail(io, EXIT.usage, [stream.left]);
+  const loaded = stream.right;
   if (loaded.diagnostics.length) io.stderr(renderDiagnostics(loaded));
   const plan = loaded.plan;
   if (!plan) return EXIT.streamErrors;
@@ -52,34 +59,36 @@ export const runCommand: Command = async (argv, io) => {
   const streamDir = path.dirname(loaded.absolute);
   const base = options.out !== undefined ? path.resolve(io.cwd, options.out) : streamDir;
   const planned = planOutputs(plan, base, io.cwd);
-  if (!planned.ok) return fail(io, EXIT.usage, planned.errors);
-  const outputs = planned.outputs;
+  if (isLeft(planned)) return fail(io, EXIT.usage, planned.left);
+  const outputs = planned.right;
 
   const tables = await loadTables(plan, streamDir);
-  if (!tables.ok) return fail(io, EXIT.usage, tables.errors);
+  if (isLeft(tables)) return fail(io, EXIT.usage, tables.left);
 
   const statePath = options.state !== undefined ? path.resolve(io.cwd, options.state) : undefined;
   const stateShown = statePath ? shownPath(io.cwd, statePath) : undefined;
   const journal = statePath ? statePath + JOURNAL_SUFFIX : path.join(base, BUILTIN_DIR, OUTPUT_JOURNAL);
   // A commit that a killed process left half done is finished (or undone) before the state is read.
   const recovered = await recoverCommit(journal);
-  if (!recovered.ok) return fail(io, EXIT.usage, [recovered.error.message]);
-  if (recovered.recovery === "rolled-forward" || recovered.recovery === "rolled-back") {
-    io.stderr(`interpret: an interrupted commit was ${recovered.recovery === "rolled-forward" ? "completed" : "undone"}\n`);
+  if (isLeft(recovered)) return fail(io, EXIT.usage, [recovered.left.message]);
+  const { recovery } = recovered.right;
+  if (recovery === "rolled-forward" || recovery === "rolled-back") {
+    io.stderr(`interpret: an interrupted commit was ${recovery === "rolled-forward" ? "completed" : "undone"}\n`);
   }
 
   let saved: State | undefined;
   if (statePath) {
     const read = await readStateFile(statePath, plan.stream, StateCodec);
-    if (!read.ok) return fail(io, EXIT.usage, [read.error.message]);
-    saved = read.state;
+    if (isLeft(read)) return fail(io, EXIT.usage, [read.left.message]);
+    saved = read.right.state;
   }
-  const prepared = prepareRunner(plan, { tables: tables.tables, params: options.params, ...(saved ? { state: saved } : {}) }, { timer: () => performance.now() });
-  if (!prepared.ok) return fail(io, EXIT.usage, prepared.errors.map((e) => (stateShown && e.startsWith("the state") ? `state file ${stateShown}: ${e}` : e)));
-  const runner = prepared.runner;
+  const prepared = prepareRunner(plan, { tables: tables.right, params: options.params, ...(saved ? { state: saved } : {}) }, { timer: () => performance.now() });
+  if (isLeft(prepared)) return fail(io, EXIT.usage, prepared.left.map((e) => (stateShown && e.startsWith("the state") ? `state file ${stateShown}: ${e}` : e)));
+  const runner = prepared.right;
 
-  const count = runCount(options, runner);
-  if (typeof count === "string") return fail(io, EXIT.usage, [count]);
+  const counted = runCount(options, runner);
+  if (isLeft(counted)) return fail(io, EXIT.usage, [counted.left]);
+  const count = counted.right;
   const arrays = loadJsonArrays(outputs, statePath !== undefined);
   if (arrays.length) return fail(io, EXIT.usage, arrays);
 
@@ -93,8 +102,8 @@ export const runCommand: Command = async (argv, io) => {
     saved: saved?.sources ?? {},
     ...(stateShown ? { stateFile: stateShown } : {}),
   });
-  if (!opened.ok) return fail(io, EXIT.usage, opened.errors);
-  const feeds = opened.feeds;
+  if (isLeft(opened)) return fail(io, EXIT.usage, opened.left);
+  const feeds = opened.right;
   for (const s of plan.steps) {
     if (s.kind === "source" && s.origin === "host" && options.inputs[s.name] === undefined) {
       io.stderr(`interpret: source \`${s.name}\` has no input and stays empty (give --input ${s.name}=PATH)\n`);
@@ -119,7 +128,7 @@ export const runCommand: Command = async (argv, io) => {
     return EXIT.runFailed;
   }
   return EXIT.ok;
-};
+}
 
 interface RunAll {
   readonly io: CliIO;
@@ -136,20 +145,17 @@ interface RunAll {
 async function runAll(a: RunAll): Promise<number> {
   const { io, options, runner, feeds, summary } = a;
   const started = performance.now();
-  const take = async (): Promise<Take | string> => {
-    const t = await feeds.take();
-    return t.ok ? t.take : t.message;
-  };
-  let current = await take();
+  let taken = await feeds.take();
   for (let i = 1; ; i++) {
-    if (typeof current === "string") return fail(io, EXIT.runFailed, [`run ${summary.runs + 1}: ${current}`]);
+    if (isLeft(taken)) return fail(io, EXIT.runFailed, [`run ${summary.runs + 1}: ${taken.left}`]);
+    const current = taken.right;
     // Without a run count, a run is the last when no file source has anything after it.
-    let next: Take | string | undefined;
+    let next: Either<string, Take> | undefined;
     let last: boolean;
     if (a.count !== undefined) last = i >= a.count;
     else {
-      next = await take();
-      last = typeof next === "string" ? false : next.exhausted;
+      next = await feeds.take();
+      last = isRight(next) && next.right.exhausted;
     }
     if (io.isTTY) io.stderr(`\rrun ${i}${a.count !== undefined ? ` of ${a.count}` : ""}…`);
     let result;
@@ -165,10 +171,10 @@ async function runAll(a: RunAll): Promise<number> {
       files.push({ path: a.statePath, replace: encodeStateFile(runner.plan.stream, state) });
     }
     const committed = await commitFiles({ journal: a.journal, files });
-    if (!committed.ok) return fail(io, EXIT.runFailed, [`run ${runNo}: ${committed.error.message}`]);
+    if (isLeft(committed)) return fail(io, EXIT.runFailed, [`run ${runNo}: ${committed.left.message}`]);
     addRun(summary, result);
     summary.seconds = (performance.now() - started) / 1000;
     if (last) return EXIT.ok;
-    current = next ?? (await take());
+    taken = next ?? (await feeds.take());
   }
 }

@@ -4,7 +4,7 @@
 // not fed: they generate their own batch.
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { isLeft } from "fp-ts/lib/Either.js";
+import { isLeft, isRight, left, right, type Either } from "fp-ts/lib/Either.js";
 import {
   openFileSource,
   openFileItems,
@@ -16,9 +16,7 @@ import {
   type ReadItem,
   type SourcePosition,
 } from "../io/index.js";
-import type { Plan, SourceStep } from "../plan/plan.js";
-import type { SourceBatch } from "../runtime/ops/source.js";
-import type { Runner } from "../runtime/runner.js";
+import type { Plan, Runner, SourceBatch, SourceStep } from "../index.js";
 import { shownPath } from "./paths.js";
 
 /** The batches of one run and where every file source stands after them. */
@@ -31,7 +29,8 @@ export interface Take {
 
 export interface Feeds {
   readonly hasFileSources: boolean;
-  take(): Promise<{ ok: true; take: Take } | { ok: false; message: string }>;
+  /** The next run's batches, or why a source cannot be read any further. */
+  take(): Promise<Either<string, Take>>;
   close(): Promise<void>;
 }
 
@@ -59,13 +58,13 @@ export function inputFormat(file: string): Format {
   return ext === ".csv" ? "csv" : ext === ".json" ? "json" : "jsonl";
 }
 
-async function readAll(items: AsyncIterable<ReadItem>): Promise<{ ok: true; items: Item[] } | { ok: false; message: string }> {
+async function readAll(items: AsyncIterable<ReadItem>): Promise<Either<string, Item[]>> {
   const out: Item[] = [];
   for await (const item of items) {
-    if (item.kind === "error") return { ok: false, message: item.error.message };
+    if (item.kind === "error") return left(item.error.message);
     out.push(item);
   }
-  return { ok: true, items: out };
+  return right(out);
 }
 
 export interface FeedOptions {
@@ -82,7 +81,7 @@ export interface FeedOptions {
   readonly stateFile?: string;
 }
 
-export async function openFeeds(options: FeedOptions): Promise<{ ok: true; feeds: Feeds } | { ok: false; errors: string[] }> {
+export async function openFeeds(options: FeedOptions): Promise<Either<string[], Feeds>> {
   const { plan, runner } = options;
   const errors: string[] = [];
   const sources = plan.steps.filter((s): s is SourceStep => s.kind === "source");
@@ -103,11 +102,12 @@ export async function openFeeds(options: FeedOptions): Promise<{ ok: true; feeds
     if (file === "-") read = await readAll(readItems(options.stdin, "-", { format }));
     else {
       const absolute = path.resolve(options.cwd, file);
-      const opened = await openFileItems(absolute, shownPath(options.cwd, absolute), { format, what: `input file of source \`${name}\`` });
-      read = opened.ok ? await readAll(opened.items) : { ok: false as const, message: opened.error.message };
+      // The reject records name the file as the user gave it; messages, as seen from the working folder.
+      const opened = await openFileItems(absolute, file, { format, what: `input file of source \`${name}\``, shown: shownPath(options.cwd, absolute) });
+      read = isLeft(opened) ? left(opened.left.message) : await readAll(opened.right.items);
     }
-    if (!read.ok) errors.push(`--input ${name}: ${read.message}`);
-    else hostBatches[name] = toBatch(read.items);
+    if (isLeft(read)) errors.push(`--input ${name}: ${read.left}`);
+    else hostBatches[name] = toBatch(read.right);
   }
 
   const files: { name: string; format: Format; source: FileSource }[] = [];
@@ -141,15 +141,15 @@ export async function openFeeds(options: FeedOptions): Promise<{ ok: true; feeds
       ...(batch !== undefined ? { batch } : {}),
       ...(resume ? { resume } : {}),
     });
-    if (!opened.ok) errors.push(`source \`${step.name}\`: ${opened.error.message}`);
-    else files.push({ name: step.name, format, source: opened.source });
+    if (isLeft(opened)) errors.push(`source \`${step.name}\`: ${opened.left.message}`);
+    else files.push({ name: step.name, format, source: opened.right.source });
   }
   const close = async (): Promise<void> => {
     for (const f of files) await f.source.close();
   };
   if (errors.length) {
     await close();
-    return { ok: false, errors };
+    return left(errors);
   }
 
   let first = true;
@@ -165,17 +165,18 @@ export async function openFeeds(options: FeedOptions): Promise<{ ok: true; feeds
         // A batch with nothing in it (an empty file, or the rest of the file a
         // resumed state ended in, when it has not grown) does not use up a run.
         let next = await f.source.next();
-        while (next.ok && next.batch && next.batch.items.length === 0) next = await f.source.next();
-        if (!next.ok) return { ok: false, message: `source \`${f.name}\`: ${next.error.message}` };
-        if (next.batch) {
+        while (isRight(next) && next.right.batch && next.right.batch.items.length === 0) next = await f.source.next();
+        if (isLeft(next)) return left(`source \`${f.name}\`: ${next.left.message}`);
+        const batch = next.right.batch;
+        if (batch) {
           exhausted = false;
-          batches[f.name] = toBatch(next.batch.items);
+          batches[f.name] = toBatch(batch.items);
         }
         positions[f.name] = f.source.position();
       }
-      return { ok: true, take: { batches, positions, exhausted } };
+      return right({ batches, positions, exhausted });
     },
     close,
   };
-  return { ok: true, feeds };
+  return right(feeds);
 }

@@ -1,8 +1,7 @@
 // The report of an invocation: the per-run reports summed, the balance, the
 // rejects grouped by step and reason, the audit events by kind, and the files
 // written; as text for people or as one JSON object (`--json`).
-import { addBalances, balanceHolds, ZERO_BALANCE, type Balance } from "../runtime/report.js";
-import type { RunResult } from "../runtime/run.js";
+import { addBalances, balanceHolds, ZERO_BALANCE, type Balance, type RunResult } from "../index.js";
 
 export interface StepTotal {
   readonly step: string;

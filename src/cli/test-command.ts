@@ -4,40 +4,18 @@
 // the stream has errors, or no test ran), 2 for bad usage or an unreadable file.
 import { access } from "node:fs/promises";
 import path from "node:path";
-import { compileStream } from "../plan/compile.js";
-import { parse } from "../syntax/parse.js";
-import { formatDiagnostics } from "../diagnostics/render.js";
-import { hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { checkTestFile, runTests, type TestCase, type TestResult } from "../testing/index.js";
+import { isLeft } from "fp-ts/lib/Either.js";
+import { collectTests, formatDiagnostics, hasErrors, runTests, type TestResult } from "../index.js";
+import { flagOption, stringOption, usageError, withCommand } from "./args.js";
 import { EXIT, type CliIO, type Command } from "./cli-io.js";
+import { TEST } from "./commands.js";
 import { readText, shownPath } from "./paths.js";
 import { loadTables } from "./load-tables.js";
 
-const USAGE = "usage: interpret test FILE.stream|FILE.test.stream… [--filter TEXT] [--json]";
-
 interface Args {
-  readonly files: string[];
+  readonly files: ReadonlyArray<string>;
   readonly filter?: string;
   readonly json: boolean;
-}
-
-function parseArgs(argv: ReadonlyArray<string>): Args | string {
-  const files: string[] = [];
-  let filter: string | undefined;
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--json") json = true;
-    else if (a === "--filter") {
-      const v = argv[++i];
-      if (v === undefined) return "--filter needs a text: --filter \"unknown tenant\"";
-      filter = v;
-    } else if (a.startsWith("--filter=")) filter = a.slice("--filter=".length);
-    else if (a.startsWith("-") && a !== "-") return `unknown option \`${a}\``;
-    else files.push(a);
-  }
-  if (!files.length) return "name the stream to test";
-  return { files, json, ...(filter !== undefined ? { filter } : {}) };
 }
 
 /** The stream a FILE argument stands for, and its test file when there is one. */
@@ -57,41 +35,35 @@ interface StreamOutcome {
 async function testStream(io: CliIO, where: { stream: string; tests?: string }, args: Args): Promise<StreamOutcome> {
   const streamShown = shownPath(io.cwd, where.stream);
   const streamText = await readText(where.stream, streamShown);
-  if (!streamText.ok) {
-    io.stderr(streamText.message + (where.tests ? ` (the stream that ${shownPath(io.cwd, where.tests)} tests)` : "") + "\n");
+  if (isLeft(streamText)) {
+    io.stderr(`interpret: ${streamText.left}${where.tests ? ` (the stream that ${shownPath(io.cwd, where.tests)} tests)` : ""}\n`);
     return { exit: EXIT.usage, results: [] };
   }
-  const compiled = compileStream(streamText.text, { filename: streamShown });
-  const sources: Record<string, string> = { [streamShown]: streamText.text };
-  let diagnostics: Diagnostic[] = [...compiled.diagnostics];
-  const cases: TestCase[] = (compiled.checked?.tests ?? []).map((decl) => ({ decl, file: streamShown }));
+  const sources: Record<string, string> = { [streamShown]: streamText.right };
+  let testFile: { text: string; file: string } | undefined;
   if (where.tests) {
     const testsShown = shownPath(io.cwd, where.tests);
     const testText = await readText(where.tests, testsShown);
-    if (!testText.ok) {
-      io.stderr(testText.message + "\n");
+    if (isLeft(testText)) {
+      io.stderr(`interpret: ${testText.left}\n`);
       return { exit: EXIT.usage, results: [] };
     }
-    sources[testsShown] = testText.text;
-    const parsed = parse(testText.text, testsShown);
-    diagnostics.push(...parsed.diagnostics);
-    if (compiled.checked) diagnostics.push(...checkTestFile(parsed.ast, compiled.checked));
-    for (const d of parsed.ast.decls) if (d.kind === "Test") cases.push({ decl: d, file: testsShown });
+    sources[testsShown] = testText.right;
+    testFile = { text: testText.right, file: testsShown };
   }
-  diagnostics = sortDiagnostics(diagnostics);
-  if (hasErrors(diagnostics) || !compiled.plan) {
-    io.stderr(formatDiagnostics(diagnostics, sources) + "\n");
+  const suite = collectTests({ text: streamText.right, file: streamShown }, testFile);
+  if (hasErrors(suite.diagnostics) || !suite.plan) {
+    io.stderr(formatDiagnostics(suite.diagnostics, sources, { summary: false }) + "\n");
     return { exit: EXIT.streamErrors, results: [] };
   }
 
   // The same table loading as a run: every unreadable file or row is reported, nothing runs.
-  const loaded = await loadTables(compiled.plan, path.dirname(where.stream));
-  if (!loaded.ok) {
-    for (const e of loaded.errors) io.stderr(`${e}\n`);
+  const loaded = await loadTables(suite.plan, path.dirname(where.stream));
+  if (isLeft(loaded)) {
+    for (const e of loaded.left) io.stderr(`interpret: ${e}\n`);
     return { exit: EXIT.usage, results: [] };
   }
-  const tables = loaded.tables;
-  return { results: runTests(compiled.plan, cases, { tables, ...(args.filter !== undefined ? { filter: args.filter } : {}) }) };
+  return { results: runTests(suite.plan, suite.cases, { tables: loaded.right, ...(args.filter !== undefined ? { filter: args.filter } : {}) }) };
 }
 
 /** A failure's details: where the test stands, then each failing expectation with its diff. */
@@ -104,42 +76,44 @@ export function formatFailure(r: TestResult): string {
   return out.join("\n");
 }
 
-export const testCommand: Command = async (argv, io) => {
-  const args = parseArgs(argv);
-  if (typeof args === "string") {
-    io.stderr(`${args}\n${USAGE}\n`);
-    return EXIT.usage;
-  }
-  const seen = new Set<string>();
-  const results: TestResult[] = [];
-  let exit: number = EXIT.ok;
-  for (const file of args.files) {
-    const where = await locate(io.cwd, file);
-    if (seen.has(where.stream)) continue;
-    seen.add(where.stream);
-    const outcome = await testStream(io, where, args);
-    if (outcome.exit !== undefined) exit = Math.max(exit, outcome.exit);
-    results.push(...outcome.results);
-  }
-  const passed = results.filter((r) => r.status === "passed").length;
-  const failed = results.length - passed;
-  if (args.json) {
-    io.stdout(
-      JSON.stringify({
-        tests: results.map((r) => ({ title: r.title, file: r.file, line: r.span.line, column: r.span.column, status: r.status, ms: Math.round(r.ms), failures: r.failures.map((f) => ({ what: f.what, line: f.span.line, column: f.span.column, lines: f.lines })) })),
-        passed,
-        failed,
-      }) + "\n",
-    );
-  } else {
-    for (const r of results) io.stdout(r.status === "passed" ? `✓ ${r.title} (${Math.round(r.ms)} ms)\n` : `✗ ${r.title}${r.status === "error" ? " (error)" : ""}\n`);
-    const failures = results.filter((r) => r.status !== "passed");
-    if (failures.length) io.stdout("\n" + failures.map(formatFailure).join("\n\n") + "\n");
-    if (exit === EXIT.ok && results.length === 0) {
-      io.stdout(args.filter !== undefined ? `no test title contains "${args.filter}"\n` : "no tests found\n");
+export const testCommand: Command = (argv, io) =>
+  withCommand(TEST, argv, io, async (parsed) => {
+    if (!parsed.positionals.length) {
+      io.stderr(usageError(TEST, "name the stream to test"));
+      return EXIT.usage;
     }
-    if (exit === EXIT.ok || results.length) io.stdout(`\n${passed} passed, ${failed} failed\n`);
-  }
-  if (exit !== EXIT.ok) return exit;
-  return failed || results.length === 0 ? EXIT.streamErrors : EXIT.ok;
-};
+    const filter = stringOption(parsed, "filter");
+    const args: Args = { files: parsed.positionals, json: flagOption(parsed, "json"), ...(filter !== undefined ? { filter } : {}) };
+    const seen = new Set<string>();
+    const results: TestResult[] = [];
+    let exit: number = EXIT.ok;
+    for (const file of args.files) {
+      const where = await locate(io.cwd, file);
+      if (seen.has(where.stream)) continue;
+      seen.add(where.stream);
+      const outcome = await testStream(io, where, args);
+      if (outcome.exit !== undefined) exit = Math.max(exit, outcome.exit);
+      results.push(...outcome.results);
+    }
+    const passed = results.filter((r) => r.status === "passed").length;
+    const failed = results.length - passed;
+    if (args.json) {
+      io.stdout(
+        JSON.stringify({
+          tests: results.map((r) => ({ title: r.title, file: r.file, line: r.span.line, column: r.span.column, status: r.status, ms: Math.round(r.ms), failures: r.failures.map((f) => ({ what: f.what, line: f.span.line, column: f.span.column, lines: f.lines })) })),
+          passed,
+          failed,
+        }) + "\n",
+      );
+    } else {
+      for (const r of results) io.stdout(r.status === "passed" ? `✓ ${r.title} (${Math.round(r.ms)} ms)\n` : `✗ ${r.title}${r.status === "error" ? " (error)" : ""}\n`);
+      const failures = results.filter((r) => r.status !== "passed");
+      if (failures.length) io.stdout("\n" + failures.map(formatFailure).join("\n\n") + "\n");
+      if (exit === EXIT.ok && results.length === 0) {
+        io.stdout(args.filter !== undefined ? `no test title contains "${args.filter}"\n` : "no tests found\n");
+      }
+      if (exit === EXIT.ok || results.length) io.stdout(`\n${passed} passed, ${failed} failed\n`);
+    }
+    if (exit !== EXIT.ok) return exit;
+    return failed || results.length === 0 ? EXIT.streamErrors : EXIT.ok;
+});

@@ -1,7 +1,7 @@
 // Diagnostics are data: a stable code, a message, labelled spans and notes.
 // Rendering (render.ts) turns them into text with a source excerpt.
 import type { Span } from "./span.js";
-import { codeInfo, type Code } from "./codes.js";
+import { codeInfo, type Code, type Message } from "./codes.js";
 
 export type Severity = "error" | "warning";
 
@@ -30,14 +30,14 @@ export interface DiagnosticOptions {
   readonly secondary?: ReadonlyArray<{ readonly span: Span; readonly message: string }>;
 }
 
-/** Builds a diagnostic; the severity comes from the code's registry entry. */
-export function diagnostic(file: string, code: Code, message: string, span: Span, options: DiagnosticOptions = {}): Diagnostic {
+/** Builds a diagnostic from a registry message (see `message` in codes.ts); the severity comes from the code's entry. */
+export function diagnostic(file: string, m: Message, span: Span, options: DiagnosticOptions = {}): Diagnostic {
   const notes = [...(options.notes ?? [])];
   if (options.hint !== undefined) notes.push(`hint: ${options.hint}`);
   return {
-    severity: codeInfo(code).severity,
-    code,
-    message,
+    severity: codeInfo(m.code).severity,
+    code: m.code,
+    message: m.text,
     file,
     labels: [
       { span, message: options.label ?? "", primary: true },

@@ -1,3 +1,4 @@
+import { isLeft, right } from "fp-ts/lib/Either.js";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -95,7 +96,7 @@ export async function commitFiles(options: CommitOptions): Promise<IoResult<{}>>
     }
   }
   const previous = await recoverCommit(journal);
-  if (!previous.ok) return previous;
+  if (isLeft(previous)) return previous;
 
   const id = `${process.pid}-${randomBytes(4).toString("hex")}`;
   const renames = targets.map((to) => ({ from: path.join(path.dirname(to), `.${path.basename(to)}.tmp-${id}`), to }));
@@ -166,7 +167,7 @@ async function rollForward(journal: string, renames: ReadonlyArray<{ from: strin
         `the next start completes the commit.`,
     );
   }
-  return { ok: true };
+  return right({});
 }
 
 export type Recovery = "none" | "rolled-forward" | "rolled-back" | "discarded";
@@ -184,7 +185,7 @@ export async function recoverCommit(journalPath: string): Promise<IoResult<{ rec
     try {
       text = await fs.promises.readFile(journal, "utf8");
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return { ok: true, recovery: "none" };
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return right({ recovery: "none" });
       throw e;
     }
     let parsed: unknown;
@@ -197,18 +198,18 @@ export async function recoverCommit(journalPath: string): Promise<IoResult<{ rec
     if (decoded._tag === "Left") {
       // Journals are written by rename, so a damaged one was never acted on.
       await removeIfPresent(journal);
-      return { ok: true, recovery: "discarded" };
+      return right({ recovery: "discarded" });
     }
     const j = decoded.right;
     if (j.phase === "prepare") {
       for (const r of j.renames) await removeIfPresent(r.from);
       await removeIfPresent(journal);
       await fsyncDir(path.dirname(journal));
-      return { ok: true, recovery: "rolled-back" };
+      return right({ recovery: "rolled-back" });
     }
     const done = await rollForward(journal, j.renames);
-    if (!done.ok) return done;
-    return { ok: true, recovery: "rolled-forward" };
+    if (isLeft(done)) return done;
+    return right({ recovery: "rolled-forward" });
   } catch (e) {
     return failure(`cannot recover the interrupted commit in ${shown}: ${describeError(e)}`, shown);
   }

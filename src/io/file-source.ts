@@ -1,9 +1,10 @@
+import { isLeft, left, right } from "fp-ts/lib/Either.js";
 import fg from "fast-glob";
 import fs from "node:fs";
 import path from "node:path";
 import { displayPath } from "./display-path.js";
 import { describeError, failure, ioError, type Format, type IoError, type IoResult, type Item, type ReadItem } from "./item.js";
-import { openFileItems } from "./read-items.js";
+import { isReadableKind, openFileItems } from "./read-items.js";
 import { START, type SourcePosition } from "./source-position.js";
 
 export interface FileSourceOptions {
@@ -12,7 +13,11 @@ export interface FileSourceOptions {
   readonly baseDir: string;
   readonly format: Format;
   readonly delimiter?: string;
-  /** Records per batch; without it, each batch is one whole file. */
+  /**
+   * Items per batch: the next N records read from the files, malformed lines and
+   * rows included, so where a batch ends never depends on which rows are valid.
+   * Without it, each batch is one whole file.
+   */
   readonly batch?: number;
   /** Resume after this position (from a state file). */
   readonly resume?: SourcePosition;
@@ -20,7 +25,7 @@ export interface FileSourceOptions {
 
 /** A batch of a file source: raw items, not yet decoded (the runtime's batch is SourceBatch). */
 export interface FileBatch {
-  /** Records and rejects in file order; with `batch N`, at most N records. */
+  /** Records and rejects in file order; with `batch N`, at most N of them together. */
   readonly items: ReadonlyArray<Item>;
   /** The files (display paths) this batch read from or opened, in order. */
   readonly files: ReadonlyArray<string>;
@@ -37,12 +42,23 @@ export interface FileSource {
 }
 
 interface OpenFile {
+  /** As matched (relative to baseDir, or absolute); the key of resume positions. */
   readonly name: string;
+  /** Relative to the working folder, for messages and `files`. */
   readonly display: string;
   readonly items: AsyncGenerator<ReadItem>;
   readonly close: () => Promise<void>;
   consumed: number;
   lastLine: number;
+}
+
+/**
+ * How items name a matched file: relative to the stream's folder (or absolute, as
+ * an absolute pattern gives it), with forward slashes and without `./`, so that
+ * rejects are the same on every machine and from any working folder.
+ */
+export function stableName(name: string): string {
+  return path.posix.normalize(name.split(path.sep).join("/"));
 }
 
 /** Paths relative to baseDir (or absolute, for an absolute pattern), sorted by code unit. */
@@ -52,12 +68,12 @@ async function resolvePattern(pattern: string, baseDir: string): Promise<IoResul
     const abs = path.resolve(baseDir, pattern);
     try {
       const stat = await fs.promises.stat(abs);
-      if (!stat.isFile()) return failure(`source path is not a file: ${shown}`, shown);
+      if (!isReadableKind(stat)) return failure(`source path is ${stat.isDirectory() ? "a directory" : "neither a file nor a pipe"}: ${shown}`, shown);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       return failure(code === "ENOENT" ? `source file not found: ${shown}` : `cannot read source file ${shown}: ${describeError(e)}`, shown);
     }
-    return { ok: true, names: [pattern.split(path.sep).join("/")] };
+    return right({ names: [pattern.split(path.sep).join("/")] });
   }
   let names: string[];
   try {
@@ -67,7 +83,7 @@ async function resolvePattern(pattern: string, baseDir: string): Promise<IoResul
   }
   if (names.length === 0) return failure(`no file matches the source pattern ${shown}`);
   names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return { ok: true, names };
+  return right({ names });
 }
 
 export async function openFileSource(options: FileSourceOptions): Promise<IoResult<{ source: FileSource }>> {
@@ -75,8 +91,8 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
     return failure(`batch size must be a positive whole number, got ${options.batch}`);
   }
   const resolved = await resolvePattern(options.pattern, options.baseDir);
-  if (!resolved.ok) return resolved;
-  const names = resolved.names;
+  if (isLeft(resolved)) return resolved;
+  const names = resolved.right.names;
   const displays = names.map((n) => displayPath(path.resolve(options.baseDir, n)));
   const resume = options.resume ?? START;
 
@@ -90,17 +106,18 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
   let failed: IoError | undefined;
 
   async function openNext(): Promise<IoResult<{ file: OpenFile | undefined }>> {
-    if (nextIndex >= names.length) return { ok: true, file: undefined };
+    if (nextIndex >= names.length) return right({ file: undefined });
     const name = names[nextIndex]!;
     const display = displays[nextIndex]!;
     nextIndex++;
-    const opened = await openFileItems(path.resolve(options.baseDir, name), display, {
+    const opened = await openFileItems(path.resolve(options.baseDir, name), stableName(name), {
       format: options.format,
       what: "source file",
+      shown: display,
       ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
     });
-    if (!opened.ok) return opened;
-    const file: OpenFile = { name, display, items: opened.items, close: opened.close, consumed: 0, lastLine: 0 };
+    if (isLeft(opened)) return opened;
+    const file: OpenFile = { name, display, items: opened.right.items, close: opened.right.close, consumed: 0, lastLine: 0 };
     if (resume.kind === "after" && name === resume.file && resume.item > 0) {
       // Skip what an earlier invocation returned, checking the file still starts the same way.
       let last: Item | undefined;
@@ -109,7 +126,7 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
         if (step.done === true) break;
         if (step.value.kind === "error") {
           await file.close();
-          return { ok: false, error: step.value.error };
+          return left(step.value.error);
         }
         last = step.value;
         file.consumed++;
@@ -124,21 +141,21 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
       }
       file.lastLine = last.line;
     }
-    return { ok: true, file };
+    return right({ file });
   }
 
   async function next(): Promise<IoResult<{ batch: FileBatch | undefined }>> {
-    if (failed !== undefined) return { ok: false, error: failed };
+    if (failed !== undefined) return left(failed);
     const items: Item[] = [];
     const files: string[] = [];
-    let records = 0;
+    let taken = 0;
     let opened = false;
     // The position moves only when a batch is returned, never on a failed call.
     let reached: SourcePosition | undefined;
-    const fail = async (error: IoError): Promise<{ ok: false; error: IoError }> => {
+    const fail = async (error: IoError): Promise<IoResult<never>> => {
       failed = error;
       await closeSource();
-      return { ok: false, error };
+      return left(error);
     };
     try {
       for (;;) {
@@ -146,13 +163,13 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
           // Without `batch`, one call is one file: stop once a file was read to its end.
           if (options.batch === undefined && opened) break;
           const o = await openNext();
-          if (!o.ok) return await fail(o.error);
-          if (o.file === undefined) break;
-          current = o.file;
+          if (isLeft(o)) return await fail(o.left);
+          if (o.right.file === undefined) break;
+          current = o.right.file;
           opened = true;
           files.push(current.display);
         }
-        if (options.batch !== undefined && records >= options.batch) break;
+        if (options.batch !== undefined && taken >= options.batch) break;
         const step = await current.items.next();
         if (step.done === true) {
           reached = { kind: "after", file: current.name, line: current.lastLine, item: current.consumed };
@@ -166,15 +183,15 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
         items.push(item);
         current.consumed++;
         current.lastLine = item.line;
-        if (item.kind === "record") records++;
+        taken++;
       }
     } catch (e) {
       return await fail(ioError(`cannot read source ${options.pattern}: ${describeError(e)}`));
     }
     if (current !== undefined) reached = { kind: "after", file: current.name, line: current.lastLine, item: current.consumed };
     if (reached !== undefined) position = reached;
-    if (items.length === 0 && !opened) return { ok: true, batch: undefined };
-    return { ok: true, batch: { items, files } };
+    if (items.length === 0 && !opened) return right({ batch: undefined });
+    return right({ batch: { items, files } });
   }
 
   async function closeSource(): Promise<void> {
@@ -190,5 +207,5 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
     position: () => position,
     close: closeSource,
   };
-  return { ok: true, source };
+  return right({ source });
 }

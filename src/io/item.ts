@@ -1,6 +1,8 @@
-// The raw items the readers produce and the result shape every io function returns.
+// The raw items the readers produce and the result type every io function returns.
 // Records are RAW: whatever JSON parsing or CSV splitting gave; decoding against a
 // schema happens elsewhere.
+
+import { left, type Either } from "fp-ts/lib/Either.js";
 
 export type { Format } from "../model/formats.js";
 
@@ -8,7 +10,11 @@ export type RawRecord = Readonly<Record<string, unknown>>;
 
 export interface RecordItem {
   readonly kind: "record";
-  /** The file as shown to users (see displayPath), or "-" for standard input. */
+  /**
+   * The file as the stream names it, the same on every machine and from any working
+   * folder: relative to the stream's folder (a source's files), as the user gave it
+   * (`--input`), or "-" for standard input. Messages use the display path instead.
+   */
   readonly file: string;
   /** 1-based line the record starts on (for `json`, the line its element starts on). */
   readonly line: number;
@@ -43,21 +49,44 @@ export interface ReadFailure {
 /** What a reader yields: items, and at most one failure, which is then the last element. */
 export type ReadItem = Item | ReadFailure;
 
-export type IoResult<T extends object> = ({ readonly ok: true } & T) | { readonly ok: false; readonly error: IoError };
+/** What every io function returns: the result, or the error that stopped it (fp-ts Either, as everywhere in src/). */
+export type IoResult<T> = Either<IoError, T>;
 
 export function ioError(message: string, file?: string, line?: number): IoError {
   return { message, ...(file !== undefined ? { file } : {}), ...(line !== undefined ? { line } : {}) };
 }
 
-export function failure(message: string, file?: string, line?: number): { readonly ok: false; readonly error: IoError } {
-  return { ok: false, error: ioError(message, file, line) };
+export function failure(message: string, file?: string, line?: number): Either<IoError, never> {
+  return left(ioError(message, file, line));
 }
 
-/** A short description of an unexpected exception (fs errors carry a code). */
+/** Plain words for the file system's errors a user meets; the path is already in the message around them. */
+const ERRNO_WORDS: Readonly<Record<string, string>> = {
+  ENOENT: "no such file",
+  EISDIR: "it is a folder, not a file",
+  ENOTDIR: "a part of the path is not a folder",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ENOSPC: "no space left on the device",
+  EROFS: "the file system is read-only",
+  EMFILE: "too many open files",
+  EEXIST: "the file already exists",
+};
+
+/**
+ * A short description of an unexpected exception. An fs error's own message
+ * repeats its code and path (`ENOENT: no such file or directory, open 'x'`):
+ * give its words once, without the path the caller's message already names.
+ */
 export function describeError(e: unknown): string {
   if (e instanceof Error) {
     const code = (e as NodeJS.ErrnoException).code;
-    return code !== undefined ? `${code}: ${e.message}` : e.message;
+    if (code === undefined) return e.message;
+    const words = ERRNO_WORDS[code];
+    if (words) return words;
+    // `CODE: description, syscall 'path'` -> `description (CODE)`
+    const m = /^[A-Z0-9_]+: ([^,]*)/.exec(e.message);
+    return m ? `${m[1]} (${code})` : `${e.message} (${code})`;
   }
   return String(e);
 }

@@ -7,6 +7,8 @@ import { invalidUtf8Reason } from "./utf8.js";
 export interface CsvOptions {
   /** Cell delimiter, `,` by default. */
   readonly delimiter?: string;
+  /** How messages name the file (`file` by default). */
+  readonly shown?: string;
 }
 
 /** The line a raw CSV record starts on, from the line it ends on (csv-parse's info.lines). */
@@ -50,6 +52,7 @@ function restoreCrlf(cells: (string | null)[], line: number, normalizer: LineEnd
  */
 export async function* readCsv(input: Readable, file: string, options: CsvOptions = {}): AsyncGenerator<ReadItem> {
   const skipped: RejectItem[] = [];
+  const shown = options.shown ?? file;
   const parser = parse({
     delimiter: options.delimiter ?? ",",
     info: true,
@@ -86,14 +89,14 @@ export async function* readCsv(input: Readable, file: string, options: CsvOption
       normalizer.forget(line);
       if (header === undefined) {
         if (bad !== undefined) {
-          yield { kind: "error", error: ioError(`${file} line ${line}: the header is not valid UTF-8: ${invalidUtf8Reason(bad)}`, file, line) };
+          yield { kind: "error", error: ioError(`${shown} line ${line}: the header is not valid UTF-8: ${invalidUtf8Reason(bad)}`, shown, line) };
           return;
         }
         const seen = new Set<string>();
         const names = row.record.map((name) => name ?? "");
         for (const name of names) {
           if (seen.has(name)) {
-            yield { kind: "error", error: ioError(`${file} line ${line}: the header names column "${name}" twice`, file, line) };
+            yield { kind: "error", error: ioError(`${shown} line ${line}: the header names column "${name}" twice`, shown, line) };
             return;
           }
           seen.add(name);
@@ -124,5 +127,5 @@ export async function* readCsv(input: Readable, file: string, options: CsvOption
     if (!parser.destroyed) parser.destroy();
   }
   yield* skippedBefore(Number.POSITIVE_INFINITY);
-  if (streamError !== undefined) yield { kind: "error", error: ioError(`cannot read ${file}: ${describeError(streamError)}`, file) };
+  if (streamError !== undefined) yield { kind: "error", error: ioError(`cannot read ${shown}: ${describeError(streamError)}`, shown) };
 }

@@ -1,3 +1,4 @@
+import { isRight, left, right } from "fp-ts/lib/Either.js";
 import fs from "node:fs";
 import type { Readable } from "node:stream";
 import { describeError, ioError, type Format, type IoResult, type ReadItem } from "./item.js";
@@ -9,6 +10,8 @@ export interface ReadOptions {
   readonly format: Format;
   /** For `csv` only. */
   readonly delimiter?: string;
+  /** How messages (not items) name the file, e.g. relative to the working folder; `file` by default. */
+  readonly shown?: string;
 }
 
 /**
@@ -18,15 +21,15 @@ export interface ReadOptions {
 export async function* readItems(input: Readable, file: string, options: ReadOptions): AsyncGenerator<ReadItem> {
   switch (options.format) {
     case "jsonl":
-      yield* readJsonl(input, file);
+      yield* readJsonl(input, file, options.shown);
       return;
     case "csv":
-      yield* readCsv(input, file, options.delimiter !== undefined ? { delimiter: options.delimiter } : {});
+      yield* readCsv(input, file, { ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}), ...(options.shown !== undefined ? { shown: options.shown } : {}) });
       return;
     case "json": {
-      const result = await readJsonStream(input, file);
-      if (result.ok) yield* result.items;
-      else yield { kind: "error", error: result.error };
+      const result = await readJsonStream(input, file, options.shown);
+      if (isRight(result)) yield* result.right.items;
+      else yield { kind: "error", error: result.left };
       return;
     }
   }
@@ -42,9 +45,17 @@ export function openErrorMessage(e: unknown, what: string, file: string): string
 }
 
 /**
+ * Whether a path of this kind can be read as a stream: a regular file, or a pipe or
+ * terminal as process substitution (`<(zcat events.gz)`) and `/dev/stdin` give them.
+ */
+export function isReadableKind(stat: fs.Stats): boolean {
+  return stat.isFile() || stat.isFIFO() || stat.isCharacterDevice() || stat.isSocket();
+}
+
+/**
  * Opens a file and gives its items. Opening happens here, so a missing or unreadable
  * file is an error before any item; the handle is closed when the items are used up,
- * or by `close()`.
+ * or by `close()`. A pipe is read like a file.
  */
 export async function openFileItems(
   absolutePath: string,
@@ -52,6 +63,7 @@ export async function openFileItems(
   options: ReadOptions & { readonly what?: string },
 ): Promise<IoResult<{ items: AsyncGenerator<ReadItem>; close: () => Promise<void> }>> {
   const what = options.what ?? "file";
+  const shown = options.shown ?? file;
   let handle: fs.promises.FileHandle;
   try {
     handle = await fs.promises.open(absolutePath, "r");
@@ -59,12 +71,12 @@ export async function openFileItems(
       await handle.close();
       throw e;
     });
-    if (!stat.isFile()) {
+    if (!isReadableKind(stat)) {
       await handle.close();
-      return { ok: false, error: ioError(`${what} is not a regular file: ${file}`, file) };
+      return left(ioError(stat.isDirectory() ? `${what} is a directory, not a file: ${shown}` : `${what} is neither a file nor a pipe: ${shown}`, shown));
     }
   } catch (e) {
-    return { ok: false, error: ioError(openErrorMessage(e, what, file), file) };
+    return left(ioError(openErrorMessage(e, what, shown), shown));
   }
   const stream = handle.createReadStream({ autoClose: true });
   async function* items(): AsyncGenerator<ReadItem> {
@@ -80,5 +92,5 @@ export async function openFileItems(
     await generator.return(undefined);
     stream.destroy();
   };
-  return { ok: true, items: generator, close };
+  return right({ items: generator, close });
 }

@@ -1,8 +1,10 @@
+import { left, right } from "fp-ts/lib/Either.js";
 import type { Readable } from "node:stream";
 import { describeError, ioError, type Item, type IoResult } from "./item.js";
 import { isJsonObject, jsonKind } from "./read-jsonl.js";
 import { jsonText, parseJsonText } from "./json-text.js";
 import { findInvalidUtf8, invalidUtf8Reason, isUtf8 } from "./utf8.js";
+import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../values/nesting.js";
 
 /** The 1-based line each element of a (valid) top-level JSON array starts on. */
 function elementLines(text: string): number[] {
@@ -38,20 +40,25 @@ function elementLines(text: string): number[] {
  * A whole `json` file: a top-level array of objects. A file that is not JSON or not
  * an array is an error; an element that is not an object is a reject naming its index.
  */
-export function parseJsonArray(text: string, file: string): IoResult<{ items: Item[] }> {
+export function parseJsonArray(text: string, file: string, shown: string = file): IoResult<{ items: Item[] }> {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let value: unknown;
   try {
     value = parseJsonText(body);
   } catch (e) {
-    return { ok: false, error: ioError(`${file} is not valid JSON: ${describeError(e)}`, file) };
+    return left(ioError(`${shown} is not valid JSON: ${describeError(e)}`, shown));
   }
   if (!Array.isArray(value)) {
-    return { ok: false, error: ioError(`${file} must hold a JSON array of objects, but holds ${jsonKind(value)}`, file) };
+    return left(ioError(`${shown} must hold a JSON array of objects, but holds ${jsonKind(value)}`, shown));
   }
   const lines = elementLines(body);
+  const deep = body.length > 2 * MAX_NESTING && nestsDeeperThan(value, MAX_NESTING + 1);
   const items: Item[] = value.map((element: unknown, index): Item => {
     const line = lines[index] ?? 1;
+    if (deep && nestsDeeperThan(element)) {
+      // Too deep to show as text (stringify would overflow the stack); the line says where it is.
+      return { kind: "reject", file, line, reason: `line ${line}: element ${index} of the array: ${tooDeepReason()}`, text: "" };
+    }
     if (isJsonObject(element)) return { kind: "record", file, line, record: element };
     return {
       kind: "reject", file, line,
@@ -59,16 +66,16 @@ export function parseJsonArray(text: string, file: string): IoResult<{ items: It
       text: jsonText(element),
     };
   });
-  return { ok: true, items };
+  return right({ items });
 }
 
 /** Reads a whole stream (standard input) as one `json` document. */
-export async function readJsonStream(input: Readable, file: string): Promise<IoResult<{ items: Item[] }>> {
+export async function readJsonStream(input: Readable, file: string, shown: string = file): Promise<IoResult<{ items: Item[] }>> {
   const chunks: Buffer[] = [];
   try {
     for await (const chunk of input) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
   } catch (e) {
-    return { ok: false, error: ioError(`cannot read ${file}: ${describeError(e)}`, file) };
+    return left(ioError(`cannot read ${shown}: ${describeError(e)}`, shown));
   }
   const bytes = Buffer.concat(chunks);
   if (!isUtf8(bytes)) {
@@ -81,7 +88,7 @@ export async function readJsonStream(input: Readable, file: string): Promise<IoR
       lineStart = i + 1;
     }
     const where = { line, lineOffset: bad.offset - lineStart, fileOffset: bad.offset, bytes: bad.bytes };
-    return { ok: false, error: ioError(`${file} is not valid UTF-8: ${invalidUtf8Reason(where)}`, file, line) };
+    return left(ioError(`${shown} is not valid UTF-8: ${invalidUtf8Reason(where)}`, shown, line));
   }
-  return parseJsonArray(bytes.toString("utf8"), file);
+  return parseJsonArray(bytes.toString("utf8"), file, shown);
 }

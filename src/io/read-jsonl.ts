@@ -3,6 +3,7 @@ import { describeError, ioError, type ReadItem } from "./item.js";
 import { parseJsonText } from "./json-text.js";
 import { JsonNumber } from "../model/json-number.js";
 import { findInvalidUtf8, invalidUtf8Reason, isUtf8 } from "./utf8.js";
+import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../values/nesting.js";
 
 /** What kind of JSON value this is, for messages ("got an array"). */
 export function jsonKind(value: unknown): string {
@@ -32,7 +33,7 @@ const JSON_BLANK = /^[ \t\r\n]*$/;
  * such a line is a reject, never a silent skip. An I/O error ends the stream
  * with a failure item.
  */
-export async function* readJsonl(input: Readable, file: string): AsyncGenerator<ReadItem> {
+export async function* readJsonl(input: Readable, file: string, shown: string = file): AsyncGenerator<ReadItem> {
   let line = 0;
   /** Byte offset in the file of the first byte not yet split into lines. */
   let offset = 0;
@@ -50,6 +51,8 @@ export async function* readJsonl(input: Readable, file: string): AsyncGenerator<
       if (JSON_BLANK.test(text)) return undefined;
       return { kind: "reject", file, line, reason: `line ${line}: invalid JSON: ${describeError(e)}`, text };
     }
+    // Nesting N levels deep takes 2N characters, so short lines need no walk.
+    if (text.length > 2 * MAX_NESTING && nestsDeeperThan(value)) return { kind: "reject", file, line, reason: `line ${line}: ${tooDeepReason()}`, text };
     if (isJsonObject(value)) return { kind: "record", file, line, record: value };
     return { kind: "reject", file, line, reason: `line ${line}: expected a JSON object, got ${jsonKind(value)}`, text };
   }
@@ -104,6 +107,6 @@ export async function* readJsonl(input: Readable, file: string): AsyncGenerator<
     }
     if (pending.length > 0) yield* lines(Buffer.concat(pending));
   } catch (e) {
-    yield { kind: "error", error: ioError(`cannot read ${file}: ${describeError(e)}`, file) };
+    yield { kind: "error", error: ioError(`cannot read ${shown}: ${describeError(e)}`, shown) };
   }
 }

@@ -1,3 +1,4 @@
+import { isLeft, left, right } from "fp-ts/lib/Either.js";
 import path from "node:path";
 import { displayPath } from "./display-path.js";
 import type { Format, IoResult, Item } from "./item.js";
@@ -20,15 +21,15 @@ export async function readTable(options: TableOptions): Promise<IoResult<{ items
     what: "table file",
     ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
   });
-  if (!opened.ok) return opened;
+  if (isLeft(opened)) return opened;
   const items: Item[] = [];
   try {
-    for await (const item of opened.items) {
-      if (item.kind === "error") return { ok: false, error: item.error };
+    for await (const item of opened.right.items) {
+      if (item.kind === "error") return left(item.error);
       items.push(item);
     }
   } finally {
-    await opened.close();
+    await opened.right.close();
   }
-  return { ok: true, items };
+  return right({ items });
 }

@@ -1,10 +1,12 @@
+import { right } from "fp-ts/lib/Either.js";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import * as t from "io-ts";
-import { PathReporter } from "io-ts/lib/PathReporter.js";
 import { displayPath } from "./display-path.js";
 import { describeError, failure, type IoResult } from "./item.js";
+import { isUtf8 } from "./utf8.js";
+import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../values/nesting.js";
 
 /**
  * The state file carried between invocations (`--state FILE`): an envelope with a
@@ -35,20 +37,55 @@ export function encodeStateFile(stream: string, payload: unknown): string {
 
 const MOVE_AWAY = "Move it away to start fresh; it is never reset silently.";
 
+/** What a failed decode found, by place (`payload.sessions.usage[0].fields: missing`), at most three. */
+export function describeValidation(errors: t.Errors, root: string): string {
+  const seen = new Set<string>();
+  for (const e of errors) {
+    const keys = e.context.map((c) => c.key).filter((k) => k !== "");
+    const place = (root !== "" ? [root, ...keys] : keys)
+      .map((k, i) => (/^\d+$/.test(k) ? `[${k}]` : i === 0 ? k : `.${k}`))
+      .join("");
+    const what = e.value === undefined ? "missing" : `expected ${e.context[e.context.length - 1]?.type.name ?? "another value"}, got ${showJson(e.value)}`;
+    seen.add(`${place}: ${what}`);
+    if (seen.size === 3) break;
+  }
+  return [...seen].join("; ");
+}
+
+function showJson(v: unknown): string {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+}
+
 export async function readStateFile<A>(
   file: string,
   stream: string,
   payloadCodec: t.Type<A, unknown, unknown>,
 ): Promise<IoResult<{ state: A | undefined }>> {
   const shown = displayPath(path.resolve(file));
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await fs.promises.readFile(file, "utf8");
+    // Non-blocking, so that a FIFO is refused below instead of waiting for a writer forever.
+    const handle = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile()) {
+        const kind = stat.isDirectory() ? "a directory" : stat.isFIFO() ? "a pipe (FIFO)" : stat.isSocket() ? "a socket" : "a device";
+        return failure(
+          `state file ${shown} is ${kind}, not a regular file. The state is replaced atomically after each run, so --state needs a regular file (or a path that does not exist yet).`,
+          shown,
+        );
+      }
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { ok: true, state: undefined };
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return right({ state: undefined });
     return failure(`cannot read state file ${shown}: ${describeError(e)}`, shown);
   }
-  return decodeStateFile(text, shown, stream, payloadCodec);
+  if (!isUtf8(bytes)) return failure(`state file ${shown} is damaged: it is not valid UTF-8. ${MOVE_AWAY}`, shown);
+  return decodeStateFile(bytes.toString("utf8"), shown, stream, payloadCodec);
 }
 
 /** Decodes a state file's text; `file` names it in messages. */
@@ -66,13 +103,15 @@ export function decodeStateFile<A>(
   } catch (e) {
     return damaged(`it is not valid JSON (${describeError(e)}); it may be truncated`);
   }
+  // Values nest at most MAX_NESTING levels; their tagged encoding takes up to three JSON levels per level.
+  if (nestsDeeperThan(json, 3 * MAX_NESTING + 16)) return damaged(`it is ${tooDeepReason(3 * MAX_NESTING + 16)}, more than this interpreter writes`);
   const format = typeof json === "object" && json !== null && !Array.isArray(json) ? (json as { format?: unknown }).format : undefined;
   if (format !== STATE_FORMAT) {
     const tag = format === undefined ? "" : ` (its format is ${JSON.stringify(format)})`;
     return failure(`${file} is not a peppa-stream state file${tag}. Give --state a file of its own; this one is left untouched.`, file);
   }
   const envelope = EnvelopeCodec.decode(json);
-  if (envelope._tag === "Left") return damaged(`its envelope is incomplete (${PathReporter.report(envelope).join("; ")})`);
+  if (envelope._tag === "Left") return damaged(`its envelope is incomplete (${describeValidation(envelope.left, "")})`);
   const e = envelope.right;
   if (e.version !== STATE_FILE_VERSION) {
     return failure(
@@ -90,7 +129,7 @@ export function decodeStateFile<A>(
   if (payloadChecksum(e.payload) !== e.checksum) return damaged("checksum mismatch (was it edited by hand?)");
   const payload = payloadCodec.decode(e.payload);
   if (payload._tag === "Left") {
-    return damaged(`its content does not fit this stream's state (${PathReporter.report(payload).slice(0, 3).join("; ")})`);
+    return damaged(`its content does not fit this stream's state (${describeValidation(payload.left, "payload")})`);
   }
-  return { ok: true, state: payload.right };
+  return right({ state: payload.right });
 }

@@ -3,6 +3,7 @@ import { parse } from "../syntax/parse.js";
 import { check } from "../check/check.js";
 import type { CheckedStream } from "../check/checked.js";
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { message } from "../diagnostics/codes.js";
 import { builtins, type FunctionDef } from "../values/functions/registry.js";
 import { hostFunctionDefs, type HostFunction } from "./host-functions.js";
 import { lower } from "./lower.js";
@@ -26,7 +27,7 @@ export function compileStream(text: string, options: CompileOptions = {}): Compi
   const functions = new Map<string, FunctionDef>(builtins);
   const host = hostFunctionDefs(options.functions ?? {}, new Set(builtins.keys()));
   // A host function is not in the file, so its diagnostic points at no span.
-  const hostErrors: Diagnostic[] = host.errors.map((message) => ({ severity: "error", code: "E1016", message, file: filename, labels: [], notes: [] }));
+  const hostErrors: Diagnostic[] = host.errors.map((m) => ({ severity: "error", code: m.code, message: m.text, file: filename, labels: [], notes: [] }));
   for (const d of host.defs) functions.set(d.name, d);
   let checkDiagnostics: ReadonlyArray<Diagnostic>;
   let checked: CheckedStream | undefined;
@@ -35,14 +36,16 @@ export function compileStream(text: string, options: CompileOptions = {}): Compi
     checked = r.checked;
     checkDiagnostics = r.diagnostics;
   } catch (error) {
-    // A check that crashes is a defect of ours; the user gets a diagnostic, not a stack trace.
-    checkDiagnostics = [diagnostic(filename, "E1999", `internal error in the checker: ${error instanceof Error ? error.message : String(error)}`, ast.span)];
+    // Each check is isolated at its declaration (CheckContext.isolated); this is the last net, for the checker's own frame.
+    checkDiagnostics = [diagnostic(filename, message("E1999.check", { reason: reason(error) }), ast.span)];
   }
   const diagnostics = sortDiagnostics([...syntax, ...hostErrors, ...checkDiagnostics]);
   if (hasErrors(diagnostics) || !checked) return { diagnostics, ...(checked ? { checked } : {}) };
   try {
     return { diagnostics, checked, plan: lower(checked, diagnostics) };
   } catch (error) {
-    return { diagnostics: [...diagnostics, diagnostic(filename, "E1999", `internal error in the planner: ${error instanceof Error ? error.message : String(error)}`, ast.span)], checked };
+    return { diagnostics: [...diagnostics, diagnostic(filename, message("E1999.plan", { reason: reason(error) }), ast.span)], checked };
   }
 }
+
+const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));

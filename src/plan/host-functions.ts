@@ -3,6 +3,7 @@
 import { SCALAR_NAMES, T, assignable, typeToString, type Type } from "../values/types.js";
 import type { FunctionDef } from "../values/functions/registry.js";
 import type { Value } from "../values/value.js";
+import { message, type Message } from "../diagnostics/codes.js";
 
 export interface HostFunction {
   readonly params: ReadonlyArray<string>;
@@ -22,23 +23,23 @@ export function parseTypeText(text: string): Type | undefined {
   return (SCALAR_NAMES as ReadonlyArray<string>).includes(s) ? ({ kind: s } as Type) : undefined;
 }
 
-export function hostFunctionDefs(functions: Readonly<Record<string, HostFunction>>, builtinNames: ReadonlySet<string>): { defs: FunctionDef[]; errors: string[] } {
+export function hostFunctionDefs(functions: Readonly<Record<string, HostFunction>>, builtinNames: ReadonlySet<string>): { defs: FunctionDef[]; errors: Message[] } {
   const defs: FunctionDef[] = [];
-  const errors: string[] = [];
+  const errors: Message[] = [];
   for (const [name, f] of Object.entries(functions)) {
     if (builtinNames.has(name)) {
-      errors.push(`host function \`${name}\` has the name of a built-in function; choose another name`);
+      errors.push(message("E1016.builtin", { name }));
       continue;
     }
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      errors.push(`host function \`${name}\`: a function name is a plain identifier`);
+      errors.push(message("E1016.identifier", { name }));
       continue;
     }
     const params = f.params.map(parseTypeText);
     const returns = parseTypeText(f.returns);
     const bad = [...f.params, f.returns].filter((t) => !parseTypeText(t));
     if (bad.length || !returns || params.some((p) => !p)) {
-      errors.push(`host function \`${name}\`: unknown type ${bad.map((b) => `\`${b}\``).join(", ")}`);
+      errors.push(message("E1016.type", { name, types: bad.map((b) => `\`${b}\``).join(", ") }));
       continue;
     }
     const ps = params as Type[];
@@ -49,7 +50,7 @@ export function hostFunctionDefs(functions: Readonly<Record<string, HostFunction
       maxArgs: ps.length,
       check: (args) => {
         const i = args.findIndex((a, k) => !assignable(a, ps[k]!));
-        return i >= 0 ? { ok: false, message: `argument ${i + 1} of ${name} must be ${typeToString(ps[i]!)}, got ${typeToString(args[i]!)}`, arg: i } : { ok: true, type: returns };
+        return i >= 0 ? { ok: false, message: message("E2002.argument", { index: i + 1, name, expected: typeToString(ps[i]!), type: typeToString(args[i]!) }), arg: i } : { ok: true, type: returns };
       },
       impl: f.impl,
     });

@@ -1,17 +1,19 @@
 // A runner holds what one invocation keeps between runs: the loaded tables,
-// params and consts, and the state handed from run to run.
-import { isLeft } from "fp-ts/lib/Either.js";
+// params and consts, and the state handed from run to run. Everything a host
+// hands in is read through host-input.ts, so bad input is a RunnerError that
+// names it and leaves the runner as it was.
+import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
 import type { Fn, TableData } from "../plan/env.js";
 import type { Plan } from "../plan/plan.js";
-import { convert } from "../values/convert.js";
-import { parseTimestamp } from "../values/convert.js";
+import { convert, parseTimestamp } from "../values/convert.js";
 import { Timestamp, type Value } from "../values/value.js";
-import { decodeSessions } from "./ops/aggregate.js";
+import { readSessions } from "./ops/aggregate.js";
 import { constantEnv, evalConstant } from "../plan/env.js";
 import type { SourceBatch } from "./ops/source.js";
 import { run as runPlan, type RunnerContext, type RunResult, type Timer } from "./run.js";
 import { StateCodec, emptyState, type State } from "./state.js";
 import { buildTable, type TableRow } from "./tables.js";
+import { HostReader, copyJson, describeValue, isObject, thrownMessage } from "../values/host-data.js";
 
 export interface RunnerOptions {
   /** Rows of every table, raw (as parsed from JSON or CSV). */
@@ -34,6 +36,7 @@ export interface RunRequest {
 }
 
 export interface Runner {
+  /** One run; throws RunnerError (and changes nothing) when the request is not one. */
   run(request: RunRequest): RunResult;
   /** End of input: an empty run that flushes every open session. */
   finish(request?: { readonly now?: Clock }): RunResult;
@@ -41,34 +44,6 @@ export interface Runner {
   readonly plan: Plan;
   /** A constant expression of the plan (`trigger count`, a source's `batch N`) with the params and consts. */
   constant(fn: Fn): Value;
-}
-
-export type Prepared = { readonly ok: true; readonly runner: Runner } | { readonly ok: false; readonly errors: ReadonlyArray<string> };
-
-export function toTimestamp(clock: Clock): Timestamp | undefined {
-  if (clock instanceof Timestamp) return clock;
-  if (clock instanceof Date) return Number.isFinite(clock.getTime()) ? new Timestamp(clock.getTime()) : undefined;
-  const t = parseTimestamp(clock);
-  return t ?? undefined;
-}
-
-function loadState(plan: Plan, raw: unknown, errors: string[]): State {
-  if (raw === undefined || raw === null) return emptyState();
-  const decoded = StateCodec.decode(raw);
-  if (isLeft(decoded)) {
-    errors.push("the state does not have the shape of a peppa-stream state (version 1)");
-    return emptyState();
-  }
-  const state = decoded.right;
-  for (const step of plan.steps) {
-    if (step.kind !== "aggregate") continue;
-    try {
-      decodeSessions(step, state.sessions[step.name] ?? []);
-    } catch (error) {
-      errors.push(`the state's sessions of \`${step.name}\` do not fit this stream (${error instanceof Error ? error.message : String(error)}); was the aggregate changed?`);
-    }
-  }
-  return state;
 }
 
 /** Settings that change how a run works, never what it gives (specs prove that). */
@@ -79,46 +54,193 @@ export interface RunnerTuning {
   readonly timer?: Timer;
 }
 
-export function prepareRunner(plan: Plan, options: RunnerOptions = {}, tuning: RunnerTuning = {}): Prepared {
-  const errors: string[] = [];
-  const params: Record<string, Value> = {};
+/** The runner, or every problem with what it was given. */
+export type Prepared = Either<ReadonlyArray<string>, Runner>;
+
+/** The instant of a run clock: a Timestamp, a valid Date, or ISO-8601 text; undefined for anything else. */
+export function toTimestamp(clock: unknown): Timestamp | undefined {
+  if (typeof clock === "string") return parseTimestamp(clock) ?? undefined;
+  try {
+    if (clock instanceof Timestamp) return clock;
+    if (clock instanceof Date) return Number.isFinite(clock.getTime()) ? new Timestamp(clock.getTime()) : undefined;
+  } catch {
+    // A Proxy whose getPrototypeOf throws is no clock.
+  }
+  return undefined;
+}
+
+function loadState(plan: Plan, raw: unknown, reader: HostReader): State {
+  if (raw === undefined || raw === null) return emptyState();
+  // A copy, so that the host's object (its getters, later changes) is read once.
+  const copied = copyJson(raw);
+  if (isLeft(copied)) return reader.problem(`the state is not JSON data (${copied.left})`) ?? emptyState();
+  const decoded = StateCodec.decode(copied.right);
+  if (isLeft(decoded) || !Number.isSafeInteger(decoded.right.runs) || decoded.right.runs < 0) {
+    return reader.problem("the state does not have the shape of a peppa-stream state (version 1)") ?? emptyState();
+  }
+  const state = decoded.right;
+  for (const step of plan.steps) {
+    if (step.kind !== "aggregate") continue;
+    const sessions = readSessions(step, state.sessions[step.name] ?? []);
+    if (isLeft(sessions)) reader.problem(`the state's sessions of \`${step.name}\` do not fit this stream (${sessions.left}); was the aggregate changed?`);
+  }
+  return state;
+}
+
+function loadParams(plan: Plan, given: Array<[string, unknown]>, reader: HostReader): Record<string, Value> {
+  const params: Record<string, Value> = Object.create(null) as Record<string, Value>;
+  const byName = new Map(given);
   for (const p of plan.params) {
-    const raw = options.params?.[p.name];
+    const raw = byName.get(p.name);
     if (raw === undefined) {
       if (p.default) params[p.name] = evalConstant(p.default);
-      else errors.push(`param \`${p.name}\` has no value; set it with --param ${p.name}=VALUE`);
+      else reader.problem(`param \`${p.name}\` has no value; set it with --param ${p.name}=VALUE`);
       continue;
     }
-    const c = convert(raw, p.schema.type);
+    let c;
+    try {
+      c = convert(raw, p.schema.type);
+    } catch (e) {
+      reader.problem(`param \`${p.name}\` cannot be read: ${thrownMessage(e)}`);
+      continue;
+    }
     if (c.ok) params[p.name] = c.value;
-    else errors.push(`param \`${p.name}\`: ${c.reason}`);
+    else reader.problem(`param \`${p.name}\`: ${c.reason}`);
   }
-  for (const name of Object.keys(options.params ?? {})) {
-    if (!plan.params.some((p) => p.name === name)) errors.push(`the stream declares no param \`${name}\``);
+  for (const [name] of given) if (!plan.params.some((p) => p.name === name)) reader.problem(`the stream declares no param \`${name}\``);
+  return params;
+}
+
+/** A table's rows as given: an array of raw records, or `{ rows: [{ record, where? }], csv? }`. */
+function tableRows(name: string, given: unknown, reader: HostReader): { rows: TableRow[]; csv: boolean } | undefined {
+  const where = `table \`${name}\``;
+  if (!isObject(given)) {
+    const records = reader.array(given, `${where}: its rows`);
+    return records && { rows: records.map((record) => ({ record })), csv: false };
   }
-  const consts: Record<string, Value> = {};
+  const csv = reader.flag(given, "csv", where);
+  const list = reader.array(reader.get(given, "rows", where), `${where}: \`rows\``);
+  if (!list) return undefined;
+  const rows: TableRow[] = [];
+  list.forEach((row, i) => {
+    const at = `${where}: \`rows[${i}]\``;
+    if (!isObject(row)) return void reader.problem(`${at} must be { record, where? }, got ${describeValue(row)}`);
+    const w = reader.get(row, "where", at);
+    if (w !== undefined && typeof w !== "string") return void reader.problem(`${at}: \`where\` must be a string, got ${describeValue(w)}`);
+    rows.push({ record: reader.get(row, "record", at), ...(w !== undefined ? { where: w } : {}) });
+  });
+  return { rows, csv };
+}
+
+function loadTables(plan: Plan, given: Array<[string, unknown]>, reader: HostReader): Map<string, TableData> {
+  const tables = new Map<string, TableData>();
+  const byName = new Map(given);
+  for (const t of plan.tables) {
+    const raw = byName.get(t.name);
+    if (raw === undefined) {
+      reader.problem(`table \`${t.name}\` was not given`);
+      continue;
+    }
+    const rows = tableRows(t.name, raw, reader);
+    if (!rows) continue;
+    const built = buildTable(t, rows.rows, { csv: rows.csv });
+    if (isLeft(built)) for (const e of built.left) reader.problem(e);
+    else tables.set(t.name, built.right);
+  }
+  return tables;
+}
+
+/** A source's batch as given: an array of raw records, or a SourceBatch; checked, not copied record by record. */
+function sourceBatch(name: string, given: unknown, reader: HostReader): SourceBatch | undefined {
+  const where = `source \`${name}\``;
+  if (!isObject(given)) {
+    const records = reader.array(given, `the batch of ${where}`);
+    return records && { records };
+  }
+  const records = reader.array(reader.get(given, "records", where), `${where}: \`records\``);
+  const csv = reader.flag(given, "csv", where);
+  const rawOrigins = reader.get(given, "origins", where);
+  const origins = rawOrigins === undefined ? undefined : reader.array(rawOrigins, `${where}: \`origins\``);
+  const malformed: NonNullable<SourceBatch["malformed"]>[number][] = [];
+  const rawMalformed = reader.get(given, "malformed", where);
+  for (const [i, m] of (rawMalformed === undefined ? [] : (reader.array(rawMalformed, `${where}: \`malformed\``) ?? [])).entries()) {
+    const at = `${where}: \`malformed[${i}]\``;
+    const fields = isObject(m) ? { file: reader.get(m, "file", at), line: reader.get(m, "line", at), reason: reader.get(m, "reason", at), text: reader.get(m, "text", at) } : undefined;
+    if (!fields || typeof fields.file !== "string" || typeof fields.line !== "number" || typeof fields.reason !== "string" || typeof fields.text !== "string") {
+      reader.problem(`${at} must be { file: string, line: number, reason: string, text: string }`);
+      continue;
+    }
+    malformed.push(fields as { file: string; line: number; reason: string; text: string });
+  }
+  if (!records) return undefined;
+  const checkedOrigins = origins?.map((o) => {
+    if (o === undefined) return undefined;
+    const file = isObject(o) ? reader.get(o, "file", `${where}: an origin`) : undefined;
+    const line = isObject(o) ? reader.get(o, "line", `${where}: an origin`) : undefined;
+    return typeof file === "string" && typeof line === "number" ? { file, line } : reader.problem(`${where}: an origin must be { file: string, line: number }, got ${describeValue(o)}`);
+  });
+  return { records, ...(checkedOrigins ? { origins: checkedOrigins } : {}), ...(rawMalformed !== undefined ? { malformed } : {}), ...(csv ? { csv } : {}) };
+}
+
+interface CheckedRequest {
+  readonly now: Timestamp;
+  readonly sources: Record<string, SourceBatch>;
+  readonly final: boolean;
+  readonly capture: boolean;
+}
+
+function readRequest(plan: Plan, request: unknown): Either<ReadonlyArray<string>, CheckedRequest> {
+  const reader = new HostReader();
+  if (!isObject(request)) return left([`run() takes a request { sources, now }, got ${describeValue(request)}`]);
+  const rawNow = reader.get(request, "now", "the run request");
+  const now = toTimestamp(rawNow);
+  if (!now && reader.problems.length === 0) {
+    reader.problem(
+      typeof rawNow === "string"
+        ? `the run clock \`${rawNow}\` is not an ISO-8601 timestamp`
+        : `the run clock \`now\` must be an ISO-8601 timestamp (text) or a Date, got ${describeValue(rawNow)}`,
+    );
+  }
+  const sources: Record<string, SourceBatch> = {};
+  for (const [name, v] of reader.entries(reader.get(request, "sources", "the run request"), "the run request's `sources`", "batches by source name") ?? []) {
+    if (!plan.steps.some((s) => s.kind === "source" && s.name === name)) reader.problem(`the stream has no source \`${name}\``);
+    else {
+      const batch = sourceBatch(name, v, reader);
+      if (batch) sources[name] = batch;
+    }
+  }
+  const final = reader.flag(request, "final", "the run request");
+  const capture = reader.flag(request, "capture", "the run request");
+  if (reader.problems.length || !now) return left(reader.problems);
+  return right({ now, sources, final, capture });
+}
+
+export function prepareRunner(plan: Plan, options: unknown = {}, tuning: RunnerTuning = {}): Prepared {
+  const reader = new HostReader();
+  const opts = options ?? {};
+  if (!isObject(opts)) return left([`the runner options must be an object { tables, params, state }, got ${describeValue(options)}`]);
+  const params = loadParams(plan, reader.entries(reader.get(opts, "params", "the runner options"), "`params`", "values by param name") ?? [], reader);
+  const tables = loadTables(plan, reader.entries(reader.get(opts, "tables", "the runner options"), "`tables`", "rows by table name") ?? [], reader);
+  let state = loadState(plan, reader.get(opts, "state", "the runner options"), reader);
+  if (reader.problems.length) return left(reader.problems);
+  const consts: Record<string, Value> = Object.create(null) as Record<string, Value>;
   // Each const may read the params and the consts before it.
   for (const c of plan.consts) consts[c.name] = evalConstant(c.value, constantEnv(params, consts));
 
-  const tables = new Map<string, TableData>();
-  for (const t of plan.tables) {
-    const given = options.tables?.[t.name];
-    if (given === undefined) {
-      errors.push(`table \`${t.name}\` was not given`);
-      continue;
-    }
-    const rows: ReadonlyArray<TableRow> = Array.isArray(given) ? given.map((record) => ({ record })) : (given as { rows: ReadonlyArray<TableRow> }).rows;
-    const csv = !Array.isArray(given) && (given as { csv?: boolean }).csv === true;
-    const built = buildTable(t, rows, { csv });
-    if (built.ok) tables.set(t.name, built.table);
-    else errors.push(...built.errors);
-  }
-  let state = loadState(plan, options.state, errors);
-  if (errors.length) return { ok: false, errors };
-
   const context: RunnerContext = { tables, params, consts };
   let lastNow: Timestamp | undefined;
-  const toBatch = (v: ReadonlyArray<unknown> | SourceBatch): SourceBatch => (Array.isArray(v) ? { records: v } : (v as SourceBatch));
+  const runChecked = (request: CheckedRequest): RunResult => {
+    const result = runPlan(
+      plan,
+      context,
+      state,
+      { sources: request.sources, ...(request.final ? { final: true } : {}), ...(request.capture ? { capture: true } : {}), ...(tuning.chunkSize ? { chunkSize: tuning.chunkSize } : {}), ...(tuning.timer ? { timer: tuning.timer } : {}) },
+      request.now,
+    );
+    state = result.state;
+    lastNow = request.now;
+    return result;
+  };
   const runner: Runner = {
     plan,
     get state() {
@@ -126,37 +248,27 @@ export function prepareRunner(plan: Plan, options: RunnerOptions = {}, tuning: R
     },
     constant: (fn) => evalConstant(fn, constantEnv(params, consts)),
     run(request) {
-      const now = toTimestamp(request.now);
-      if (!now) throw new RunnerError([`the run clock \`${String(request.now)}\` is not an ISO-8601 timestamp`]);
-      lastNow = now;
-      const sources: Record<string, SourceBatch> = {};
-      for (const [name, v] of Object.entries(request.sources ?? {})) {
-        if (!plan.steps.some((s) => s.kind === "source" && s.name === name)) throw new RunnerError([`the stream has no source \`${name}\``]);
-        sources[name] = toBatch(v);
-      }
-      const result = runPlan(
-        plan,
-        context,
-        state,
-        { sources, ...(request.final ? { final: true } : {}), ...(request.capture ? { capture: true } : {}), ...(tuning.chunkSize ? { chunkSize: tuning.chunkSize } : {}), ...(tuning.timer ? { timer: tuning.timer } : {}) },
-        now,
-      );
-      state = result.state;
-      return result;
+      const checked = readRequest(plan, request);
+      if (isLeft(checked)) throw new RunnerError(checked.left);
+      return runChecked(checked.right);
     },
     finish(request) {
+      const reader = new HostReader();
+      if (request !== undefined && !isObject(request)) throw new RunnerError([`finish() takes nothing or { now }, got ${describeValue(request)}`]);
+      const given = request === undefined ? undefined : reader.get(request, "now", "the finish request");
+      if (reader.problems.length) throw new RunnerError(reader.problems);
       // Without a clock of its own, the end of input happens at the last run's clock; with no run yet, there is none to assume.
-      const now = request?.now ?? lastNow;
+      const now = given ?? lastNow;
       if (now === undefined) throw new RunnerError(["finish() before any run needs a clock: runner.finish({ now: \"2026-11-20T12:00:00Z\" })"]);
       const empty: Record<string, SourceBatch> = {};
       for (const s of plan.steps) if (s.kind === "source") empty[s.name] = { records: [] };
-      return runner.run({ sources: empty, now, final: true });
+      return runner.run({ sources: empty, now: now as Clock, final: true });
     },
   };
-  return { ok: true, runner };
+  return right(runner);
 }
 
-/** Bad runner input (a missing table, a bad param or state); its message lists every problem. */
+/** Bad runner input (a missing table, a bad param or state, a bad run request); its message lists every problem. */
 export class RunnerError extends Error {
   constructor(readonly problems: ReadonlyArray<string>) {
     super(problems.join("\n"));

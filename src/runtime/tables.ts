@@ -1,10 +1,12 @@
 // Lookup tables: rows decoded against the table's schema and indexed by key
 // once per invocation. A row that does not fit, or a duplicate key, is an
 // error reported before any run starts.
+import { left, right, type Either } from "fp-ts/lib/Either.js";
 import type { TableData } from "../plan/env.js";
 import type { TablePlan } from "../plan/plan.js";
 import type { Rec, Value } from "../values/value.js";
 import { groupKey, keyAtom } from "../values/keys.js";
+import { thrownMessage } from "../values/host-data.js";
 
 export interface TableRow {
   readonly record: unknown;
@@ -12,7 +14,8 @@ export interface TableRow {
   readonly where?: string;
 }
 
-export type TableResult = { readonly ok: true; readonly table: TableData } | { readonly ok: false; readonly errors: ReadonlyArray<string> };
+/** The table, or every row that does not fit. */
+export type TableResult = Either<ReadonlyArray<string>, TableData>;
 
 export function buildTable(plan: TablePlan, rows: ReadonlyArray<TableRow>, options: { readonly csv?: boolean } = {}): TableResult {
   const decode = options.csv ? plan.decodeCsv : plan.decode;
@@ -23,7 +26,14 @@ export function buildTable(plan: TablePlan, rows: ReadonlyArray<TableRow>, optio
   const single = plan.keys.length === 1;
   rows.forEach((row, i) => {
     const where = row.where ?? `row ${i + 1}`;
-    const d = decode(row.record);
+    let d;
+    try {
+      d = decode(row.record);
+    } catch (e) {
+      // A host's row may be a Proxy or have a getter that throws.
+      errors.push(`table \`${plan.name}\`, ${where}: the row cannot be read (${thrownMessage(e)})`);
+      return;
+    }
     if (!d.ok) {
       errors.push(`table \`${plan.name}\`, ${where}: ${d.reasons.join("; ")}`);
       return;
@@ -43,7 +53,7 @@ export function buildTable(plan: TablePlan, rows: ReadonlyArray<TableRow>, optio
     records.push(d.record);
     keyList.push(single ? keys[0]! : keys);
   });
-  if (errors.length) return { ok: false, errors };
+  if (errors.length) return left(errors);
   const table: TableData = {
     name: plan.name,
     keyFields: plan.keys,
@@ -52,5 +62,5 @@ export function buildTable(plan: TablePlan, rows: ReadonlyArray<TableRow>, optio
     lookup1: single ? (key) => (key === null ? null : (index.get(keyAtom(key)) ?? null)) : () => null,
     lookup: (keys) => (single ? (keys[0] == null ? null : (index.get(keyAtom(keys[0]!)) ?? null)) : (index.get(groupKey(keys)) ?? null)),
   };
-  return { ok: true, table };
+  return right(table);
 }

@@ -10,8 +10,8 @@ import { isRealToken, joinSpans, LineIndex, tokenSpan } from "./span.js";
 type Decl = A.Decl;
 
 export class AstBuilder extends ExpressionBuilder {
-  constructor(lexed: Lexed, lines: LineIndex) {
-    super(lexed, lines);
+  constructor(lexed: Lexed, lines: LineIndex, filename: string) {
+    super(lexed, lines, filename);
     this.validateVisitor();
   }
 

@@ -4,8 +4,18 @@ import type { CstNode, IToken } from "chevrotain";
 import type * as C from "../../grammar/cst.js";
 import { streamParser } from "../../grammar/parser.js";
 import type { BinaryOp, DurationUnit, Expr, Ident, ListLit, RecordLit, RecordLitField, Span } from "./ast.js";
+import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { message } from "../diagnostics/codes.js";
 import type { Lexed } from "./lex.js";
 import { isRealToken, joinSpans, LineIndex, tokenSpan } from "./span.js";
+import { childExprs } from "./walk.js";
+
+/**
+ * How deep an expression tree may be (docs/language.md, "Limits"). Operator chains such as
+ * `a + b + …` parse as loops, but they build a tree as deep as the chain is long, and the checker,
+ * the planner, the printer and the compiled closures all walk trees recursively.
+ */
+export const MAX_EXPR_DEPTH = 256;
 
 const BaseVisitor = streamParser.getBaseCstVisitorConstructor<unknown, unknown>();
 
@@ -15,9 +25,54 @@ export abstract class ExpressionBuilder extends BaseVisitor {
   /** Where nodes without real tokens (recovery) are placed: the current declaration's start. */
   protected anchor: Span;
 
-  constructor(protected readonly lexed: Lexed, protected readonly lines: LineIndex) {
+  /** E0016 diagnostics for trees past MAX_EXPR_DEPTH. */
+  readonly diagnostics: Diagnostic[] = [];
+  /** Each built node's depth (a leaf is 0), so a new node's depth is one look at its children. */
+  private readonly depths = new WeakMap<Expr, number>();
+  /** Error nodes standing for a tree cut off at the limit: their parents are cut off silently. */
+  private readonly cutOff = new WeakSet<Expr>();
+
+  constructor(protected readonly lexed: Lexed, protected readonly lines: LineIndex, private readonly filename: string) {
     super();
     this.anchor = lines.span(0, 0);
+  }
+
+  /**
+   * `node` if its tree is within MAX_EXPR_DEPTH, otherwise an error node in its place, reported
+   * once at `at` (where the limit was passed, e.g. the operator), so later passes never see a
+   * tree deeper than the limit.
+   */
+  protected bounded(node: Expr, at: Span): Expr {
+    let depth = 0;
+    for (const child of childExprs(node)) {
+      if (this.cutOff.has(child)) return this.cut(node.span);
+      depth = Math.max(depth, this.depths.get(child) ?? 0);
+    }
+    depth += 1;
+    if (depth <= MAX_EXPR_DEPTH) {
+      this.depths.set(node, depth);
+      return node;
+    }
+    this.diagnostics.push(diagnostic(this.filename, message("E0016", { limit: MAX_EXPR_DEPTH }), at, {
+      label: `level ${depth}`,
+      notes: ["each operator, call, index, field access, list and `if` is one level of the expression's tree; a chain `a + b + …` is as deep as it is long"],
+      hint: "split it with `let` or earlier steps, or sum with an aggregate",
+    }));
+    return this.cut(node.span);
+  }
+
+  /** `bounded` for list and record literals, which keep their kind (tests' `given` needs a list): cut off, they are empty. */
+  private boundedLiteral<T extends ListLit | RecordLit>(node: T, at: Span, empty: Partial<T>): T {
+    if (this.bounded(node, at) === node) return node;
+    const cut = { ...node, ...empty };
+    this.cutOff.add(cut);
+    return cut;
+  }
+
+  private cut(span: Span): Expr {
+    const e = this.errorExpr(span);
+    this.cutOff.add(e);
+    return e;
   }
 
   /** Every rule method receives its own node as the parameter, for its span. */
@@ -67,7 +122,8 @@ export abstract class ExpressionBuilder extends BaseVisitor {
       const op = sorted[i - 1];
       const right = this.expr(operands[i]);
       const image = (op?.image ?? "+") as BinaryOp;
-      left = { kind: "Binary", op: image, left, right, opSpan: this.span(op), span: joinSpans(left.span, right.span) };
+      const opSpan = this.span(op);
+      left = this.bounded({ kind: "Binary", op: image, left, right, opSpan, span: joinSpans(left.span, right.span) }, opSpan);
     }
     return left;
   }
@@ -80,7 +136,7 @@ export abstract class ExpressionBuilder extends BaseVisitor {
     const [c, t, o] = [ctx.expression?.[0], ctx.expression?.[1], ctx.expression?.[2]];
     const start = this.span(ctx.KwIf?.[0]);
     const otherwise = this.expr(o);
-    return { kind: "If", cond: this.expr(c), then: this.expr(t), otherwise, span: joinSpans(start, otherwise.span) };
+    return this.bounded({ kind: "If", cond: this.expr(c), then: this.expr(t), otherwise, span: joinSpans(start, otherwise.span) }, start);
   }
 
   coalesceExpression(ctx: C.CoalesceExpressionCstChildren): Expr {
@@ -98,7 +154,8 @@ export abstract class ExpressionBuilder extends BaseVisitor {
   notExpression(ctx: C.NotExpressionCstChildren): Expr {
     if (ctx.KwNot) {
       const operand = this.expr(ctx.notExpression?.[0]);
-      return { kind: "Unary", op: "not", operand, span: joinSpans(this.span(ctx.KwNot[0]), operand.span) };
+      const at = this.span(ctx.KwNot[0]);
+      return this.bounded({ kind: "Unary", op: "not", operand, span: joinSpans(at, operand.span) }, at);
     }
     return this.expr(ctx.comparison?.[0]);
   }
@@ -111,14 +168,15 @@ export abstract class ExpressionBuilder extends BaseVisitor {
     }
     const right = this.expr(ctx.additive[1]);
     const span = joinSpans(left.span, right.span);
-    if (ctx.KwMatches) return { kind: "Matches", subject: left, pattern: right, span };
+    if (ctx.KwMatches) return this.bounded({ kind: "Matches", subject: left, pattern: right, span }, this.span(ctx.KwMatches[0]));
     if (ctx.KwBetween) {
       const high = this.expr(ctx.additive[2]);
-      return { kind: "Between", value: left, low: right, high, span: joinSpans(left.span, high.span) };
+      return this.bounded({ kind: "Between", value: left, low: right, high, span: joinSpans(left.span, high.span) }, this.span(ctx.KwBetween[0]));
     }
     const opToken = ctx.KwIn?.[0] ?? this.operatorToken(ctx.comparisonOperator?.[0]);
     const op = (ctx.KwIn ? "in" : opToken?.image ?? "==") as BinaryOp;
-    return { kind: "Binary", op, left, right, opSpan: this.span(opToken), span };
+    const opSpan = this.span(opToken);
+    return this.bounded({ kind: "Binary", op, left, right, opSpan, span }, opSpan);
   }
 
   private operatorToken(node: C.ComparisonOperatorCstNode | undefined): IToken | undefined {
@@ -141,7 +199,8 @@ export abstract class ExpressionBuilder extends BaseVisitor {
   unary(ctx: C.UnaryCstChildren): Expr {
     if (ctx.Minus) {
       const operand = this.expr(ctx.unary?.[0]);
-      return { kind: "Unary", op: "-", operand, span: joinSpans(this.span(ctx.Minus[0]), operand.span) };
+      const at = this.span(ctx.Minus[0]);
+      return this.bounded({ kind: "Unary", op: "-", operand, span: joinSpans(at, operand.span) }, at);
     }
     return this.expr(ctx.postfix?.[0]);
   }
@@ -151,13 +210,14 @@ export abstract class ExpressionBuilder extends BaseVisitor {
     const suffixes: CstNode[] = [...(ctx.memberSuffix ?? []), ...(ctx.indexSuffix ?? [])];
     suffixes.sort((a, b) => (a.location?.startOffset ?? 0) - (b.location?.startOffset ?? 0));
     for (const suffix of suffixes) {
-      const span = joinSpans(object.span, this.nodeSpan(suffix));
+      const at = this.nodeSpan(suffix);
+      const span = joinSpans(object.span, at);
       if (suffix.name === "memberSuffix") {
         const c = (suffix as C.MemberSuffixCstNode).children;
-        object = { kind: "Member", object, field: this.ident(c.Name?.[0]), span };
+        object = this.bounded({ kind: "Member", object, field: this.ident(c.Name?.[0]), span }, at);
       } else {
         const c = (suffix as C.IndexSuffixCstNode).children;
-        object = { kind: "Index", object, keys: (c.expression ?? []).map((e) => this.expr(e)), span };
+        object = this.bounded({ kind: "Index", object, keys: (c.expression ?? []).map((e) => this.expr(e)), span }, at);
       }
     }
     return object;
@@ -195,7 +255,7 @@ export abstract class ExpressionBuilder extends BaseVisitor {
     const callee = this.ident(ctx.Name?.[0]);
     const args = (ctx.expression ?? []).map((e) => this.expr(e));
     const close = ctx.RParen?.[0];
-    return { kind: "Call", callee, args, span: isRealToken(close) ? joinSpans(callee.span, tokenSpan(close)) : callee.span };
+    return this.bounded({ kind: "Call", callee, args, span: isRealToken(close) ? joinSpans(callee.span, tokenSpan(close)) : callee.span }, callee.span);
   }
 
   parenthesized(ctx: C.ParenthesizedCstChildren): Expr {
@@ -207,7 +267,7 @@ export abstract class ExpressionBuilder extends BaseVisitor {
     const close = ctx.RBracket?.[0];
     const items = (ctx.expression ?? []).map((e) => this.expr(e));
     const last = isRealToken(close) ? tokenSpan(close) : items.at(-1)?.span ?? open;
-    return { kind: "ListLit", items, span: joinSpans(open, last) };
+    return this.boundedLiteral<ListLit>({ kind: "ListLit", items, span: joinSpans(open, last) }, open, { items: [] });
   }
 
   recordLiteral(ctx: C.RecordLiteralCstChildren): RecordLit {
@@ -215,7 +275,7 @@ export abstract class ExpressionBuilder extends BaseVisitor {
     const close = ctx.RCurly?.[0];
     const fields = (ctx.recordField ?? []).map((f) => this.visit(f) as RecordLitField);
     const last = isRealToken(close) ? tokenSpan(close) : fields.at(-1)?.span ?? open;
-    return { kind: "RecordLit", fields, span: joinSpans(open, last) };
+    return this.boundedLiteral<RecordLit>({ kind: "RecordLit", fields, span: joinSpans(open, last) }, open, { fields: [] });
   }
 
   recordField(ctx: C.RecordFieldCstChildren): RecordLitField {

@@ -3,6 +3,7 @@
 import { createTokenInstance, type IToken, type TokenType } from "chevrotain";
 import * as T from "../../grammar/tokens.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { message, type Message } from "../diagnostics/codes.js";
 import type { Comment } from "./ast.js";
 import { LineIndex, tokenSpan } from "./span.js";
 import { decodeString } from "./strings.js";
@@ -21,11 +22,11 @@ function retype(t: IToken, type: TokenType): IToken {
   return createTokenInstance(type, t.image, t.startOffset, t.endOffset ?? t.startOffset, t.startLine ?? 1, t.endLine ?? 1, t.startColumn ?? 1, t.endColumn ?? 1);
 }
 
-function badNumberMessage(image: string): { message: string; hint?: string } {
+function badNumberMessage(image: string): { message: Message; hint?: string } {
   const unit = /^[0-9_]+([A-Za-z]+)$/.exec(image);
-  if (unit) return { message: `unknown duration unit \`${unit[1]}\` in \`${image}\``, hint: "a duration is a whole number glued to `ms`, `s`, `m`, `h` or `d`, like `30d`" };
-  if (/^[0-9_]+\.[0-9_]+[A-Za-z]+$/.test(image)) return { message: `a duration must be a whole number: \`${image}\``, hint: "use a smaller unit, like `90m` for an hour and a half" };
-  return { message: `malformed number \`${image}\`` };
+  if (unit) return { message: message("E0004.unit", { unit: unit[1]!, text: image }), hint: "a duration is a whole number glued to `ms`, `s`, `m`, `h` or `d`, like `30d`" };
+  if (/^[0-9_]+\.[0-9_]+[A-Za-z]+$/.test(image)) return { message: message("E0004.fraction", { text: image }), hint: "use a smaller unit, like `90m` for an hour and a half" };
+  return { message: message("E0004.number", { text: image }) };
 }
 
 export function lex(text: string, file: string, lines: LineIndex): Lexed {
@@ -37,7 +38,7 @@ export function lex(text: string, file: string, lines: LineIndex): Lexed {
     const bad = text.slice(e.offset, e.offset + e.length);
     const shown = bad.length > 20 ? `${bad.slice(0, 17)}...` : bad;
     const plural = [...bad].length > 1 ? "characters" : "character";
-    diagnostics.push(diagnostic(file, "E0001", `unexpected ${plural} \`${shown}\``, lines.span(e.offset, e.offset + e.length)));
+    diagnostics.push(diagnostic(file, message("E0001", { what: plural, text: shown }), lines.span(e.offset, e.offset + e.length)));
   }
   const tokens = result.tokens.map((t) => {
     switch (t.tokenType) {
@@ -47,25 +48,25 @@ export function lex(text: string, file: string, lines: LineIndex): Lexed {
         const { value, bad } = decodeString(t.image, closed);
         strings.set(t.startOffset, value);
         for (const b of bad) {
-          diagnostics.push(diagnostic(file, "E0003", `unknown escape \`${b.text}\` in a string`, lines.span(t.startOffset + b.start, t.startOffset + b.end), {
+          diagnostics.push(diagnostic(file, message("E0003", { escape: b.text }), lines.span(t.startOffset + b.start, t.startOffset + b.end), {
             hint: b.text.startsWith("\\u") ? "write a code point as `\\u{1F600}`" : "the escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{…}`",
           }));
         }
         if (closed) return t;
-        diagnostics.push(diagnostic(file, "E0002", "unterminated string", lines.span(t.startOffset, t.startOffset + 1), {
+        diagnostics.push(diagnostic(file, message("E0002", {}), lines.span(t.startOffset, t.startOffset + 1), {
           label: "this string has no closing `\"` on its line",
         }));
         return retype(t, T.StringLiteral);
       }
       case T.UnterminatedQuotedName:
-        diagnostics.push(diagnostic(file, "E0005", "unterminated back-quoted name", lines.span(t.startOffset, t.startOffset + 1), {
+        diagnostics.push(diagnostic(file, message("E0005", {}), lines.span(t.startOffset, t.startOffset + 1), {
           label: "this name has no closing back-quote on its line",
         }));
         return retype(t, T.QuotedName);
       case T.BadNumber: {
         malformed.add(t.startOffset);
-        const { message, hint } = badNumberMessage(t.image);
-        diagnostics.push(diagnostic(file, "E0004", message, tokenSpan(t), hint === undefined ? {} : { hint }));
+        const { message: m, hint } = badNumberMessage(t.image);
+        diagnostics.push(diagnostic(file, m, tokenSpan(t), hint === undefined ? {} : { hint }));
         return retype(t, T.IntegerLiteral);
       }
       case T.IntegerLiteral: {
@@ -74,7 +75,7 @@ export function lex(text: string, file: string, lines: LineIndex): Lexed {
         if (digits.length > 19 || (digits.length === 19 && digits > "9223372036854775807")) {
           malformed.add(t.startOffset);
           const shown = t.image.length > 30 ? `${t.image.slice(0, 27)}...` : t.image;
-          diagnostics.push(diagnostic(file, "E0004", `the whole number \`${shown}\` is beyond the 64-bit range of int`, tokenSpan(t), {
+          diagnostics.push(diagnostic(file, message("E0004.intRange", { text: shown }), tokenSpan(t), {
             hint: "an int is 64-bit, at most 9223372036854775807; a larger number can be a decimal, written with `.0`",
           }));
         }

@@ -6,6 +6,7 @@ import type { CstNode, IRecognitionException, IToken } from "chevrotain";
 import { EOF, tokenMatcher } from "chevrotain";
 import * as T from "../../grammar/tokens.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { message } from "../diagnostics/codes.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import type { Span } from "./ast.js";
 import { isRealToken, LineIndex, tokenSpan } from "./span.js";
@@ -103,7 +104,7 @@ function unexpectedInBlock(ctx: Context, e: IRecognitionException): Diagnostic {
   let hint = suggestion;
   if (T.hardKeywords.includes(t.tokenType)) hint = `\`${t.image}\` is a reserved word; to use it as a name, write it in back-quotes`;
   if ([T.EqEq, T.NotEq, T.Lt, T.LtEq, T.Gt, T.GtEq].includes(t.tokenType)) hint = "comparisons do not chain; join them with `and`";
-  return diagnostic(ctx.file, "E0010", `unexpected \`${t.image}\``, tokenSpan(t), hint === undefined ? {} : { hint });
+  return diagnostic(ctx.file, message("E0010.token", { token: t.image }), tokenSpan(t), hint === undefined ? {} : { hint });
 }
 
 function recognitionDiagnostic(ctx: Context, e: IRecognitionException, declStart: number): Diagnostic {
@@ -113,18 +114,18 @@ function recognitionDiagnostic(ctx: Context, e: IRecognitionException, declStart
     if (!atEnd && (!firstOnLine(ctx.text, e.token) || near || T.hardKeywords.includes(e.token.tokenType))) return unexpectedInBlock(ctx, e);
     const open = openBrace(ctx, declStart, atEnd ? ctx.text.length : e.token.startOffset);
     const secondary = open ? [{ span: tokenSpan(open), message: "the block opened here" }] : [];
-    const message = atEnd ? "missing `}`: the file ends inside a block" : `missing \`}\` before ${e.message.slice(e.message.indexOf("found ") + 6)}`;
-    return diagnostic(ctx.file, "E0013", message, atEnd ? endSpan(ctx) : tokenSpan(e.token), { label: "expected `}` here", secondary });
+    const m = atEnd ? message("E0013.atEnd", {}) : message("E0013.before", { found: e.message.slice(e.message.indexOf("found ") + 6) });
+    return diagnostic(ctx.file, m, atEnd ? endSpan(ctx) : tokenSpan(e.token), { label: "expected `}` here", secondary });
   }
   if (e.context.ruleStack.at(-1) === "statement" && e.name === "NoViableAltException") {
     const next = ctx.tokens[tokenIndexAt(ctx.tokens, e.token.startOffset) + 1];
     const found = next ? `\`${next.image}\`` : "the end of the file";
     const span = isRealToken(next) ? missingTokenSpan(ctx, next) : endSpan(ctx);
-    return diagnostic(ctx.file, "E0011", `expected \`=\` after the field name \`${e.token.image}\`, found ${found}`, span, { label: "expected `=`" });
+    return diagnostic(ctx.file, message("E0011.assign", { name: e.token.image, found }), span, { label: "expected `=`" });
   }
-  if (atEnd) return diagnostic(ctx.file, "E0014", `unexpected end of file: ${e.message}`, endSpan(ctx));
-  const code = e.name === "MismatchedTokenException" ? "E0011" : "E0010";
-  return diagnostic(ctx.file, code, e.message, missingTokenSpan(ctx, e.token));
+  if (atEnd) return diagnostic(ctx.file, message("E0014", { parserMessage: e.message }), endSpan(ctx));
+  const id = e.name === "MismatchedTokenException" ? "E0011.parser" : "E0010.parser";
+  return diagnostic(ctx.file, message(id, { parserMessage: e.message }), missingTokenSpan(ctx, e.token));
 }
 
 function strayDiagnostic(ctx: Context, node: CstNode): Diagnostic | undefined {
@@ -133,12 +134,12 @@ function strayDiagnostic(ctx: Context, node: CstNode): Diagnostic | undefined {
   if (!first) return undefined;
   if (tokenMatcher(first, T.Identifier) && firstOnLine(ctx.text, first)) {
     const hint = didYouMean(first.image, declWords);
-    return diagnostic(ctx.file, "E0012", `unknown declaration \`${first.image}\``, tokenSpan(first), {
+    return diagnostic(ctx.file, message("E0012", { name: first.image }), tokenSpan(first), {
       label: "not a declaration keyword",
       ...(hint === undefined ? { notes: [`a declaration starts with one of: ${declWords.join(", ")}`] } : { hint }),
     });
   }
-  return diagnostic(ctx.file, "E0010", `unexpected \`${first.image}\`, expected a declaration`, tokenSpan(first));
+  return diagnostic(ctx.file, message("E0010.declaration", { token: first.image }), tokenSpan(first));
 }
 
 /** Parses the tokens of one statement with the named grammar rule; its errors (an unparsed rest counts as one). */

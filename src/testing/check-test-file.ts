@@ -18,23 +18,23 @@ export function checkTestFile(file: A.StreamFile, checked: CheckedStream): Diagn
     if (d.kind === "Test") tests.push(d);
     else if (d.kind === "Stream") {
       if (stream) {
-        ctx.report("E1012", "only one `stream` declaration is allowed", d.span, { secondary: [{ span: stream.span, message: "first one here" }] });
+        ctx.report("E1012", { kind: "stream" }, d.span, { secondary: [{ span: stream.span, message: "first one here" }] });
         continue;
       }
       stream = d;
       if (d.name.name !== checked.name) {
-        ctx.report("E1002", `this test file tests stream \`${d.name.name}\`, but ${checked.ast.filename} is stream \`${checked.name}\``, d.name.span, {
+        ctx.report("E1019.declared", { named: d.name.name, file: checked.ast.filename, actual: checked.name }, d.name.span, {
           hint: `write \`stream ${checked.name}\`, or put the tests beside the stream they test`,
         });
       }
     } else if (d.kind !== "ErrorDecl") {
       const what = "name" in d ? `\`${d.kind.toLowerCase()} ${d.name.name}\`` : `\`${d.kind.toLowerCase()}\``;
-      ctx.report("E1009", `a test file holds only \`stream\` and \`test\` declarations; ${what} belongs in ${checked.ast.filename}`, "name" in d ? d.name.span : d.span);
+      ctx.report("E1020", { what, file: checked.ast.filename }, "name" in d ? d.name.span : d.span);
     }
   }
   if (!stream && defaultStreamName(file.filename) !== checked.name) {
     // Named by its file (`peppa.test.stream` tests `peppa`); only a mismatch needs saying.
-    ctx.report("E1002", `this test file tests stream \`${defaultStreamName(file.filename)}\` by its name, but ${checked.ast.filename} is stream \`${checked.name}\``, file.span, {
+    ctx.report("E1019.byFileName", { named: defaultStreamName(file.filename), file: checked.ast.filename, actual: checked.name }, file.span, {
       hint: `declare \`stream ${checked.name}\` at the top of the test file`,
     });
   }
@@ -44,7 +44,7 @@ export function checkTestFile(file: A.StreamFile, checked: CheckedStream): Diagn
   for (const t of tests) {
     const first = checked.tests.find((s) => s.title.value === t.title.value);
     if (first) {
-      ctx.report("E1001", `two tests are called "${t.title.value}"`, t.title.span, { notes: [`the first is in ${checked.ast.filename}:${first.title.span.line}:${first.title.span.column}`] });
+      ctx.report("E1001.test", { title: t.title.value }, t.title.span, { notes: [`the first is in ${checked.ast.filename}:${first.title.span.line}:${first.title.span.column}`] });
     }
   }
   return ctx.diagnostics;

@@ -7,6 +7,7 @@
 // replace them. Every source the test does not give is empty (simulate sources
 // too). The last run of a test is final: every open session is flushed, as at
 // the end of an invocation without `--state`.
+import { isLeft } from "fp-ts/lib/Either.js";
 import type * as A from "../syntax/ast.js";
 import { MAIN, portKey } from "../model/ports.js";
 import type { Plan } from "../plan/plan.js";
@@ -112,11 +113,12 @@ function shapeOf(plan: Plan, decl: A.TestDecl, problems: Problem[]): Shape {
         case "TestGiven": {
           const name = stmt.target.name;
           const list = recordList(stmt.records, `\`given ${name}\``);
-          if (!list.ok) {
-            problems.push(list.problem);
+          if (isLeft(list)) {
+            problems.push(list.left);
             break;
           }
-          const raw = list.records.map((r) => (literalToRaw(r) as { value: unknown }).value);
+          // recordList has checked every literal, so each is a Right.
+          const raw = list.right.map((r) => (literalToRaw(r) as { right: unknown }).right);
           if (sources.has(name)) {
             if (scope.sources.has(name)) problems.push({ message: `\`${name}\` is given twice here; write all its records in one \`given\``, span: stmt.span });
             scope.sources.set(name, raw);
@@ -135,8 +137,8 @@ function shapeOf(plan: Plan, decl: A.TestDecl, problems: Problem[]): Shape {
             else scope.expects.push({ stmt, count: Number(n.value) });
           } else if (stmt.records) {
             const list = recordList(stmt.records, what);
-            if (!list.ok) problems.push(list.problem);
-            else scope.expects.push({ stmt, records: list.records });
+            if (isLeft(list)) problems.push(list.left);
+            else scope.expects.push({ stmt, records: list.right });
           }
           break;
         }
@@ -186,8 +188,8 @@ function runOne(plan: Plan, decl: A.TestDecl, options: TestOptions): TestFailure
 
   const tables = { ...(options.tables ?? {}), ...Object.fromEntries(shape.tables) };
   const prepared = prepareRunner(plan, { tables, ...(options.params ? { params: options.params } : {}) });
-  if (!prepared.ok) return [{ what: "error", span: decl.title.span, lines: prepared.errors }];
-  const runner = prepared.runner;
+  if (isLeft(prepared)) return [{ what: "error", span: decl.title.span, lines: [...prepared.left] }];
+  const runner = prepared.right;
 
   const runs: ReadonlyArray<Scope> = shape.runs.length ? shape.runs.map((r) => r.scope) : [{ sources: new Map(), expects: [] }];
   const failures: TestFailure[] = [];

@@ -4,7 +4,8 @@
 // counts non-null values, count() counts records, and an aggregate that saw no
 // value (sum, min, avg, first, …) is null.
 import Big from "big.js";
-import { decodeValue, encodeValue, ValueDecodeError } from "./json.js";
+import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
+import { decodeValue, encodeValue } from "./json.js";
 import type { Type } from "./types.js";
 import { compareValues, intOf, type Value } from "./value.js";
 import { groupKey } from "./keys.js";
@@ -15,12 +16,11 @@ export interface Aggregate<Acc = any> {
   add(acc: Acc, value: Value): Acc;
   result(acc: Acc): Value;
   encode(acc: Acc): unknown;
-  decode(json: unknown): Acc;
+  /** An encoded accumulator back, or Left with the reason (a damaged state file). */
+  decode(json: unknown): Either<string, Acc>;
 }
 
-function bad(name: string): never {
-  throw new ValueDecodeError(`bad ${name} accumulator`);
-}
+const bad = (name: string): Either<string, never> => left(`bad ${name} accumulator`);
 const isObj = (j: unknown): j is Record<string, unknown> => typeof j === "object" && j !== null && !Array.isArray(j);
 
 const count0: Aggregate<{ n: number }> = {
@@ -29,7 +29,7 @@ const count0: Aggregate<{ n: number }> = {
   add: (acc) => (acc.n++, acc),
   result: (acc) => acc.n,
   encode: (acc) => acc.n,
-  decode: (j) => (Number.isSafeInteger(j) && (j as number) >= 0 ? { n: j as number } : bad("count")),
+  decode: (j) => (Number.isSafeInteger(j) && (j as number) >= 0 ? right({ n: j as number }) : bad("count")),
 };
 
 const count1: Aggregate<{ n: number }> = {
@@ -91,13 +91,13 @@ function sumValue(acc: Sum): Value {
 }
 
 const encodeSum = (s: Sum) => ({ seen: s.seen, n: encodeValue(s.n), d: s.d ? s.d.toFixed() : null, ...(s.i === null ? {} : { i: s.i.toString() }) });
-function decodeSum(j: unknown, name: string): Sum {
-  if (!isObj(j) || typeof j.seen !== "boolean") bad(name);
+function decodeSum(j: unknown, name: string): Either<string, Sum> {
+  if (!isObj(j) || typeof j.seen !== "boolean") return bad(name);
   const n = decodeValue(j.n);
-  if (typeof n !== "number") bad(name);
-  const d = j.d === null ? null : typeof j.d === "string" && /^-?\d+(\.\d+)?$/.test(j.d) ? new Big(j.d) : bad(name);
-  const i = j.i === undefined ? null : typeof j.i === "string" && /^-?\d+$/.test(j.i) ? BigInt(j.i) : bad(name);
-  return { seen: j.seen, n, i, d };
+  if (isLeft(n) || typeof n.right !== "number") return bad(name);
+  if (j.d !== null && !(typeof j.d === "string" && /^-?\d+(\.\d+)?$/.test(j.d))) return bad(name);
+  if (j.i !== undefined && !(typeof j.i === "string" && /^-?\d+$/.test(j.i))) return bad(name);
+  return right({ seen: j.seen, n: n.right, i: j.i === undefined ? null : BigInt(j.i as string), d: j.d === null ? null : new Big(j.d as string) });
 }
 
 function sum(type: Type | undefined): Aggregate<Sum> {
@@ -136,8 +136,9 @@ function avg(type: Type | undefined): Aggregate<Sum & { count: number }> {
     encode: (acc) => ({ ...encodeSum(acc), count: acc.count }),
     decode: (j) => {
       const s = decodeSum(j, "avg");
+      if (isLeft(s)) return s;
       const c = (j as Record<string, unknown>).count;
-      return Number.isSafeInteger(c) ? { ...s, count: c as number } : bad("avg");
+      return Number.isSafeInteger(c) ? right({ ...s.right, count: c as number }) : bad("avg");
     },
   };
 }
@@ -153,7 +154,10 @@ function single(name: string, keep: (current: Value, next: Value) => boolean): A
     },
     result: (acc) => acc.v,
     encode: (acc) => encodeValue(acc.v),
-    decode: (j) => ({ v: decodeValue(j) }),
+    decode: (j) => {
+      const v = decodeValue(j);
+      return isLeft(v) ? v : right({ v: v.right });
+    },
   };
 }
 
@@ -163,7 +167,7 @@ const countDistinct: Aggregate<Set<string>> = {
   add: (acc, v) => (v !== null && acc.add(groupKey([v])), acc),
   result: (acc) => acc.size,
   encode: (acc) => [...acc],
-  decode: (j) => (Array.isArray(j) && j.every((k) => typeof k === "string") ? new Set(j as string[]) : bad("count_distinct")),
+  decode: (j) => (Array.isArray(j) && j.every((k) => typeof k === "string") ? right(new Set(j as string[])) : bad("count_distinct")),
 };
 
 const collectSet: Aggregate<Map<string, Value>> = {
@@ -179,13 +183,14 @@ const collectSet: Aggregate<Map<string, Value>> = {
   result: (acc) => [...acc.values()],
   encode: (acc) => [...acc.values()].map(encodeValue),
   decode: (j) => {
-    if (!Array.isArray(j)) bad("collect_set");
+    if (!Array.isArray(j)) return bad("collect_set");
     const m = new Map<string, Value>();
     for (const x of j) {
       const v = decodeValue(x);
-      m.set(groupKey([v]), v);
+      if (isLeft(v)) return v;
+      m.set(groupKey([v.right]), v.right);
     }
-    return m;
+    return right(m);
   },
 };
 

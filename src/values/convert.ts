@@ -4,6 +4,7 @@ import { DateTime } from "luxon";
 import { stringify as stringifyLossless, type NumberStringifier } from "lossless-json";
 import { DECIMAL_MAX_EXPONENT, Duration, JsonNumber, Timestamp, intOf, setField, type Value } from "./value.js";
 import { typeToString, type Type } from "./types.js";
+import { nestsDeeperThan, tooDeepReason } from "./nesting.js";
 
 export type Converted = { readonly ok: true; readonly value: Value } | { readonly ok: false; readonly reason: string };
 
@@ -340,7 +341,8 @@ export function convert(raw: unknown, type: Type): Converted {
     case "null":
       return fail(type, raw);
     case "any":
-      return ok(fromJson(raw));
+      // fromJson recurses; a host's record may nest without bound (files are bounded by their readers).
+      return nestsDeeperThan(raw) ? { ok: false, reason: tooDeepReason() } : ok(fromJson(raw));
   }
 }
 

@@ -1,6 +1,7 @@
 // Values out: `toJson` is what the CLI writes; `encodeValue`/`decodeValue` are a
 // tagged encoding for the state file that round-trips every value exactly.
 import Big from "big.js";
+import { left, right, type Either } from "fp-ts/lib/Either.js";
 import { DECIMAL_MAX_EXPONENT, Duration, JsonNumber, Timestamp, intOf, isRecord, setField, type Rec, type Value } from "./value.js";
 
 /** ISO-8601 UTC with milliseconds, or null when the instant is out of range. */
@@ -77,25 +78,46 @@ export function encodeValue(v: Value): unknown {
   return { $r: Object.keys(v).map((k) => [k, encodeValue((v as Rec)[k] as Value)]) };
 }
 
-export class ValueDecodeError extends Error {}
-
 const SPECIAL: Record<string, number> = { NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity, "-0": -0 };
 
-function pairs(x: unknown, where: string): Array<[string, unknown]> {
-  if (!Array.isArray(x) || !x.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === "string")) {
-    throw new ValueDecodeError(`bad ${where} entries`);
-  }
-  return x as Array<[string, unknown]>;
+/** Why a decode failed; the recursion stops at the first damaged entry. */
+interface Damage {
+  reason: string;
+}
+const DAMAGED = Symbol("damaged");
+type Decoded = Value | typeof DAMAGED;
+
+function damaged(damage: Damage, reason: string): typeof DAMAGED {
+  damage.reason = reason;
+  return DAMAGED;
 }
 
-/** Decodes `encodeValue`'s output; throws `ValueDecodeError` on anything else (a damaged state file). */
-export function decodeValue(json: unknown): Value {
+function pairs(x: unknown): Array<[string, unknown]> | undefined {
+  return Array.isArray(x) && x.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === "string") ? (x as Array<[string, unknown]>) : undefined;
+}
+
+/** Decodes `encodeValue`'s output; Left with the reason on anything else (a damaged state file). */
+export function decodeValue(json: unknown): Either<string, Value> {
+  const damage: Damage = { reason: "" };
+  const v = decodeTagged(json, damage);
+  return v === DAMAGED ? left(damage.reason) : right(v);
+}
+
+function decodeTagged(json: unknown, damage: Damage): Decoded {
   if (json === null || typeof json === "string" || typeof json === "boolean") return json;
   if (typeof json === "number") return json;
-  if (Array.isArray(json)) return json.map(decodeValue);
-  if (typeof json !== "object" || !isRecord(json)) throw new ValueDecodeError(`not an encoded value: ${typeof json}`);
+  if (Array.isArray(json)) {
+    const out: Value[] = [];
+    for (const x of json) {
+      const v = decodeTagged(x, damage);
+      if (v === DAMAGED) return v;
+      out.push(v);
+    }
+    return out;
+  }
+  if (typeof json !== "object" || !isRecord(json)) return damaged(damage, `not an encoded value: ${typeof json}`);
   const keys = Object.keys(json);
-  if (keys.length !== 1) throw new ValueDecodeError(`an encoded value has exactly one tag, got ${JSON.stringify(keys)}`);
+  if (keys.length !== 1) return damaged(damage, `an encoded value has exactly one tag, got ${JSON.stringify(keys)}`);
   const tag = keys[0]!;
   const body = (json as Record<string, unknown>)[tag];
   switch (tag) {
@@ -118,12 +140,20 @@ export function decodeValue(json: unknown): Value {
       if (typeof body === "string" && Object.hasOwn(SPECIAL, body)) return SPECIAL[body]!;
       break;
     case "$m":
-      return new Map(pairs(body, "map").map(([k, x]) => [k, decodeValue(x)]));
     case "$r": {
+      const entries = pairs(body);
+      if (!entries) return damaged(damage, `bad ${tag === "$m" ? "map" : "record"} entries`);
+      const decoded: Array<[string, Value]> = [];
+      for (const [k, x] of entries) {
+        const v = decodeTagged(x, damage);
+        if (v === DAMAGED) return v;
+        decoded.push([k, v]);
+      }
+      if (tag === "$m") return new Map(decoded);
       const out: Record<string, Value> = {};
-      for (const [k, x] of pairs(body, "record")) setField(out, k, decodeValue(x));
+      for (const [k, v] of decoded) setField(out, k, v);
       return out;
     }
   }
-  throw new ValueDecodeError(`bad encoded value with tag ${JSON.stringify(tag)}`);
+  return damaged(damage, `bad encoded value with tag ${JSON.stringify(tag)}`);
 }

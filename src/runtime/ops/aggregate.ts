@@ -1,7 +1,8 @@
 // aggregate: adds each record into its session (one per key) and emits the
 // sessions whose flush trigger has come, in the order they were opened.
 import type { AggregateStep } from "../../plan/plan.js";
-import { decodeValue, encodeValue, ValueDecodeError } from "../../values/json.js";
+import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
+import { decodeValue, encodeValue } from "../../values/json.js";
 import { Duration, Timestamp, setField, type Rec, type Value } from "../../values/value.js";
 import { groupKey, keyAtomFor } from "../../values/keys.js";
 import type { SessionState } from "../state.js";
@@ -202,29 +203,61 @@ export function encodeSessions(step: AggregateStep, sessions: Sessions): Session
   }));
 }
 
-/** Rebuilds sessions from the state; throws ValueDecodeError on a damaged entry (the caller reports it). */
-export function decodeSessions(step: AggregateStep, saved: ReadonlyArray<SessionState>): Sessions {
+/** Rebuilds sessions from the state, or Left with what is damaged (the runner reports it before any run). */
+export function readSessions(step: AggregateStep, saved: ReadonlyArray<SessionState>): Either<string, Sessions> {
   const out = new Sessions(step);
-  const dec = (i: number, json: unknown): Accs => {
-    const list = json as unknown[];
-    return step.fields[i]!.calls.map((c, j) => c.aggregate.decode(list[j]));
+  const dec = (i: number, json: unknown): Either<string, Accs> => {
+    const calls = step.fields[i]!.calls;
+    if (!Array.isArray(json) || json.length !== calls.length) return left(`field \`${step.fields[i]!.name}\` does not hold a list of ${calls.length} accumulator(s)`);
+    const accs: Accs = [];
+    for (const [j, c] of calls.entries()) {
+      const acc = c.aggregate.decode(json[j]);
+      if (isLeft(acc)) return acc;
+      accs.push(acc.right);
+    }
+    return right(accs);
   };
   for (const s of saved) {
-    const keys = s.keys.map(decodeValue);
+    const keys: Value[] = [];
+    for (const k of s.keys) {
+      const v = decodeValue(k);
+      if (isLeft(v)) return v;
+      keys.push(v.right);
+    }
     const atoms = out.atoms(keys, []);
-    if (s.key !== groupKey(keys) || out.find(atoms)) throw new ValueDecodeError(`session ${JSON.stringify(s.key)} does not match its keys or is there twice`);
-    out.add({
-      key: s.key,
-      keys,
-      atoms,
-      keyRec: keyRecord(step, keys),
-      first: s.first,
-      last: s.last,
-      due: s.due,
-      fields: s.fields.map((f, i) => (step.fields[i]!.by ? new Map((f as [string, unknown][]).map(([k, a]) => [k, dec(i, a)])) : dec(i, f))),
-    });
+    if (s.key !== groupKey(keys) || out.find(atoms)) return left(`session ${JSON.stringify(s.key)} does not match its keys or is there twice`);
+    if (s.fields.length !== step.fields.length) {
+      return left(`session ${JSON.stringify(s.key)} holds ${s.fields.length} field(s), the aggregate has ${step.fields.length} (${step.fields.map((f) => f.name).join(", ")})`);
+    }
+    const fields: Array<Accs | Map<string, Accs>> = [];
+    for (const [i, f] of s.fields.entries()) {
+      if (!step.fields[i]!.by) {
+        const accs = dec(i, f);
+        if (isLeft(accs)) return accs;
+        fields.push(accs.right);
+        continue;
+      }
+      const pairs = `session ${JSON.stringify(s.key)}: field \`${step.fields[i]!.name}\` is not a list of [subkey, accumulators] pairs`;
+      if (!Array.isArray(f)) return left(pairs);
+      const byKey = new Map<string, Accs>();
+      for (const entry of f as unknown[]) {
+        if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== "string") return left(pairs);
+        const accs = dec(i, entry[1]);
+        if (isLeft(accs)) return accs;
+        byKey.set(entry[0], accs.right);
+      }
+      fields.push(byKey);
+    }
+    out.add({ key: s.key, keys, atoms, keyRec: keyRecord(step, keys), first: s.first, last: s.last, due: s.due, fields });
   }
-  return out;
+  return right(out);
+}
+
+/** The sessions of a state the runner has already read with readSessions: damage here is a defect. */
+export function decodeSessions(step: AggregateStep, saved: ReadonlyArray<SessionState>): Sessions {
+  const sessions = readSessions(step, saved);
+  if (isLeft(sessions)) throw new Error(`internal: the state's sessions of \`${step.name}\` were checked but do not decode (${sessions.left})`);
+  return sessions.right;
 }
 
 /** The operator: opens the saved sessions, folds every chunk in, flushes when its inputs are complete. */

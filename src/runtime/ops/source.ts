@@ -6,7 +6,9 @@ import { rawCopy } from "../../values/convert.js";
 import type { Rec, Value } from "../../values/value.js";
 import { newFrame } from "../../plan/env.js";
 import { MAIN } from "../../model/ports.js";
+import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../../values/nesting.js";
 import type { OpContext, OpenOperator, Ports } from "./types.js";
+import { describeValue, thrownMessage } from "../../values/host-data.js";
 
 /** One source's input for a run. */
 export interface SourceBatch {
@@ -34,13 +36,22 @@ export function decodeRecords(step: SourceStep, batch: SourceBatch, from: number
   const counter = { dropped: 0 };
   let undeclared = 0;
   for (let i = from; i < to; i++) {
-    const raw = records[i];
-    const record = fast?.(raw, counter);
-    if (record !== undefined) {
-      main.push(record);
+    let raw: unknown;
+    let d;
+    try {
+      raw = records[i];
+      const record = fast?.(raw, counter);
+      if (record !== undefined) {
+        main.push(record);
+        continue;
+      }
+      d = decode(raw);
+    } catch (e) {
+      // A host's record may be a Proxy or have a getter that throws: a reject of that record.
+      const origin = origins?.[i];
+      invalid.push({ errors: [`the record cannot be read: ${thrownMessage(e)}`], file: origin?.file ?? null, line: origin?.line ?? null, record: null });
       continue;
     }
-    const d = decode(raw);
     if (d.ok) {
       main.push(d.record);
       undeclared += d.dropped;
@@ -87,13 +98,17 @@ export function inFileOrder(invalid: Rec[], batch: SourceBatch): void {
   invalid.sort((a, b) => rank(a["file"]) - rank(b["file"]) || line(a) - line(b));
 }
 
-/** Keeps a raw record as a plain JSON-like value for the rejects output. */
+/**
+ * Keeps a raw record as a plain JSON-like value for the rejects output. A host's
+ * record nested past MAX_NESTING keeps its first levels, the rest replaced by a
+ * note (the stack could not hold a copy, nor the writers its text).
+ */
 function rawValue(raw: unknown): Value {
   if (raw === undefined) return null;
   try {
-    return rawCopy(raw);
+    return rawCopy(nestsDeeperThan(raw) ? cutDeep(raw, MAX_NESTING) : raw);
   } catch {
-    return String(raw);
+    return describeValue(raw);
   }
 }
 
@@ -143,3 +158,14 @@ export const openSource: OpenOperator<SourceStep> = (step, _saved, ctx) => {
     }),
   };
 };
+
+function cutDeep(v: unknown, levels: number): unknown {
+  if (typeof v !== "object" || v === null) return v;
+  // Values of outside data that are not plain containers (a JsonNumber) stay as they are.
+  if (!Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) return v;
+  if (levels === 0) return `(${tooDeepReason()})`;
+  if (Array.isArray(v)) return v.map((x) => cutDeep(x, levels - 1));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) Object.defineProperty(out, k, { value: cutDeep((v as Record<string, unknown>)[k], levels - 1), enumerable: true, writable: true, configurable: true });
+  return out;
+}

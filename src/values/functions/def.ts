@@ -1,8 +1,9 @@
 // The shape of a built-in function and helpers to state its static signature.
 import { T, assignable, isNumeric, typeToString, unify, type Type } from "../types.js";
 import type { Value } from "../value.js";
+import { message, type Message } from "../../diagnostics/codes.js";
 
-export type CheckResult = { readonly ok: true; readonly type: Type } | { readonly ok: false; readonly message: string; readonly arg?: number };
+export type CheckResult = { readonly ok: true; readonly type: Type } | { readonly ok: false; readonly message: Message; readonly arg?: number };
 
 export interface FunctionDef {
   readonly name: string;
@@ -43,7 +44,7 @@ export function checkArgs(name: string, params: ReadonlyArray<Param>, args: Read
     const p = params[Math.min(i, params.length - 1)];
     if (p === undefined || (!variadic && i >= params.length)) continue;
     if (!accepts(p, args[i]!)) {
-      return { ok: false, message: `argument ${i + 1} of ${name} must be ${describe(p)}, got ${typeToString(args[i]!)}`, arg: i };
+      return { ok: false, message: message("E2002.argument", { index: i + 1, name, expected: describe(p), type: typeToString(args[i]!) }), arg: i };
     }
   }
   return undefined;
@@ -64,7 +65,7 @@ export function unifyArgs(name: string, args: ReadonlyArray<Type>): CheckResult 
   let t: Type = T.null;
   for (let i = 0; i < args.length; i++) {
     const u = unify(t, args[i]!);
-    if (!u) return { ok: false, message: `arguments of ${name} must have one type: ${typeToString(t)} and ${typeToString(args[i]!)}`, arg: i };
+    if (!u) return { ok: false, message: message("E2002.sameType", { name, left: typeToString(t), right: typeToString(args[i]!) }), arg: i };
     t = u;
   }
   return { ok: true, type: t };

@@ -7,6 +7,7 @@ import Big from "big.js";
 import { T, type Type } from "../types.js";
 import { compareValues, intOf, type Value } from "../value.js";
 import { numericParam, sig, unifyArgs, type CheckResult, type FunctionDef } from "./def.js";
+import { message } from "../../diagnostics/codes.js";
 
 const ROUND_HALF_UP = 1; // big.js: half away from zero
 const ROUND_DOWN = 0;
@@ -76,7 +77,7 @@ const sameAsArg = (args: ReadonlyArray<Type>): Type => args[0] ?? T.any;
 const ordered = (name: string) => (args: ReadonlyArray<Type>): CheckResult => {
   const u = unifyArgs(name, args);
   if (u.ok && !["any", "null", "string", "int", "number", "decimal", "bool", "timestamp", "duration"].includes(u.type.kind)) {
-    return { ok: false, message: `${name} needs comparable arguments, got ${u.type.kind}`, arg: 0 };
+    return { ok: false, message: message("E2002.comparable", { name, type: u.type.kind }), arg: 0 };
   }
   return u;
 };

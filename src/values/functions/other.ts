@@ -2,8 +2,8 @@
 // (simulation helpers and aggregates): here only for their static types.
 import { createHash } from "node:crypto";
 import { T, isNumeric, type Type } from "../types.js";
-import type { Value } from "../value.js";
-import { groupKey } from "../keys.js";
+import { toJson } from "../json.js";
+import { Big, Duration, Timestamp, type Rec, type Value } from "../value.js";
 import { anyParam, listParam, sig, unifyArgs, type CheckResult, type FunctionDef } from "./def.js";
 
 export function coalesce(...args: Value[]): Value {
@@ -11,10 +11,38 @@ export function coalesce(...args: Value[]): Value {
   return null;
 }
 
-/** Hex SHA-256 of the canonical encoding of the arguments (the one `groupKey` uses), so equal values hash alike. */
+/**
+ * `hash(s)` of one string is the hex SHA-256 of its UTF-8 bytes, as `sha256sum` gives it.
+ * Any other arguments hash the byte 0xFF and then the UTF-8 bytes of one JSON array of the
+ * arguments (docs/language.md section 5, "hash"): `hash("a", 1)` is SHA-256 of `\xff["a",1]`.
+ * The array is unambiguous where joined texts are not (`hash("a,b")` vs `hash("a", "b")`), and
+ * 0xFF never occurs in UTF-8, so no single string hashes like an argument list. Numbers of
+ * every type are written as their exact digits, so equal numbers hash alike (`hash(2)` is
+ * `hash(2.00)`).
+ */
 export function hash(...args: Value[]): Value {
-  return createHash("sha256").update(groupKey(args), "utf8").digest("hex");
+  const sha = createHash("sha256");
+  if (args.length === 1 && typeof args[0] === "string") return sha.update(args[0], "utf8").digest("hex");
+  return sha.update(LIST_MARK).update(hashJson(args), "utf8").digest("hex");
 }
+
+const LIST_MARK = Buffer.from([0xff]);
+
+/** Compact JSON: numbers as plain digits, timestamps and durations as output writes them, map keys sorted, record fields in order. */
+function hashJson(v: Value | bigint): string {
+  if (v === null) return "null";
+  if (typeof v === "string" || typeof v === "boolean") return JSON.stringify(v);
+  if (typeof v === "bigint") return v.toString();
+  if (typeof v === "number") return Number.isFinite(v) ? plainDigits(new Big(v)) : "null";
+  if (v instanceof Big) return plainDigits(v);
+  if (v instanceof Timestamp || v instanceof Duration) return JSON.stringify(toJson(v));
+  if (Array.isArray(v)) return `[${v.map(hashJson).join(",")}]`;
+  const entries = v instanceof Map ? [...v.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : Object.entries(v as Rec);
+  return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${hashJson(x as Value)}`).join(",")}}`;
+}
+
+/** `-0` is `0`; big.js writes no exponent with toFixed. */
+const plainDigits = (d: Big): string => (d.eq(0) ? "0" : d.toFixed());
 
 export const otherFunctions: ReadonlyArray<FunctionDef> = [
   { name: "coalesce", signature: "coalesce(x, …) -> x", minArgs: 1, maxArgs: Infinity, check: (args) => unifyArgs("coalesce", args), impl: coalesce },

@@ -1,0 +1,95 @@
+// The options of every subcommand, in one table: parsing (args.ts), each
+// command's `--help` and the overview of `interpret --help` all come from here.
+import type { CommandSpec } from "./args.js";
+
+const EXIT_CODES = "exit codes: 0 done, 1 the stream has errors, 2 bad usage or unreadable input, 3 a run failed";
+
+export const RUN: CommandSpec = {
+  name: "run",
+  usageName: "[run]",
+  args: "FILE.stream",
+  summary: "Runs a stream over its sources, writes every sink, the rejects and the audit log, and prints the report.",
+  options: [
+    { name: "out", value: "DIR", help: "write outputs under DIR instead of the stream's folder" },
+    { name: "state", value: "FILE", help: "keep open sessions, dedup keys and file positions in FILE across invocations" },
+    { name: "now", value: "TIMESTAMP", help: "the run clock (ISO-8601), e.g. 2026-11-20T12:00:00Z; default: the wall clock" },
+    { name: "runs", value: "N", help: "make N runs (default: `trigger count`, else until the file sources are read)" },
+    { name: "param", value: "NAME=VALUE", multiple: true, help: "set a param" },
+    { name: "input", value: "SOURCE=PATH", multiple: true, help: "feed a source declared without `from` from a file, or - for standard input" },
+    { name: "json", help: "print the report as one JSON object" },
+  ],
+  more: `${EXIT_CODES}\ndocs: docs/cli.md`,
+};
+
+export const CHECK: CommandSpec = {
+  name: "check",
+  args: "FILE.stream…",
+  summary: "Parses and checks each stream without running it: its diagnostics, or one line per clean file.",
+  options: [],
+  more: "exit codes: 0 every file is clean, 1 a file has errors, 2 a file cannot be read",
+};
+
+export const FMT: CommandSpec = {
+  name: "fmt",
+  args: "FILE.stream…",
+  summary: "Prints the canonical formatting of each stream, rewrites the files that differ (--write), or lists them (--check).",
+  options: [
+    { name: "write", short: "w", help: "rewrite the files that are not formatted" },
+    { name: "check", help: "list the files that are not formatted and exit 1 if there is one" },
+  ],
+  more: "exit codes: 0 done, 1 a file has syntax errors or is not formatted (--check), 2 bad usage or a file that cannot be read or written",
+};
+
+export const PLAN: CommandSpec = {
+  name: "plan",
+  args: "FILE.stream",
+  summary: "The execution plan in order, each step with its inputs and the schema and destination of each output port.",
+  options: [{ name: "json", help: "the plan as one JSON object" }],
+  more: "exit codes: 0 done, 1 the stream has errors, 2 bad usage or a file that cannot be read",
+};
+
+export const GRAPH: CommandSpec = {
+  name: "graph",
+  args: "FILE.stream",
+  summary: "A picture of the stream: steps, tables and the built-in rejects, edges labelled with their port.",
+  options: [
+    { name: "format", short: "f", value: "svg|mermaid|dot", help: "svg (default, laid out in-process), or text for mermaid or graphviz" },
+    { name: "direction", value: "tb|lr", help: "top to bottom (default) or left to right" },
+    { name: "output", short: "o", value: "FILE", help: "write FILE instead of standard output" },
+  ],
+  more: "exit codes: 0 done, 1 the stream has errors, 2 bad usage or a file that cannot be read or written",
+};
+
+export const TEST: CommandSpec = {
+  name: "test",
+  args: "FILE.stream|FILE.test.stream…",
+  summary: "Runs the `test` blocks of each stream and of the NAME.test.stream beside it; a diff for every failure.",
+  options: [
+    { name: "filter", value: "TEXT", help: "run only the tests whose title contains TEXT (ignoring case)" },
+    { name: "json", help: "the results as one JSON object" },
+  ],
+  more: "exit codes: 0 every test passed, 1 a test failed (or the stream has errors, or no test ran), 2 bad usage or a file that cannot be read",
+};
+
+export const SUBCOMMANDS: ReadonlyArray<CommandSpec> = [RUN, CHECK, FMT, PLAN, GRAPH, TEST];
+
+/** `interpret --help`: every command's usage line, then the run options. */
+export function overview(): string {
+  const lines = [
+    "interpret: run and inspect peppa-stream streams",
+    "",
+    "usage:",
+    "  interpret FILE.stream [options]        run a stream (same as `interpret run`)",
+    ...SUBCOMMANDS.map((c) => `  interpret ${c.name} ${c.args}${c.options.length ? " [options]" : ""}`),
+    "  interpret lsp [--stdio]                the language server for editors (docs/editors.md)",
+    "  interpret help | --help | -h | --version | -V",
+    "  interpret COMMAND --help               a command's own options",
+    "",
+    "run options:",
+    ...RUN.options.map((o) => `  ${`--${o.name}${o.value ? ` ${o.value}` : ""}`.padEnd(22)}${o.help}${o.multiple ? " (repeatable)" : ""}`),
+    "",
+    EXIT_CODES,
+    "docs: docs/cli.md, docs/language.md",
+  ];
+  return lines.join("\n") + "\n";
+}
