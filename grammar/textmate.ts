@@ -15,6 +15,10 @@ const NAME = "(?:`[^`]*`|[A-Za-z_][A-Za-z0-9_]*)";
 /** Not a keyword when it is assigned, called, read as a record field or a member, or listed. */
 const NOT_A_NAME = "(?!\\s*(?:=(?!=)|:|\\(|\\)|,|\\.|\\]))";
 const CLAUSE = "keyword.other.clause.stream";
+/** The type names of schemas. */
+const TYPE_NAMES = "(?:string|int|number|decimal|bool|timestamp|duration|list|map)";
+/** A type in a schema line: then `?`, `<…>`, a default, the next field, or the block's end. */
+const SCHEMA_TYPE = `${TYPE_NAMES}(?:\\?|<|\\s*=(?!=)|\\s+${"(?:`[^`]*`|[A-Za-z_][A-Za-z0-9_]*)"}|\\s*\\}|\\s*$)`;
 const DECL = "keyword.declaration.stream";
 
 /** The clause words of each declaration's header, as grammar/parser.ts reads them. */
@@ -67,7 +71,8 @@ function header(kind: string, words: ReadonlyArray<string>): Rule {
   ];
   if (kind === "aggregate") {
     patterns.push({
-      begin: "\\b(flush)\\b",
+      // Not a key named `flush` (`by flush`, `, flush`, `flush = …`).
+      begin: "(?<!(?<!\\bby\\s)\\bby\\s|,\\s|,)\\b(flush)\\b(?!\\s*(?:=(?!=)|,|\\{|$))",
       beginCaptures: { "1": { name: CLAUSE } },
       end: "(?=\\{)|$",
       patterns: [
@@ -81,7 +86,8 @@ function header(kind: string, words: ReadonlyArray<string>): Rule {
   if (kind === "map") patterns.push({ match: "\\b(for)\\s+(each)\\b", captures: { "1": { name: CLAUSE }, "2": { name: CLAUSE } } });
   if (kind === "source") patterns.push({ name: CLAUSE, match: "(?<=\\bper\\s)run\\b" });
   const plain = words.filter((w) => !(kind === "map" && (w === "for" || w === "each")) && !(kind === "source" && w === "run"));
-  patterns.push({ name: CLAUSE, match: `(?<![.\\w])(${alt(plain)})\\b${NOT_A_NAME}` });
+  // Not a name in a list or after a clause that takes a name (`by from`, `from by`, `, key`).
+  patterns.push({ name: CLAUSE, match: `(?<![.\\w]|\\bby\\s|\\bfrom\\s|\\bkey\\s|\\bto\\s|,\\s|,)(${alt(plain)})\\b${NOT_A_NAME}` });
   patterns.push(...includes("expression"));
   return { begin: `^(?=\\s*${kind}\\s+${NAME})`, end: "(?=\\{)|$", patterns };
 }
@@ -119,16 +125,19 @@ export function renderTextMate(): string {
     },
     statement: {
       patterns: [
-        { match: `(?:^|(?<=[{;,]))\\s*(${alt(STATEMENTS)})\\b${NOT_A_NAME}`, captures: { "1": { name: CLAUSE } } },
+        // `let X = …`; `require …` and `when …` unless a schema names a field so (`require string`).
+        { match: `(?:^|(?<=[{;,]))\\s*(let)\\s+(?=${NAME}\\s*=(?!=))`, captures: { "1": { name: CLAUSE } } },
+        { match: `(?:^|(?<=[{;,]))\\s*(${alt(STATEMENTS.filter((w) => w !== "let"))})\\b${NOT_A_NAME}(?!\\s+${SCHEMA_TYPE})`, captures: { "1": { name: CLAUSE } } },
         // A drill-down: `count() by funnel`.
         { match: "(?<=\\))\\s*(by)\\b(?=\\s+[A-Za-z_`(])", captures: { "1": { name: CLAUSE } } },
       ],
     },
     test: {
       patterns: [
-        { match: '(?:^|(?<=[{;,]))\\s*(now)\\b(?=\\s*")', captures: { "1": { name: CLAUSE } } },
-        { match: `(?:^|(?<=[{;,]))\\s*(given|expect)\\s+(${NAME}(?:\\.${NAME})?)(?:\\s+(count)\\b)?`, captures: { "1": { name: CLAUSE }, "2": { name: "entity.name.function.stream" }, "3": { name: CLAUSE } } },
-        { match: "(?:^|(?<=[{;,]))\\s*(run)\\b(?=\\s*\\{)", captures: { "1": { name: CLAUSE } } },
+        // Test statements follow one another on a line too (`given … [ … ] expect …`): each is told by what follows its word.
+        { match: '(?<![.\\w`])(now)\\b(?=\\s*")', captures: { "1": { name: CLAUSE } } },
+        { match: `(?<![.\\w\`])(given|expect)\\s+(?!${SCHEMA_TYPE})(${NAME}(?:\\.${NAME})?)(?:\\s+(count)\\b)?`, captures: { "1": { name: CLAUSE }, "2": { name: "entity.name.function.stream" }, "3": { name: CLAUSE } } },
+        { match: "(?<![.\\w`])(run)\\b(?=\\s*\\{)", captures: { "1": { name: CLAUSE } } },
       ],
     },
     // Inside braces: statements, fields, test statements, and nested record literals; never a declaration.

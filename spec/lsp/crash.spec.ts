@@ -38,7 +38,7 @@ test("a handler that throws is a logged error, and the next request is answered"
 test("`interpret lsp` refuses options it does not know, with its usage", async () => {
   const r = await interpret(["lsp", "--tcp"]);
   assert.is(r.code, 2);
-  assert.match(r.stderr, "interpret lsp: unknown option `--tcp`");
+  assert.match(r.stderr, "interpret: unknown option `--tcp`");
   assert.match(r.stderr, "usage: interpret lsp [--stdio]");
 });
 

@@ -36,6 +36,10 @@ export interface LspIO {
 
 /** `interpret lsp [--stdio]`; resolves to the exit code when the client exits. */
 export const lspCommand = async (argv: ReadonlyArray<string>, io: LspIO): Promise<number> => {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    io.stdout("usage: interpret lsp [--stdio]\n\nThe language server for .stream files, on standard input and output (JSON-RPC); editors pass --stdio.\ndocs: docs/editors.md\n");
+    return 0;
+  }
   const unknown = argv.filter((a) => a !== "--stdio" && !a.startsWith("--clientProcessId"));
   if (unknown.length) {
     io.stderr(`interpret lsp: unknown option \`${unknown[0]}\`\nusage: interpret lsp [--stdio]\n`);
