@@ -9,7 +9,7 @@ import { StateCodec, type State } from "../runtime/state.js";
 import { EXIT, type CliIO, type Command } from "./cli-io.js";
 import { loadStream, renderDiagnostics } from "./load-stream.js";
 import { loadTables } from "./load-tables.js";
-import { BUILTIN_DIR, loadJsonArrays, outputFiles, planOutputs, type Output } from "./outputs.js";
+import { BUILTIN_DIR, guardedFiles, loadJsonArrays, outputClashes, outputFiles, planOutputs, type Output } from "./outputs.js";
 import { shownPath } from "./paths.js";
 import { parseRunOptions, RUN_USAGE, type RunOptions } from "./run-options.js";
 import { openFeeds, type Feeds, type Take } from "./source-feed.js";
@@ -55,14 +55,18 @@ export const runCommand: Command = async (argv, io) => {
   if (!planned.ok) return fail(io, EXIT.usage, planned.errors);
   const outputs = planned.outputs;
 
-  const tables = await loadTables(plan, streamDir);
-  if (!tables.ok) return fail(io, EXIT.usage, tables.errors);
-
   const statePath = options.state !== undefined ? path.resolve(io.cwd, options.state) : undefined;
   const stateShown = statePath ? shownPath(io.cwd, statePath) : undefined;
   const journal = statePath ? statePath + JOURNAL_SUFFIX : path.join(base, BUILTIN_DIR, OUTPUT_JOURNAL);
+  const clashes = outputClashes(outputs, await guardedFiles(plan, { streamDir, cwd: io.cwd, inputs: options.inputs, journal, ...(statePath ? { statePath } : {}) }), io.cwd);
+  if (clashes.length) return fail(io, EXIT.usage, clashes);
+
+  const tables = await loadTables(plan, streamDir);
+  if (!tables.ok) return fail(io, EXIT.usage, tables.errors);
   // A commit that a killed process left half done is finished (or undone) before the state is read.
-  const recovered = await recoverCommit(journal);
+  // It acts only on a journal of this stream that names its own outputs and state file.
+  const targets = [...outputs.map((o) => o.absolute), ...(statePath ? [statePath] : [])];
+  const recovered = await recoverCommit(journal, { stream: plan.stream, targets });
   if (!recovered.ok) return fail(io, EXIT.usage, [recovered.error.message]);
   if (recovered.recovery === "rolled-forward" || recovered.recovery === "rolled-back") {
     io.stderr(`interpret: an interrupted commit was ${recovered.recovery === "rolled-forward" ? "completed" : "undone"}\n`);
@@ -164,7 +168,7 @@ async function runAll(a: RunAll): Promise<number> {
       const state = { ...runner.state, sources: { ...runner.state.sources, ...current.positions } };
       files.push({ path: a.statePath, replace: encodeStateFile(runner.plan.stream, state) });
     }
-    const committed = await commitFiles({ journal: a.journal, files });
+    const committed = await commitFiles({ journal: a.journal, stream: runner.plan.stream, files });
     if (!committed.ok) return fail(io, EXIT.runFailed, [`run ${runNo}: ${committed.error.message}`]);
     addRun(summary, result);
     summary.seconds = (performance.now() - started) / 1000;

@@ -11,5 +11,5 @@ export { readTable, type TableOptions } from "./read-table.js";
 export { writeJsonl, type JsonRecord } from "./write-jsonl.js";
 export { writeJson } from "./write-json.js";
 export { writeCsv, type CsvWriteOptions } from "./write-csv.js";
-export { commitFiles, recoverCommit, truncateOutputs, type CommitFile, type CommitOptions, type Recovery } from "./commit.js";
+export { commitFiles, recoverCommit, truncateOutputs, type CommitFile, type CommitOptions, type Recovery, type RecoveryGuard } from "./commit.js";
 export { readStateFile, decodeStateFile, encodeStateFile, payloadChecksum, STATE_FORMAT, STATE_VERSION } from "./state-file.js";

@@ -61,6 +61,10 @@ export interface RunResult {
 
 const jsonRecord = (r: Rec): JsonRecord => toJson(r) as JsonRecord;
 
+/** The rule of a route's `unmatched` rejects; sources' and validate's records bring their own `errors`. */
+export const ROUTE_RULE = "route";
+
+/** A reject: `{step, port, run, errors, record}` (+ `file`, `line` from a source), every error `{rule, message}`. */
 function reject(step: Step, port: string, run: number, rec: Rec): JsonRecord {
   const r = rec as Record<string, Value>;
   if (step.kind === "source") {
@@ -70,7 +74,7 @@ function reject(step: Step, port: string, run: number, rec: Rec): JsonRecord {
     const { errors, ...record } = r;
     return toJson({ step: step.name, port, run, errors: errors ?? [], record }) as JsonRecord;
   }
-  return toJson({ step: step.name, port, run, errors: [{ rule: "route", message: "no `when` branch matched" }], record: r }) as JsonRecord;
+  return toJson({ step: step.name, port, run, errors: [{ rule: ROUTE_RULE, message: "no `when` branch matched" }], record: r }) as JsonRecord;
 }
 
 /** Adds records to the list kept under `key`. */

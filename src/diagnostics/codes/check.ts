@@ -41,6 +41,7 @@ export const checkCodes = {
   E2021: { severity: "error", title: "bad table key" },
   E2022: { severity: "error", title: "expected a string" },
   E2023: { severity: "error", title: "bad simulate source" },
+  E2024: { severity: "error", title: "bad sink path" },
   E1016: { severity: "error", title: "bad host function" },
   E1017: { severity: "error", title: "chain of steps too long" },
   E1999: { severity: "error", title: "internal error" },
