@@ -22,12 +22,13 @@ export const RUN_USAGE =
 
 /** `K=V` pairs of a repeatable option, or a message. */
 function pairs(values: ReadonlyArray<string>, option: string, example: string): Record<string, string> | string {
-  const out: Record<string, string> = {};
+  // Names are the user's (`--input __proto__=…`): no prototype to collide with.
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const v of values) {
     const eq = v.indexOf("=");
     if (eq <= 0) return `${option} takes NAME=VALUE, got \`${v}\` (e.g. ${option} ${example})`;
     const name = v.slice(0, eq);
-    if (name in out) return `${option} ${name} is given twice`;
+    if (Object.hasOwn(out, name)) return `${option} ${name} is given twice`;
     out[name] = v.slice(eq + 1);
   }
   return out;
