@@ -49,8 +49,9 @@ export function canonical(value: unknown): string {
 
 /** A reject's error in general words (see the top of this file). */
 export function reasonOf(error: unknown): string {
-  if (typeof error === "object" && error !== null && "message" in error) return String((error as { message: unknown }).message);
-  return String(error)
+  // A reject's error is `{rule, message}`; the programs of the bench may write the message alone.
+  const text = typeof error === "object" && error !== null && "message" in error ? String((error as { message: unknown }).message) : String(error);
+  return text
     .replace(/^line \d+: /, "")
     .replace(/^(invalid JSON|malformed CSV): .*$/s, "$1")
     .replace(/, got .*$/s, "");

@@ -159,7 +159,7 @@ sink bad from ok.invalid to jsonl "bad.jsonl"`;
 
 test("a source's invalid port: errors, file, line and the raw record", () => {
   assert.equal(schemaOf(`${SRC}sink out from orders, orders.invalid to jsonl "out.jsonl"`, "orders", "invalid"), [
-    "errors list<string>",
+    "errors list<{rule string, message string}>",
     "file string?",
     "line int?",
     "record any?",

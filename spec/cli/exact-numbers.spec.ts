@@ -61,10 +61,10 @@ test("ints are exact 64-bit and decimals keep every digit, in JSON, CSV and sums
   // 9007199254740993 - 9007199254740989 + 1000000000002, the null of c skipped.
   assert.match(fs.readFileSync(path.join(out, "out/t.json"), "utf8"), /"sum": 1000000000006\n/);
   const rejects = readLines(path.join(out, "out/rejects.jsonl"));
-  assert.equal(rejects.map((l) => (JSON.parse(l) as { errors: string[] }).errors[0]), [
-    "q: expected int, got 9223372036854775808 (beyond the 64-bit range of int)",
-    "d: expected decimal, got 1e999999999 (beyond the digits a decimal may have, 10^1000 down to 10^-1000)",
-    'd: expected decimal, got "1e-999999999" (beyond the digits a decimal may have, 10^1000 down to 10^-1000)',
+  assert.equal(rejects.map((l) => (JSON.parse(l) as { errors: { rule: string; message: string }[] }).errors[0]), [
+    { rule: "schema", message: "q: expected int, got 9223372036854775808 (beyond the 64-bit range of int)" },
+    { rule: "schema", message: "d: expected decimal, got 1e999999999 (beyond the digits a decimal may have, 10^1000 down to 10^-1000)" },
+    { rule: "schema", message: 'd: expected decimal, got "1e-999999999" (beyond the digits a decimal may have, 10^1000 down to 10^-1000)' },
   ]);
   // A reject keeps the number as it was written.
   assert.match(rejects[0]!, /"record":\{"id":"e","q":9223372036854775808,"d":1\}/);

@@ -4,6 +4,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { balanceOf, interpret, NOW, readJsonl, readLines, snapshot, streamsFolder, tempDir } from "./helpers.js";
 
+/** A reject's first error: every error is `{rule, message}`. */
+const messageOf = (x: Record<string, unknown>): string => String((x["errors"] as Array<{ message: string }>)[0]?.message);
 
 test("peppa-files end to end: one file per run until every file is read", async () => {
   const out = tempDir();
@@ -30,14 +32,14 @@ test("peppa-files: a malformed JSON line is a reject with its file and line, and
   const out = tempDir();
   assert.is((await interpret(["streams/peppa-files.stream", "--now", NOW, "--out", out])).code, 0);
   const rejects = readJsonl(path.join(out, "out/rejects.jsonl"));
-  const bad = rejects.find((x) => String((x["errors"] as string[])[0]).includes("invalid JSON"))!;
+  const bad = rejects.find((x) => messageOf(x).includes("invalid JSON"))!;
   assert.ok(bad, "the malformed line is rejected");
   assert.is(bad["step"], "core");
   // Relative to the stream's folder, not to the working folder (the same from anywhere).
   assert.is(bad["file"], "data/peppa-files/core/2026-10-30.jsonl");
   assert.is(bad["line"], 6);
   assert.match(String(bad["record"]), /^\{"specversion"/);
-  const notObject = rejects.find((x) => String((x["errors"] as string[])[0]).includes("expected a JSON object"))!;
+  const notObject = rejects.find((x) => messageOf(x).includes("expected a JSON object"))!;
   assert.is(notObject["line"], 10);
   // Lines after the broken one were read: evt-1030-11 (line 12) is billed, and its repeat next file is a duplicate.
   const analytics = readJsonl(path.join(out, "out/files-analytics.jsonl"));
@@ -52,12 +54,12 @@ test("peppa-files: a bad CSV row and values of the wrong type are rejects naming
   assert.equal(
     cpq.map((x) => [x["file"], x["line"], x["errors"]]).sort(),
     [
-      ["data/peppa-files/cpq/2026-10-30.csv", 7, ['occurred: expected timestamp, got "last tuesday"']],
-      ["data/peppa-files/cpq/2026-10-30.csv", 9, ["line 9: expected 5 cells as in the header, got 4"]],
+      ["data/peppa-files/cpq/2026-10-30.csv", 7, [{ rule: "schema", message: 'occurred: expected timestamp, got "last tuesday"' }]],
+      ["data/peppa-files/cpq/2026-10-30.csv", 9, [{ rule: "format", message: "line 9: expected 5 cells as in the header, got 4" }]],
     ],
   );
   const wrongTime = rejects.find((x) => x["step"] === "core" && x["line"] === 8)!;
-  assert.equal(wrongTime["errors"], ['time: expected timestamp, got "yesterday"']);
+  assert.equal(wrongTime["errors"], [{ rule: "schema", message: 'time: expected timestamp, got "yesterday"' }]);
   assert.match(r.stdout, /\n  cpq +expected 5 cells as in the header +1\n/);
   assert.match(r.stdout, /\n  cpq +occurred: expected timestamp +1\n/);
   assert.match(r.stdout, /\n  core_ok +unsupported CloudEvents version +1\n/);

@@ -26,7 +26,7 @@ test("property: commit after commit, the file is writeJson of every record so fa
         end = added.end;
         all.push(...records);
         if (added.file) {
-          const done = await commitFiles({ journal: path.join(dir, "j"), files: [{ path: file, ...added.file }] });
+          const done = await commitFiles({ stream: "s", journal: path.join(dir, "j"), files: [{ path: file, ...added.file }] });
           if (isLeft(done)) return false;
         }
         const text = fs.readFileSync(file, "utf8");
@@ -53,7 +53,7 @@ test("an existing array laid out by hand is appended to and stays one valid arra
     fs.writeFileSync(file, existing);
     const parsed = JSON.parse(existing) as unknown[];
     const added = addToJsonArray(jsonArrayEnd(existing, parsed.length === 0), [{ id: "x" }]);
-    const done = await commitFiles({ journal: path.join(dir, "j"), files: [{ path: file, ...added.file! }] });
+    const done = await commitFiles({ stream: "s", journal: path.join(dir, "j"), files: [{ path: file, ...added.file! }] });
     assert.ok(isRight(done));
     assert.equal(JSON.parse(fs.readFileSync(file, "utf8")), [...before, { id: "x" }], existing);
   }
@@ -63,7 +63,7 @@ test("a json file shorter than what was written is refused, and left as it is", 
   const dir = tempDir();
   const file = path.join(dir, "out.json");
   fs.writeFileSync(file, "[]");
-  const done = await commitFiles({ journal: path.join(dir, "j"), files: [{ path: file, keep: 10, append: ",\n  1\n]\n" }] });
+  const done = await commitFiles({ stream: "s", journal: path.join(dir, "j"), files: [{ path: file, keep: 10, append: ",\n  1\n]\n" }] });
   assert.is(isRight(done), false);
   assert.match(isLeft(done) ? done.left.message : "", /out\.json: it has 2 bytes, fewer than the 10 this invocation wrote/);
   assert.is(fs.readFileSync(file, "utf8"), "[]");

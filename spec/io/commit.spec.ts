@@ -1,5 +1,6 @@
 import { isRight, right } from "fp-ts/lib/Either.js";
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "uvu";
@@ -50,6 +51,7 @@ test("append and replace, creating folders; the journal is gone after", async ()
   const dir = setUp();
   const r = await commitFiles({
     journal: path.join(dir, ".peppa-commit.json"),
+    stream: "s",
     files: [
       { path: path.join(dir, "out/a.jsonl"), append: '{"new":"a"}\n' },
       { path: path.join(dir, "out/sub/b.csv"), append: "new,b\n" },
@@ -65,7 +67,7 @@ test("append and replace, creating folders; the journal is gone after", async ()
 
 test("truncateOutputs empties files atomically", async () => {
   const dir = setUp();
-  const r = await truncateOutputs(path.join(dir, ".j.json"), [path.join(dir, "out/a.jsonl"), path.join(dir, "out/sub/b.csv")]);
+  const r = await truncateOutputs(path.join(dir, ".j.json"), "s", [path.join(dir, "out/a.jsonl"), path.join(dir, "out/sub/b.csv")]);
   assert.equal(r, right({}));
   assert.is(fs.readFileSync(path.join(dir, "out/a.jsonl"), "utf8"), "");
   assert.is(fs.readFileSync(path.join(dir, "out/sub/b.csv"), "utf8"), "");
@@ -76,6 +78,7 @@ test("a failed commit leaves everything as it was", async () => {
   fs.mkdirSync(path.join(dir, "out/blocked"));
   const r = await commitFiles({
     journal: path.join(dir, ".peppa-commit.json"),
+    stream: "s",
     files: [
       { path: path.join(dir, "out/a.jsonl"), append: "new\n" },
       { path: path.join(dir, "out/blocked"), append: "cannot copy a folder\n" },
@@ -87,6 +90,9 @@ test("a failed commit leaves everything as it was", async () => {
   assert.equal(leftovers(dir), []);
 });
 
+/** The targets of the child's commit (commit-child.ts), which recovery may touch. */
+const guard = (dir: string) => ({ stream: "s", targets: Object.keys(OLD).map((name) => path.join(dir, name)) });
+
 const STEPS = ["prepare", "copy-0", "temp-0", "copy-1", "temp-1", "temp-2", "commit", "rename-0", "rename-1", "rename-2", "renamed", "done"];
 
 test("killed after each step, recovery leaves all-old or all-new files, consistently", async () => {
@@ -94,7 +100,7 @@ test("killed after each step, recovery leaves all-old or all-new files, consiste
     const dir = setUp();
     const { signal } = await runChild(dir, { PEPPA_COMMIT_CRASH_AFTER: step });
     assert.is(signal, "SIGKILL", `the child reached ${step}`);
-    const recovered = await recoverCommit(path.join(dir, ".peppa-commit.json"));
+    const recovered = await recoverCommit(path.join(dir, ".peppa-commit.json"), guard(dir));
     assert.is(isRight(recovered), true);
     const expected = i < STEPS.indexOf("commit") ? OLD : NEW;
     assert.equal(snapshot(dir), expected, `killed after ${step}`);
@@ -113,7 +119,7 @@ test("killed at random moments while copying a larger output, then recovered", a
     const dir = setUp();
     const before = snapshot(dir);
     await runChild(dir, {}, 20000, 150 + Math.floor(Math.random() * 300));
-    const recovered = await recoverCommit(path.join(dir, ".peppa-commit.json"));
+    const recovered = await recoverCommit(path.join(dir, ".peppa-commit.json"), guard(dir));
     assert.is(isRight(recovered), true);
     const after = snapshot(dir);
     if (after["state.json"] === OLD["state.json"]) {
@@ -130,14 +136,63 @@ test("killed at random moments while copying a larger output, then recovered", a
   assert.is(sawOld + sawNew, 8);
 });
 
-test("a damaged journal (never acted on) is discarded", async () => {
+const JOURNAL = ".peppa-commit.json";
+
+/** A journal as commitFiles writes it, for forging: its checksum computed over the given content. */
+function journal(body: { stream: string; phase: string; renames: Array<{ from: string; to: string }> }, checksum?: string): string {
+  const full = { format: "peppa-stream/commit", version: 2, ...body };
+  const sum = createHash("sha256").update(JSON.stringify([full.format, full.version, full.stream, full.phase, full.renames]), "utf8").digest("hex");
+  return JSON.stringify({ ...full, checksum: checksum ?? sum });
+}
+
+/** Recovery refuses with a message naming the journal and why, and every file stays as it was, the journal too. */
+async function refused(dir: string, text: string, why: RegExp): Promise<void> {
+  fs.writeFileSync(path.join(dir, JOURNAL), text);
+  const victim = path.join(dir, "victim.txt");
+  fs.writeFileSync(victim, "keep me\n");
+  const before = snapshot(dir);
+  const r = await recoverCommit(path.join(dir, JOURNAL), guard(dir));
+  if (isRight(r)) throw new Error(`expected a refusal of ${text}`);
+  assert.match(r.left.message, /^the commit journal .*\.peppa-commit\.json cannot be trusted: /);
+  assert.match(r.left.message, why);
+  assert.match(r.left.message, /Nothing was changed\./);
+  assert.equal(snapshot(dir), before);
+  assert.is(fs.readFileSync(victim, "utf8"), "keep me\n");
+  assert.is(fs.readFileSync(path.join(dir, JOURNAL), "utf8"), text);
+}
+
+test("a damaged journal is refused and nothing is touched", async () => {
   const dir = setUp();
-  fs.writeFileSync(path.join(dir, ".peppa-commit.json"), '{"format":"peppa-stream/commit","vers');
-  fs.writeFileSync(path.join(dir, ".peppa-commit.json.tmp"), "{");
-  const r = await recoverCommit(path.join(dir, ".peppa-commit.json"));
-  assert.equal(r, right({ recovery: "discarded" }));
-  assert.equal(snapshot(dir), OLD);
-  assert.equal(leftovers(dir), []);
+  await refused(dir, '{"format":"peppa-stream/commit","vers', /not a version 2 commit journal/);
 });
 
+test("a forged journal naming files outside the outputs is refused: nothing deleted or renamed", async () => {
+  const dir = setUp();
+  const victim = path.join(dir, "victim.txt");
+  const state = path.join(dir, "state.json");
+  // "prepare" would delete `from`; "commit" would rename `from` over `to`.
+  await refused(dir, journal({ stream: "s", phase: "prepare", renames: [{ from: victim, to: state }] }), /victim\.txt, which is not a temp file of .*state\.json/);
+  await refused(dir, journal({ stream: "s", phase: "commit", renames: [{ from: path.join(dir, ".state.json.tmp-1-0000abcd"), to: victim }] }), /victim\.txt, which this stream does not write/);
+  await refused(dir, journal({ stream: "s", phase: "commit", renames: [{ from: `${dir}/out/../.state.json.tmp-1-0000abcd`, to: `${dir}/out/../state.json` }] }), /which this stream does not write/);
+  await refused(dir, journal({ stream: "s", phase: "commit", renames: [{ from: ".state.json.tmp-1-0000abcd", to: "state.json" }] }), /which this stream does not write/);
+});
+
+test("a journal with a wrong checksum, of another stream, or of version 1 is refused", async () => {
+  const dir = setUp();
+  const renames = [{ from: path.join(dir, ".state.json.tmp-1-0000abcd"), to: path.join(dir, "state.json") }];
+  await refused(dir, journal({ stream: "s", phase: "prepare", renames }, "0".repeat(64)), /its checksum does not match its content/);
+  await refused(dir, journal({ stream: "other", phase: "prepare", renames }), /it belongs to stream `other`, not `s`/);
+  await refused(dir, JSON.stringify({ format: "peppa-stream/commit", version: 1, phase: "prepare", renames }), /not a version 2 commit journal/);
+});
+
+test("a genuine journal naming the outputs' temps is acted on", async () => {
+  const dir = setUp();
+  const temp = path.join(dir, ".state.json.tmp-1-0000abcd");
+  fs.writeFileSync(temp, '{"state":"new"}\n');
+  fs.writeFileSync(path.join(dir, JOURNAL), journal({ stream: "s", phase: "commit", renames: [{ from: temp, to: path.join(dir, "state.json") }] }));
+  const r = await recoverCommit(path.join(dir, JOURNAL), guard(dir));
+  assert.equal(r, right({ recovery: "rolled-forward" }));
+  assert.equal(snapshot(dir), { ...OLD, "state.json": '{"state":"new"}\n' });
+  assert.equal(leftovers(dir), []);
+});
 test.run();

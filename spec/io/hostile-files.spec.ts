@@ -44,9 +44,9 @@ test("a record nested 10,000 levels deep (in a declared field or not) is a rejec
     assert.is(balanceOf(r.stdout).mark, "✓");
     const rejects = readJsonl(path.join(dir, "out", "rejects.jsonl"));
     assert.equal(rejects.map((x) => [x["line"], x["errors"]]), [
-      [2, ["line 2: nested deeper than 256 levels of arrays and objects"]],
-      [3, ["line 3: nested deeper than 256 levels of arrays and objects"]],
-      [4, ["line 4: nested deeper than 256 levels of arrays and objects"]],
+      [2, [{ rule: "format", message: "line 2: nested deeper than 256 levels of arrays and objects" }]],
+      [3, [{ rule: "format", message: "line 3: nested deeper than 256 levels of arrays and objects" }]],
+      [4, [{ rule: "format", message: "line 4: nested deeper than 256 levels of arrays and objects" }]],
     ]);
     assert.is(rejects[0]!["file"], "data/ev.jsonl");
     // The reject keeps the line as written.
@@ -62,7 +62,7 @@ test("a record nested up to the limit is read: a field that does not fit is a re
   const r = await interpret(["run", path.join(dir, "s.stream"), "--now", NOW, "--state", path.join(dir, "state.json")]);
   assert.is(r.code, 0, r.stderr);
   const rejects = readJsonl(path.join(dir, "out", "rejects.jsonl"));
-  assert.equal(rejects.map((x) => x["errors"]), [["extra: expected list<int>, got {\"x\":[{\"x\":[{\"x\":[{\"x\":[{\"x\":[{\"x\":[{..."]]);
+  assert.equal(rejects.map((x) => x["errors"]), [[{ rule: "schema", message: "extra: expected list<int>, got {\"x\":[{\"x\":[{\"x\":[{\"x\":[{\"x\":[{\"x\":[{..." }]]);
   assert.equal(JSON.stringify(rejects[0]!["record"]), `{"k":"a","n":1,"extra":${value}}`);
 });
 

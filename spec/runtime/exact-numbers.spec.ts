@@ -17,7 +17,7 @@ test("a host's bigint converts exactly, and results past 2^53 come back as bigin
   const runner = createRunner(plan(STREAM), { params: { base: 9007199254740993n } });
   const r = runner.run({ sources: { s: [{ id: "a", n: 9007199254740993n, d: 12345678901234567890n }, { id: "b", n: 2n ** 63n, d: 1 }] }, now: NOW });
   assert.equal(r.outputs.o, [{ id: "a", next: 18014398509481987n, d: "12345678901234567890" }]);
-  assert.equal(r.rejects.map((x) => x["errors"]), [["n: expected int, got 9223372036854775808 (beyond the 64-bit range of int)"]]);
+  assert.equal(r.rejects.map((x) => x["errors"]), [[{ rule: "schema", message: "n: expected int, got 9223372036854775808 (beyond the 64-bit range of int)" }]]);
   assert.is((r.rejects[0]!["record"] as Record<string, unknown>)["n"], 2n ** 63n);
 });
 

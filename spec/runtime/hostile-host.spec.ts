@@ -182,7 +182,12 @@ test("a record that cannot be read is a reject of that record on the source's `i
   const invalid = r.rejects.filter((x) => x.step === "s" && x.port === "invalid");
   assert.equal(
     invalid.map((x) => x.errors),
-    [["the record cannot be read: Error: trap"], ["the record cannot be read: Error: trap"], ["expected a record, got 5"], ["expected a record, got null"]],
+    [
+      [{ rule: "schema", message: "the record cannot be read: Error: trap" }],
+      [{ rule: "schema", message: "the record cannot be read: Error: trap" }],
+      [{ rule: "schema", message: "expected a record, got 5" }],
+      [{ rule: "schema", message: "expected a record, got null" }],
+    ],
   );
   assert.is(r.report.balance.rejected, 4);
   assert.is(r.report.balanced, true);

@@ -38,9 +38,9 @@ test("source: a bad record goes to rejects with one reason per bad field, the ra
   });
   assert.equal(r.outputs.o, []);
   assert.equal(r.rejects, [
-    { step: "s", port: "invalid", run: 1, errors: ['qty: expected int, got "abc"', 'at: expected timestamp, got "nope"'], file: null, line: null, record: { id: "b", qty: "abc", at: "nope", data: { account: "A2" } } },
-    { step: "s", port: "invalid", run: 1, errors: ["id: missing", "qty: expected int, got 1.5", 'data.account: expected a record at data, got "zz"'], file: null, line: null, record: { qty: 1.5, at: "2026-11-20T10:00:00Z", data: "zz" } },
-    { step: "s", port: "invalid", run: 1, errors: ['expected a record, got "not a record"'], file: null, line: null, record: "not a record" },
+    { step: "s", port: "invalid", run: 1, errors: [{ rule: "schema", message: 'qty: expected int, got "abc"' }, { rule: "schema", message: 'at: expected timestamp, got "nope"' }], file: null, line: null, record: { id: "b", qty: "abc", at: "nope", data: { account: "A2" } } },
+    { step: "s", port: "invalid", run: 1, errors: [{ rule: "schema", message: "id: missing" }, { rule: "schema", message: "qty: expected int, got 1.5" }, { rule: "schema", message: 'data.account: expected a record at data, got "zz"' }], file: null, line: null, record: { qty: 1.5, at: "2026-11-20T10:00:00Z", data: "zz" } },
+    { step: "s", port: "invalid", run: 1, errors: [{ rule: "schema", message: 'expected a record, got "not a record"' }], file: null, line: null, record: "not a record" },
   ]);
   assert.equal(r.report.balance, { read: 3, created: 0, delivered: 0, absorbed: 0, duplicates: 0, rejected: 3, dropped: 0 });
   assert.is(r.report.balanced, true);
@@ -85,7 +85,8 @@ test("source: CSV text converts to the declared types and an empty cell is absen
     now: NOW,
   });
   assert.equal(r.outputs.o, [{ id: "d", qty: 7, price: "2.5", ok: false, at: "2026-01-01T00:00:00.000Z", "data.account": "Y", tags: null }]);
-  assert.equal(r.rejects.map((x) => x.errors), [["id: missing"], ['qty: expected int, got "x7"', 'price: expected decimal, got "1,5"', 'ok: expected bool, got "maybe"', "data.account: missing"]]);
+  const schema = (message: string) => ({ rule: "schema", message });
+  assert.equal(r.rejects.map((x) => x.errors), [[schema("id: missing")], [schema('qty: expected int, got "x7"'), schema('price: expected decimal, got "1,5"'), schema('ok: expected bool, got "maybe"'), schema("data.account: missing")]]);
 });
 
 test("empty batches and sources without a batch: nothing out, the balance is zero and holds", () => {

@@ -69,7 +69,7 @@ test("expect STEP.PORT reads any step's port; audit and rejects read the built-i
     now "2026-11-20T12:00:00Z"
     given orders [ ${ORDER("o-1")}, ${ORDER("o-1")}, { order_id: "o-3", customer: "c1", amount: "lots", at: "2026-11-20T10:00:00Z" } ]
     expect unique.duplicates [ { order_id: "o-1" } ]
-    expect orders.invalid [ { errors: [ "amount: expected decimal, got \\"lots\\"" ], record: { amount: "lots" } } ]
+    expect orders.invalid [ { errors: [ { rule: "schema", message: "amount: expected decimal, got \\"lots\\"" } ], record: { amount: "lots" } } ]
     expect rejects [ { step: "orders", port: "invalid", run: 1 } ]
     expect audit [ { stream: "shop", run: 1, step: "noted", time: "2026-11-20T12:00:00Z", kind: "order", order: "o-1" } ]
     expect ok count 2

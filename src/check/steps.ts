@@ -10,6 +10,7 @@ import { ExprChecker, markOpen, openIf, scopeFor, type Scope } from "./expr.js";
 import { resolveSchema } from "./schema.js";
 import { checkBlock } from "./block.js";
 import { checkAggregate } from "./aggregate.js";
+import { checkSinkPath } from "./sink-path.js";
 
 import { FORMATS } from "../model/formats.js";
 
@@ -19,9 +20,9 @@ export const ERRORS_FIELD: FieldType = {
   type: T.list(T.record([{ name: "rule", type: T.string }, { name: "message", type: T.string }])),
 };
 
-/** A source's `invalid` port: the raw record (it does not fit the schema) and why. */
+/** A source's `invalid` port: the raw record (it does not fit the schema) and why, in validate's `errors` shape. */
 export const SOURCE_INVALID_SCHEMA: Schema = [
-  { name: "errors", type: T.list(T.string) },
+  { name: "errors", type: ERRORS_FIELD.type },
   { name: "file", type: T.string, optional: true },
   { name: "line", type: T.int, optional: true },
   { name: "record", type: T.any, optional: true },
@@ -248,6 +249,7 @@ export class StepChecker {
   }
 
   private sink(d: A.SinkDecl, inputs: ReadonlyArray<ResolvedInput>): void {
+    checkSinkPath(this.ctx, d.name.name, d.path);
     const format = d.format.name;
     if (!(FORMATS as ReadonlyArray<string>).includes(format)) {
       this.ctx.report("E2012.sink", { name: format }, d.format.span, { hint: didYouMean(format, FORMATS) ?? `formats: ${FORMATS.join(", ")}` });

@@ -3,6 +3,7 @@
 // process killed at any moment leaves the previous run's files or the new run's.
 import fs from "node:fs";
 import path from "node:path";
+import fg from "fast-glob";
 import { left, right, type Either } from "fp-ts/lib/Either.js";
 import { addToJsonArray, jsonArrayEnd, writeCsv, writeJsonl, type CommitFile, type JsonArrayEnd, type JsonRecord } from "../io/index.js";
 import type { Plan, RunResult } from "../index.js";
@@ -41,6 +42,12 @@ export function planOutputs(plan: Plan, base: string, cwd: string): Either<strin
     outputs.push({ name, builtin: true, format: "jsonl", columns: [], absolute, display: shownPath(cwd, absolute), written: 0 });
   }
   const errors: string[] = [];
+  // The checker refuses sink paths that leave the output folder (E2024); this keeps that true
+  // for any plan, whoever compiled it.
+  for (const o of outputs) {
+    const rel = path.relative(base, o.absolute);
+    if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) errors.push(`${describe(o)} would write ${o.display}, outside the output folder ${shownPath(cwd, base)}`);
+  }
   const byPath = new Map<string, Output>();
   for (const o of outputs) {
     const other = byPath.get(o.absolute);
@@ -51,6 +58,66 @@ export function planOutputs(plan: Plan, base: string, cwd: string): Either<strin
 }
 
 const describe = (o: Output): string => (o.builtin ? `the built-in ${o.name} output` : `sink \`${o.name}\``);
+
+/** A file that must not be written by an output: what reads it, and its absolute path. */
+export interface Guarded {
+  readonly what: string;
+  readonly absolute: string;
+}
+
+/** The same file, seen through symbolic links and `./` alike; a missing file by its resolved path. */
+function samePath(p: string): string {
+  try {
+    return fs.realpathSync.native(p);
+  } catch {
+    try {
+      return path.join(fs.realpathSync.native(path.dirname(p)), path.basename(p));
+    } catch {
+      return path.resolve(p);
+    }
+  }
+}
+
+/** The files an invocation reads or keeps: its state file and journal, `--input` files, every file source's files, tables. */
+export async function guardedFiles(
+  plan: Plan,
+  where: { readonly streamDir: string; readonly cwd: string; readonly inputs: Readonly<Record<string, string>>; readonly journal: string; readonly statePath?: string },
+): Promise<Guarded[]> {
+  const out: Guarded[] = [];
+  if (where.statePath !== undefined) out.push({ what: "the state file", absolute: where.statePath });
+  out.push({ what: "the commit journal", absolute: where.journal });
+  for (const [name, file] of Object.entries(where.inputs)) {
+    if (file !== "-") out.push({ what: `the input of source \`${name}\``, absolute: path.resolve(where.cwd, file) });
+  }
+  for (const step of plan.steps) {
+    if (step.kind !== "source" || !step.file) continue;
+    const what = `a file of source \`${step.name}\``;
+    if (!fg.isDynamicPattern(step.file.path)) out.push({ what, absolute: path.resolve(where.streamDir, step.file.path) });
+    else {
+      // A glob that cannot be expanded is reported when the source opens; here it guards nothing.
+      const names = await fg(step.file.path, { cwd: where.streamDir, onlyFiles: true, absolute: true }).catch(() => []);
+      for (const absolute of names) out.push({ what, absolute });
+    }
+  }
+  for (const t of plan.tables) out.push({ what: `the file of table \`${t.name}\``, absolute: path.resolve(where.streamDir, t.path) });
+  return out;
+}
+
+/**
+ * Before any run: no output may be one of the files the invocation reads or keeps (the state
+ * file and its journal, an `--input`, a file source's files, a table), which a commit would
+ * overwrite. Each clash is one message naming both.
+ */
+export function outputClashes(outputs: ReadonlyArray<Output>, guarded: ReadonlyArray<Guarded>, cwd: string): string[] {
+  const byPath = new Map<string, Guarded>();
+  for (const g of guarded) if (!byPath.has(samePath(g.absolute))) byPath.set(samePath(g.absolute), g);
+  const errors: string[] = [];
+  for (const o of outputs) {
+    const g = byPath.get(samePath(o.absolute));
+    if (g) errors.push(`${describe(o)} would overwrite ${shownPath(cwd, o.absolute)}, which is ${g.what}; give the output its own file`);
+  }
+  return errors;
+}
 
 /**
  * Before the first run of an invocation that appends (with `--state`): checks

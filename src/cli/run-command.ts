@@ -10,7 +10,7 @@ import { EXIT, type CliIO, type Command } from "./cli-io.js";
 import { RUN } from "./commands.js";
 import { loadStream, renderDiagnostics } from "./load-stream.js";
 import { loadTables } from "./load-tables.js";
-import { BUILTIN_DIR, loadJsonArrays, outputFiles, planOutputs, type Output } from "./outputs.js";
+import { BUILTIN_DIR, guardedFiles, loadJsonArrays, outputClashes, outputFiles, planOutputs, type Output } from "./outputs.js";
 import { shownPath } from "./paths.js";
 import { runOptions, type RunOptions } from "./run-options.js";
 import { openFeeds, type Feeds, type Take } from "./source-feed.js";
@@ -62,14 +62,18 @@ async function runStream(options: RunOptions, io: CliIO): Promise<number> {
   if (isLeft(planned)) return fail(io, EXIT.usage, planned.left);
   const outputs = planned.right;
 
-  const tables = await loadTables(plan, streamDir);
-  if (isLeft(tables)) return fail(io, EXIT.usage, tables.left);
-
   const statePath = options.state !== undefined ? path.resolve(io.cwd, options.state) : undefined;
   const stateShown = statePath ? shownPath(io.cwd, statePath) : undefined;
   const journal = statePath ? statePath + JOURNAL_SUFFIX : path.join(base, BUILTIN_DIR, OUTPUT_JOURNAL);
+  const clashes = outputClashes(outputs, await guardedFiles(plan, { streamDir, cwd: io.cwd, inputs: options.inputs, journal, ...(statePath ? { statePath } : {}) }), io.cwd);
+  if (clashes.length) return fail(io, EXIT.usage, clashes);
+
+  const tables = await loadTables(plan, streamDir);
+  if (isLeft(tables)) return fail(io, EXIT.usage, tables.left);
   // A commit that a killed process left half done is finished (or undone) before the state is read.
-  const recovered = await recoverCommit(journal);
+  // It acts only on a journal of this stream that names its own outputs and state file.
+  const targets = [...outputs.map((o) => o.absolute), ...(statePath ? [statePath] : [])];
+  const recovered = await recoverCommit(journal, { stream: plan.stream, targets });
   if (isLeft(recovered)) return fail(io, EXIT.usage, [recovered.left.message]);
   const { recovery } = recovered.right;
   if (recovery === "rolled-forward" || recovery === "rolled-back") {
@@ -170,7 +174,7 @@ async function runAll(a: RunAll): Promise<number> {
       const state = { ...runner.state, sources: { ...runner.state.sources, ...current.positions } };
       files.push({ path: a.statePath, replace: encodeStateFile(runner.plan.stream, state) });
     }
-    const committed = await commitFiles({ journal: a.journal, files });
+    const committed = await commitFiles({ journal: a.journal, stream: runner.plan.stream, files });
     if (isLeft(committed)) return fail(io, EXIT.runFailed, [`run ${runNo}: ${committed.left.message}`]);
     addRun(summary, result);
     summary.seconds = (performance.now() - started) / 1000;

@@ -47,8 +47,11 @@ export const newSummary = (stream: string): Summary => ({
 
 /** A reject's reason in general words: without the line number and the offending value. */
 export function reasonOf(error: unknown): string {
-  if (typeof error === "object" && error !== null && "message" in error) return String((error as { message: unknown }).message);
-  return String(error)
+  if (typeof error !== "object" || error === null || !("message" in error)) return String(error);
+  const { rule, message } = error as { rule?: unknown; message: unknown };
+  // A validate rule's message is the author's; a source's (rule `schema` or `format`) names the value, which is left out to group them.
+  if (rule !== "schema" && rule !== "format") return String(message);
+  return String(message)
     .replace(/^line \d+: /, "")
     .replace(/^(invalid JSON|malformed CSV): .*$/s, "$1")
     .replace(/, got .*$/s, "");

@@ -1,5 +1,5 @@
 import { isLeft, right } from "fp-ts/lib/Either.js";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import * as t from "io-ts";
@@ -18,6 +18,12 @@ import { describeError, failure, type IoResult } from "./item.js";
  * 5. delete the journal
  * `recoverCommit` finishes step 4 after a "commit" journal, and undoes steps 1-2
  * after a "prepare" journal (deletes the temps): either way the journal is gone after.
+ *
+ * A journal names files to rename and delete, so recovery believes it only when its
+ * checksum holds, it names this stream, and every file it names is one of the targets the
+ * caller commits to (its outputs and state file) or such a target's temp beside it. Anything
+ * else is refused untouched: a journal is written by rename, so a damaged or foreign one was
+ * never written by a commit of this stream.
  */
 
 export interface CommitFile {
@@ -36,16 +42,57 @@ export interface CommitFile {
 export interface CommitOptions {
   /** The journal file, e.g. beside the state file; its folder must be on the same file system as the targets' for the renames. */
   readonly journal: string;
+  /** The stream's name, recorded in the journal and checked by recovery. */
+  readonly stream: string;
   readonly files: ReadonlyArray<CommitFile>;
 }
 
+/** What a recovery may act on: a journal of this stream, naming only these files (and their temps). */
+export interface RecoveryGuard {
+  readonly stream: string;
+  readonly targets: ReadonlyArray<string>;
+}
+
+const JOURNAL_FORMAT = "peppa-stream/commit";
+const JOURNAL_VERSION = 2;
+
 const JournalCodec = t.strict({
-  format: t.literal("peppa-stream/commit"),
-  version: t.literal(1),
+  format: t.literal(JOURNAL_FORMAT),
+  version: t.literal(JOURNAL_VERSION),
+  stream: t.string,
   phase: t.union([t.literal("prepare"), t.literal("commit")]),
   renames: t.array(t.strict({ from: t.string, to: t.string })),
+  /** Hex SHA-256 of the JSON array [format, version, stream, phase, renames]. */
+  checksum: t.string,
 });
 type Journal = t.TypeOf<typeof JournalCodec>;
+type Rename = { readonly from: string; readonly to: string };
+
+const checksumOf = (j: Omit<Journal, "checksum">): string =>
+  createHash("sha256").update(JSON.stringify([j.format, j.version, j.stream, j.phase, j.renames]), "utf8").digest("hex");
+
+function journalText(stream: string, phase: Journal["phase"], renames: ReadonlyArray<Rename>): string {
+  const body = { format: JOURNAL_FORMAT, version: JOURNAL_VERSION, stream, phase, renames: renames.map((r) => ({ from: r.from, to: r.to })) } as const;
+  return JSON.stringify({ ...body, checksum: checksumOf(body) } satisfies Journal);
+}
+
+/** The temp file a commit writes beside `to`; `id` is the process id and 8 hex digits. */
+const tempOf = (to: string, id: string): string => path.join(path.dirname(to), `.${path.basename(to)}.tmp-${id}`);
+const TEMP_ID = /^\.(.+)\.tmp-(\d+-[0-9a-f]{8})$/;
+
+/** Why recovery must not believe `j`, or undefined when it may act on it. */
+function distrust(j: Journal, guard: RecoveryGuard): string | undefined {
+  if (checksumOf(j) !== j.checksum) return "its checksum does not match its content";
+  if (j.stream !== guard.stream) return `it belongs to stream \`${j.stream}\`, not \`${guard.stream}\``;
+  const targets = new Set(guard.targets.map((p) => path.resolve(p)));
+  for (const r of j.renames) {
+    const to = path.resolve(r.to);
+    if (!path.isAbsolute(r.to) || to !== r.to || !targets.has(to)) return `it names ${displayPath(to)}, which this stream does not write`;
+    const m = TEMP_ID.exec(path.basename(r.from));
+    if (!m || m[1] !== path.basename(to) || tempOf(to, m[2]!) !== r.from) return `it names ${displayPath(path.resolve(r.from))}, which is not a temp file of ${displayPath(to)}`;
+  }
+  return undefined;
+}
 
 /** A test hook: `PEPPA_COMMIT_CRASH_AFTER=STEP` kills the process right after STEP. */
 function step(name: string): void {
@@ -95,17 +142,17 @@ export async function commitFiles(options: CommitOptions): Promise<IoResult<{}>>
       return failure(`commit of ${displayPath(path.resolve(f.path))}: give exactly one of append or replace`);
     }
   }
-  const previous = await recoverCommit(journal);
+  const previous = await recoverCommit(journal, { stream: options.stream, targets });
   if (isLeft(previous)) return previous;
 
   const id = `${process.pid}-${randomBytes(4).toString("hex")}`;
-  const renames = targets.map((to) => ({ from: path.join(path.dirname(to), `.${path.basename(to)}.tmp-${id}`), to }));
+  const renames = targets.map((to) => ({ from: tempOf(to, id), to }));
   let current = "";
   try {
     current = "create the output folders";
     for (const dir of uniqueDirs([...targets, journal])) await fs.promises.mkdir(dir, { recursive: true });
     current = `write the journal ${displayPath(journal)}`;
-    await writeDurably(journal, JSON.stringify({ format: "peppa-stream/commit", version: 1, phase: "prepare", renames } satisfies Journal));
+    await writeDurably(journal, journalText(options.stream, "prepare", renames));
     step("prepare");
     for (let i = 0; i < renames.length; i++) {
       const { from, to } = renames[i]!;
@@ -133,7 +180,7 @@ export async function commitFiles(options: CommitOptions): Promise<IoResult<{}>>
     }
     for (const dir of uniqueDirs(targets)) await fsyncDir(dir);
     current = `write the journal ${displayPath(journal)}`;
-    await writeDurably(journal, JSON.stringify({ format: "peppa-stream/commit", version: 1, phase: "commit", renames } satisfies Journal));
+    await writeDurably(journal, journalText(options.stream, "commit", renames));
     step("commit");
   } catch (e) {
     // Nothing is committed yet: undo what was written.
@@ -170,23 +217,24 @@ async function rollForward(journal: string, renames: ReadonlyArray<{ from: strin
   return right({});
 }
 
-export type Recovery = "none" | "rolled-forward" | "rolled-back" | "discarded";
+export type Recovery = "none" | "rolled-forward" | "rolled-back";
 
 /**
  * Run at start, before reading the state file: completes or undoes a commit that a
- * killed process left behind, so the files are all-old or all-new again.
+ * killed process left behind, so the files are all-old or all-new again. A journal it
+ * cannot trust (see the top of this file) is a failure naming it, and nothing is touched.
  */
-export async function recoverCommit(journalPath: string): Promise<IoResult<{ recovery: Recovery }>> {
+export async function recoverCommit(journalPath: string, guard: RecoveryGuard): Promise<IoResult<{ recovery: Recovery }>> {
   const journal = path.resolve(journalPath);
   const shown = displayPath(journal);
   try {
-    await removeIfPresent(`${journal}.tmp`); // a journal killed while being written never took effect
     let text: string;
     try {
       text = await fs.promises.readFile(journal, "utf8");
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return right({ recovery: "none" });
-      throw e;
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      await removeIfPresent(`${journal}.tmp`); // a journal killed while being written never took effect
+      return right({ recovery: "none" as const });
     }
     let parsed: unknown;
     try {
@@ -195,12 +243,16 @@ export async function recoverCommit(journalPath: string): Promise<IoResult<{ rec
       parsed = undefined;
     }
     const decoded = JournalCodec.decode(parsed);
-    if (decoded._tag === "Left") {
-      // Journals are written by rename, so a damaged one was never acted on.
-      await removeIfPresent(journal);
-      return right({ recovery: "discarded" });
+    const why = decoded._tag === "Left" ? `it is not a version ${JOURNAL_VERSION} commit journal` : distrust(decoded.right, guard);
+    if (why !== undefined || decoded._tag === "Left") {
+      return failure(
+        `the commit journal ${shown} cannot be trusted: ${why}. Nothing was changed. ` +
+          `If no other run of this stream is in progress and the outputs look right, remove the journal and run again.`,
+        shown,
+      );
     }
     const j = decoded.right;
+    await removeIfPresent(`${journal}.tmp`);
     if (j.phase === "prepare") {
       for (const r of j.renames) await removeIfPresent(r.from);
       await removeIfPresent(journal);
@@ -216,6 +268,6 @@ export async function recoverCommit(journalPath: string): Promise<IoResult<{ rec
 }
 
 /** Empties the given files atomically (an invocation without state starts its outputs fresh). */
-export async function truncateOutputs(journal: string, paths: ReadonlyArray<string>): Promise<IoResult<{}>> {
-  return commitFiles({ journal, files: paths.map((p) => ({ path: p, replace: "" })) });
+export async function truncateOutputs(journal: string, stream: string, paths: ReadonlyArray<string>): Promise<IoResult<{}>> {
+  return commitFiles({ journal, stream, files: paths.map((p) => ({ path: p, replace: "" })) });
 }

@@ -13,5 +13,5 @@ export { writeJsonl } from "./write-jsonl.js";
 export type { JsonRecord } from "../model/json-record.js";
 export { addToJsonArray, jsonArrayEnd, writeJson, type JsonArrayEnd } from "./write-json.js";
 export { writeCsv, type CsvWriteOptions } from "./write-csv.js";
-export { commitFiles, recoverCommit, truncateOutputs, type CommitFile, type CommitOptions, type Recovery } from "./commit.js";
+export { commitFiles, recoverCommit, truncateOutputs, type CommitFile, type CommitOptions, type Recovery, type RecoveryGuard } from "./commit.js";
 export { readStateFile, decodeStateFile, encodeStateFile, payloadChecksum, STATE_FORMAT, STATE_FILE_VERSION } from "./state-file.js";

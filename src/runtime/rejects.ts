@@ -6,6 +6,10 @@ import type { Step } from "../plan/plan.js";
 import { toJson } from "../values/json.js";
 import type { Rec, Value } from "../values/value.js";
 
+/** The rule of a route's `unmatched` rejects; sources' and validate's records bring their own `errors`. */
+export const ROUTE_RULE = "route";
+
+/** A reject: `{step, port, run, errors, record}` (+ `file`, `line` from a source), every error `{rule, message}`. */
 export function rejectRecord(step: Step, port: string, run: number, rec: Rec): JsonRecord {
   const r = rec as Record<string, Value>;
   if (step.kind === "source") {
@@ -15,5 +19,5 @@ export function rejectRecord(step: Step, port: string, run: number, rec: Rec): J
     const { errors, ...record } = r;
     return toJson({ step: step.name, port, run, errors: errors ?? [], record }) as JsonRecord;
   }
-  return toJson({ step: step.name, port, run, errors: [{ rule: "route", message: "no `when` branch matched" }], record: r }) as JsonRecord;
+  return toJson({ step: step.name, port, run, errors: [{ rule: ROUTE_RULE, message: "no `when` branch matched" }], record: r }) as JsonRecord;
 }

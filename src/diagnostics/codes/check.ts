@@ -73,6 +73,7 @@ export const checkCodes = {
     message: "a test file holds only `stream` and `test` declarations; {what} belongs in {file}",
   },
   E1021: { severity: "error", title: "chain of steps too long", message: "step `{name}` is step {position} of a path from a source (limit {limit})" },
+  E2026: { severity: "error", title: "bad sink path", message: "the path of sink `{sink}` {why}" },
   E1999: {
     severity: "error",
     title: "internal error",

@@ -49,7 +49,7 @@ export function decodeRecords(step: SourceStep, batch: SourceBatch, from: number
     } catch (e) {
       // A host's record may be a Proxy or have a getter that throws: a reject of that record.
       const origin = origins?.[i];
-      invalid.push({ errors: [`the record cannot be read: ${thrownMessage(e)}`], file: origin?.file ?? null, line: origin?.line ?? null, record: null });
+      invalid.push({ errors: [{ rule: SCHEMA_RULE, message: `the record cannot be read: ${thrownMessage(e)}` }], file: origin?.file ?? null, line: origin?.line ?? null, record: null });
       continue;
     }
     if (d.ok) {
@@ -57,14 +57,22 @@ export function decodeRecords(step: SourceStep, batch: SourceBatch, from: number
       undeclared += d.dropped;
     } else {
       const origin = origins?.[i];
-      invalid.push({ errors: [...d.reasons], file: origin?.file ?? null, line: origin?.line ?? null, record: rawValue(raw) });
+      invalid.push({ errors: d.reasons.map(schemaError), file: origin?.file ?? null, line: origin?.line ?? null, record: rawValue(raw) });
     }
   }
   return undeclared + counter.dropped;
 }
 
+/**
+ * Every reject's `errors` is a list of `{rule, message}` (docs/language.md section 6): a
+ * validate rule's text, or one of these fixed rules for what a source finds.
+ */
+export const SCHEMA_RULE = "schema";
+export const FORMAT_RULE = "format";
+const schemaError = (message: string): Rec => ({ rule: SCHEMA_RULE, message });
+
 /** The `invalid` record of a line or row that could not be parsed at all. */
-export const malformedRecord = (m: NonNullable<SourceBatch["malformed"]>[number]): Rec => ({ errors: [m.reason], file: m.file, line: m.line, record: m.text });
+export const malformedRecord = (m: NonNullable<SourceBatch["malformed"]>[number]): Rec => ({ errors: [{ rule: FORMAT_RULE, message: m.reason }], file: m.file, line: m.line, record: m.text });
 
 /** A `simulate` source's batch for this run. */
 export function simulate(step: SourceStep, ctx: OpContext): Rec[] {
