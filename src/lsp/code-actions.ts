@@ -4,7 +4,7 @@
 // when the diagnostic is published and travel in its `data`.
 import type * as A from "../syntax/ast.js";
 import { primarySpan, type Diagnostic } from "../diagnostics/diagnostic.js";
-import { childExprs } from "../syntax/walk.js";
+import { childExprs, declExprs } from "../syntax/walk.js";
 import type { Analysis, FileIndex } from "./analysis.js";
 import { writtenName } from "./positions.js";
 
@@ -61,40 +61,7 @@ function findBinary(ast: A.StreamFile, op: A.Span): A.Binary | undefined {
     if (e.kind === "Binary" && e.opSpan.start === op.start && e.opSpan.end === op.end) found = e;
     else childExprs(e).forEach(visit);
   };
-  for (const d of ast.decls) exprsOf(d).forEach(visit);
+  for (const d of ast.decls) declExprs(d).forEach(visit);
   return found;
 }
 
-/** The top-level expressions of a declaration. */
-export function exprsOf(d: A.Decl): A.Expr[] {
-  const block = (b: ReadonlyArray<A.BlockStmt>) => b.map((s) => s.value);
-  switch (d.kind) {
-    case "Param":
-      return d.default ? [d.default] : [];
-    case "Const":
-      return [d.value];
-    case "Trigger":
-      return [d.count];
-    case "Source":
-      return [...(d.origin.kind === "SimulateOrigin" ? [d.origin.count, ...(d.origin.seed ? [d.origin.seed] : [])] : []), ...block(d.fields), ...d.schema.flatMap((f) => (f.default ? [f.default] : []))];
-    case "Validate":
-      return d.rules.map((r) => r.expr);
-    case "Map":
-      return [...(d.forEach ? [d.forEach.over] : []), ...block(d.body)];
-    case "Enrich":
-    case "Audit":
-      return block(d.body);
-    case "Dedup":
-      return [...d.keys, ...(d.within ? [d.within] : [])];
-    case "Route":
-      return d.branches.map((b) => b.when);
-    case "Aggregate":
-      return [
-        ...d.keys.flatMap((k) => (k.expr ? [k.expr] : [])),
-        ...d.fields.flatMap((f) => [f.value, ...(f.by ? [f.by] : [])]),
-        ...d.flush.flatMap((t) => (t.kind === "FlushAfterIdle" ? [t.idle] : t.kind === "FlushAt" ? [t.at] : t.kind === "FlushWhen" ? [t.cond] : [])),
-      ];
-    default:
-      return [];
-  }
-}

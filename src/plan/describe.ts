@@ -7,7 +7,7 @@ import type { CheckedStream } from "../check/checked.js";
 import { portKey } from "../model/ports.js";
 import { fieldName } from "../check/schema.js";
 import { printExpr, printIdent } from "../syntax/print-expr.js";
-import { childExprs } from "../syntax/walk.js";
+import { childExprs, declExprs } from "../syntax/walk.js";
 import { typeToString, type Schema } from "../values/types.js";
 import { DEFAULT_DEDUP_WITHIN, type Plan } from "./plan.js";
 
@@ -104,35 +104,6 @@ const assignments = (body: ReadonlyArray<A.BlockStmt>): Assignment[] =>
 
 const defaults = (schema: ReadonlyArray<A.SchemaField>) => schema.flatMap((f) => (f.default ? [{ field: fieldName(f), value: printExpr(f.default) }] : []));
 
-/** Every expression a step declaration holds, at the top level. */
-function stepExprs(d: A.StepDecl): A.Expr[] {
-  const body = (b: ReadonlyArray<A.BlockStmt>) => b.map((s) => s.value);
-  switch (d.kind) {
-    case "Source":
-      return [...(d.origin.kind === "SimulateOrigin" ? [d.origin.count, ...(d.origin.seed ? [d.origin.seed] : [])] : []), ...body(d.fields)];
-    case "Validate":
-      return d.rules.map((r) => r.expr);
-    case "Map":
-      return [...(d.forEach ? [d.forEach.over] : []), ...body(d.body)];
-    case "Enrich":
-    case "Audit":
-      return body(d.body);
-    case "Dedup":
-      return [...d.keys, ...(d.within ? [d.within] : [])];
-    case "Route":
-      return d.branches.map((b) => b.when);
-    case "Aggregate":
-      return [
-        ...d.keys.flatMap((k) => (k.expr ? [k.expr] : [])),
-        ...d.flush.flatMap((t) => (t.kind === "FlushAfterIdle" ? [t.idle] : t.kind === "FlushAt" ? [t.at] : t.kind === "FlushWhen" ? [t.cond] : [])),
-        ...d.fields.flatMap((f) => [f.value, ...(f.by ? [f.by] : [])]),
-      ];
-    case "Merge":
-    case "Sink":
-      return [];
-  }
-}
-
 /** The tables a step's expressions read (`t[k]`, `x in t`, `random_key(t)`), sorted. */
 export function tablesRead(checked: CheckedStream, d: A.StepDecl): string[] {
   const found = new Set<string>();
@@ -141,7 +112,7 @@ export function tablesRead(checked: CheckedStream, d: A.StepDecl): string[] {
     if (r?.kind === "table") found.add(r.name);
     childExprs(e).forEach(walk);
   };
-  stepExprs(d).forEach(walk);
+  declExprs(d).forEach(walk);
   return [...found].sort();
 }
 
