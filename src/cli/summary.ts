@@ -70,7 +70,7 @@ export function addRun(summary: Summary, result: RunResult): void {
   for (const s of r.steps) {
     let total = summary.steps.find((t) => t.step === s.step);
     if (!total) {
-      total = { step: s.step, kind: s.kind, in: 0, out: {}, ms: 0, undeclaredFields: 0, errors: 0 };
+      total = { step: s.step, kind: s.kind, in: 0, out: Object.create(null) as Record<string, number>, ms: 0, undeclaredFields: 0, errors: 0 };
       summary.steps.push(total);
     }
     total.in += s.in;

@@ -12,7 +12,6 @@
 // several inputs takes an input's records only once every earlier input is
 // complete (they wait until then), and what is reported per step (rejects,
 // audit events) is put in step order at the end.
-import { produce } from "immer";
 import type { JsonRecord } from "../model/json-record.js";
 import { portKey } from "../model/ports.js";
 import type { RunEnv, TableData } from "../plan/env.js";
@@ -26,6 +25,7 @@ import type { Operator, OperatorResult, Ports, RunContext } from "./ops/types.js
 import { rejectRecord } from "./rejects.js";
 import { ZERO_BALANCE, addBalances, balanceHolds, type Balance, type RunReport, type StepReport } from "./report.js";
 import { stepState, type State } from "./state.js";
+import { put } from "../model/dict.js";
 
 export type { JsonRecord };
 
@@ -279,7 +279,7 @@ function assemble(plan: Plan, state: State, runNo: number, now: Timestamp, nodes
     const r = node.result!;
     for (const p of step.ports) for (const rec of node.rejected.get(p.name) ?? []) rejects.push(rejectRecord(step, p.name, runNo, rec));
     for (const e of r.audit ?? []) audit.push(jsonRecord(e));
-    if (r.output) outputs[step.name] = r.output;
+    if (r.output) put(outputs, step.name, r.output);
     if (r.balance) balance = addBalances(balance, { ...ZERO_BALANCE, ...r.balance });
     return {
       step: step.name,
@@ -292,19 +292,20 @@ function assemble(plan: Plan, state: State, runNo: number, now: Timestamp, nodes
     };
   });
   const openSessions: Record<string, number> = {};
-  for (const node of flow.finished) if (node.result!.openSessions !== undefined) openSessions[node.step.name] = node.result!.openSessions;
-  const nextState = produce(state, (draft) => {
-    draft.runs = runNo;
-    for (const node of flow.finished) {
-      const kept = node.result!.state;
-      if (kept?.dedup !== undefined) (draft.dedup as Record<string, NonNullable<typeof kept.dedup>>)[node.step.name] = kept.dedup;
-      if (kept?.sessions !== undefined) draft.sessions[node.step.name] = kept.sessions;
-    }
-  });
+  for (const node of flow.finished) if (node.result!.openSessions !== undefined) put(openSessions, node.step.name, node.result!.openSessions);
+  // Spread and `put` keep a step named `__proto__` an own key (immer's drafts did not).
+  const dedup: State["dedup"] = { ...state.dedup };
+  const sessions: State["sessions"] = { ...state.sessions };
+  for (const node of flow.finished) {
+    const kept = node.result!.state;
+    if (kept?.dedup !== undefined) put(dedup, node.step.name, kept.dedup);
+    if (kept?.sessions !== undefined) put(sessions, node.step.name, kept.sessions);
+  }
+  const nextState: State = Object.freeze({ ...state, runs: runNo, dedup: Object.freeze(dedup), sessions: Object.freeze(sessions) });
   const report: RunReport = { run: runNo, now: toJson(now) as string, steps, balance, balanced: balanceHolds(balance), openSessions };
   const result: RunResult = { state: nextState, outputs, rejects, audit, report };
   if (!captured) return result;
   const ports: Record<string, JsonRecord[]> = {};
-  for (const step of plan.steps) for (const p of step.ports) ports[portKey(step.name, p.name)] = (captured.get(portKey(step.name, p.name)) ?? []).map(jsonRecord);
+  for (const step of plan.steps) for (const p of step.ports) put(ports, portKey(step.name, p.name), (captured.get(portKey(step.name, p.name)) ?? []).map(jsonRecord));
   return { ...result, ports };
 }
