@@ -29,7 +29,7 @@ function typeOf(expr: string): string {
 
 test("arithmetic result types", () => {
   assert.is(typeOf("i + i"), "int");
-  assert.is(typeOf("i / i"), "number");
+  assert.is(typeOf("i / i"), "decimal"); // exact division (issue 11): money divided stays money
   assert.is(typeOf("i + d"), "decimal");
   assert.is(typeOf("d * n"), "number");
   assert.is(typeOf("s + s"), "string");

@@ -80,16 +80,24 @@ test("an int with a value of unknown type is exact when that value is an int, an
   assert.is(add(1, "x"), null);
 });
 
-test("int / int is a number: exact when divisible, by the documented rules", () => {
+test("int / int is an exact decimal: to 20 places, half away from zero", () => {
   const kernel = compileBinary("/", T.int, T.int);
   fc.assert(
     fc.property(int64, int64, (a, b) => {
-      assert.is(kernel(int(a), int(b)), reference("/", a, b));
+      const q = kernel(int(a), int(b));
+      if (b === 0n) return assert.is(q, null);
+      assert.ok(q instanceof Big, `${a} / ${b} is not a decimal`);
+      // The quotient times the divisor is the dividend, within half a unit of the 20th place times the divisor.
+      const err = (q as Big).times(b.toString()).minus(a.toString()).abs();
+      assert.ok(err.lte(new Big(b < 0n ? (-b).toString() : b.toString()).times("0.5e-20")), `${a} / ${b} = ${q}`);
+      assert.ok((q as Big).eq((q as Big).round(20)), `${a} / ${b} has more than 20 places`);
     }),
     { numRuns: 1000 },
   );
-  assert.is(kernel(6, 3), 2);
-  assert.is(kernel(7, 2), 3.5);
+  assert.is(String(kernel(6, 3)), "2");
+  assert.is(String(kernel(7, 2)), "3.5");
+  assert.is(String(kernel(2, 3)), "0.66666666666666666667");
+  assert.is(String(kernel(-2, 3)), "-0.66666666666666666667");
   assert.is(kernel(7, 0), null);
 });
 

@@ -9,7 +9,7 @@ import type { CheckContext } from "./context.js";
 import { literalType } from "./literal.js";
 import type { Resolution } from "./checked.js";
 import type { MessageArgs, MessageId } from "../diagnostics/codes.js";
-import { arithmeticType, canEqual, canOrder, coalesceType, isArithmetic, isCondition, isText, membership, negationType } from "./operator-types.js";
+import { arithmeticType, canEqual, canOrder, coalesceType, isArithmetic, isCondition, isText, losesExactness, membership, negationType } from "./operator-types.js";
 
 export type ExprContext = "plain" | "simulate" | "aggregate";
 
@@ -456,6 +456,11 @@ export class ExprChecker {
         if (!t) {
           this.mismatch(e.opSpan, "E2001.arithmetic", { op: e.op, left: typeToString(l), right: typeToString(r) }, conversionHint(l, r));
           return T.any;
+        }
+        if (losesExactness(l, r)) {
+          this.ctx.report("W1010", { op: e.op, left: typeToString(l), right: typeToString(r) }, e.opSpan, {
+            hint: "keep money exact: convert the number with `decimal(…)`",
+          });
         }
         return t;
       }

@@ -63,7 +63,8 @@ export function arithmeticType(op: ArithmeticOp, left: Type, right: Type): Type 
   if (l === "any" || r === "any") return T.any;
   if (l === "null") return r === "null" ? T.null : right;
   if (r === "null") return left;
-  if (isNumeric(left) && isNumeric(right)) return op === "/" && l === "int" && r === "int" ? T.number : numericResult(left, right);
+  // int / int is exact: a decimal (ops.ts, DIVISION_PLACES), so money divided stays money.
+  if (isNumeric(left) && isNumeric(right)) return op === "/" && l === "int" && r === "int" ? T.decimal : numericResult(left, right);
   switch (op) {
     case "+":
       if (l === "string" && r === "string") return T.string;
@@ -86,5 +87,9 @@ export function arithmeticType(op: ArithmeticOp, left: Type, right: Type): Type 
       return undefined;
   }
 }
+
+/** Arithmetic that mixes an exact decimal with a floating-point number (the result is a number): W1010. */
+export const losesExactness = (left: Type, right: Type): boolean =>
+  (left.kind === "decimal" && right.kind === "number") || (left.kind === "number" && right.kind === "decimal");
 
 export const isArithmetic = (op: A.BinaryOp): op is ArithmeticOp => op === "+" || op === "-" || op === "*" || op === "/" || op === "%";

@@ -1,6 +1,6 @@
 // Quick fixes carried by diagnostics: "did you mean `x`?" replaces the name at
-// fault; a text operand where a number is wanted is wrapped in the conversion
-// the hint names (`decimal(…)`, `int(…)`, `number(…)`). The fixes are computed
+// fault; a text operand where a number is wanted, or a number in decimal
+// arithmetic, is wrapped in the conversion the hint names (`decimal(…)`, `int(…)`, `number(…)`). The fixes are computed
 // when the diagnostic is published and travel in its `data`.
 import type * as A from "../syntax/ast.js";
 import { primarySpan, type Diagnostic } from "../diagnostics/diagnostic.js";
@@ -44,13 +44,18 @@ export function fixesFor(d: Diagnostic, file: FileIndex, analysis: Analysis): Fi
   return fixes;
 }
 
-/** The text-typed side of the binary operator whose symbol is at `op`. */
+/**
+ * The side of the binary operator whose symbol is at `op` that the conversion
+ * fixes: the text-typed one, or (decimal arithmetic with a number, W1010) the number.
+ */
 function textOperand(ast: A.StreamFile, op: A.Span, analysis: Analysis): A.Span | undefined {
   const binary = findBinary(ast, op);
   if (!binary) return undefined;
-  const isText = (e: A.Expr) => analysis.checked?.types.get(e)?.kind === "string";
-  if (isText(binary.left) && !isText(binary.right)) return binary.left.span;
-  if (isText(binary.right) && !isText(binary.left)) return binary.right.span;
+  for (const kind of ["string", "number"] as const) {
+    const is = (e: A.Expr) => analysis.checked?.types.get(e)?.kind === kind;
+    if (is(binary.left) && !is(binary.right)) return binary.left.span;
+    if (is(binary.right) && !is(binary.left)) return binary.right.span;
+  }
   return undefined;
 }
 

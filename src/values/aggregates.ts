@@ -7,7 +7,7 @@ import Big from "big.js";
 import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
 import { decodeValue, encodeValue } from "./json.js";
 import type { Type } from "./types.js";
-import { compareValues, intOf, type Value } from "./value.js";
+import { DECIMAL_MAX_EXPONENT, compareValues, intOf, scaleOf, withScale, type Value } from "./value.js";
 import { groupKey } from "./keys.js";
 
 export interface Aggregate<Acc = any> {
@@ -48,6 +48,8 @@ interface Sum {
   n: number;
   i: bigint | null;
   d: Big | null;
+  /** The largest fixed scale among the decimals summed (value.ts, SCALES): the sum is written with it. */
+  p?: number;
 }
 
 function sumAdd(acc: Sum, v: Value, asNumber: boolean): void {
@@ -78,6 +80,8 @@ function sumAdd(acc: Sum, v: Value, asNumber: boolean): void {
       if (acc.i !== null) base = base.plus(new Big(acc.i.toString()));
       acc.d = base.plus(v);
       acc.i = null;
+      const vp = scaleOf(v);
+      if (vp !== undefined) acc.p = Math.max(acc.p ?? 0, vp);
     }
   } else return;
   acc.seen = true;
@@ -85,19 +89,20 @@ function sumAdd(acc: Sum, v: Value, asNumber: boolean): void {
 
 /** The sum so far: a decimal, an exact int (null past 64 bits), or a number. */
 function sumValue(acc: Sum): Value {
-  if (acc.d) return acc.d;
+  if (acc.d) return acc.p === undefined ? acc.d : withScale(acc.d, acc.p);
   if (acc.i !== null) return acc.n === 0 ? intOf(acc.i) : Number.isFinite(acc.n + Number(acc.i)) ? acc.n + Number(acc.i) : null;
   return Number.isFinite(acc.n) ? acc.n : null;
 }
 
-const encodeSum = (s: Sum) => ({ seen: s.seen, n: encodeValue(s.n), d: s.d ? s.d.toFixed() : null, ...(s.i === null ? {} : { i: s.i.toString() }) });
+const encodeSum = (s: Sum) => ({ seen: s.seen, n: encodeValue(s.n), d: s.d ? s.d.toFixed() : null, ...(s.i === null ? {} : { i: s.i.toString() }), ...(s.p === undefined ? {} : { p: s.p }) });
 function decodeSum(j: unknown, name: string): Either<string, Sum> {
   if (!isObj(j) || typeof j.seen !== "boolean") return bad(name);
   const n = decodeValue(j.n);
   if (isLeft(n) || typeof n.right !== "number") return bad(name);
   if (j.d !== null && !(typeof j.d === "string" && /^-?\d+(\.\d+)?$/.test(j.d))) return bad(name);
   if (j.i !== undefined && !(typeof j.i === "string" && /^-?\d+$/.test(j.i))) return bad(name);
-  return right({ seen: j.seen, n: n.right, i: j.i === undefined ? null : BigInt(j.i as string), d: j.d === null ? null : new Big(j.d as string) });
+  if (j.p !== undefined && !(Number.isInteger(j.p) && (j.p as number) >= 0 && (j.p as number) <= DECIMAL_MAX_EXPONENT)) return bad(name);
+  return right({ seen: j.seen, n: n.right, i: j.i === undefined ? null : BigInt(j.i as string), d: j.d === null ? null : new Big(j.d as string), ...(j.p === undefined ? {} : { p: j.p as number }) });
 }
 
 function sum(type: Type | undefined): Aggregate<Sum> {

@@ -2,7 +2,7 @@
 // tagged encoding for the state file that round-trips every value exactly.
 import Big from "big.js";
 import { left, right, type Either } from "fp-ts/lib/Either.js";
-import { DECIMAL_MAX_EXPONENT, Duration, JsonNumber, Timestamp, intOf, isRecord, setField, type Rec, type Value } from "./value.js";
+import { DECIMAL_MAX_EXPONENT, Duration, JsonNumber, Timestamp, decimalText, intOf, isRecord, scaleOf, setField, withScale, type Rec, type Value } from "./value.js";
 
 /** ISO-8601 UTC with milliseconds, or null when the instant is out of range. */
 export function timestampToIso(ms: number): string | null {
@@ -30,8 +30,8 @@ export function durationToIso(ms: number): string {
   return `${sign}P${days ? `${days}D` : ""}${time ? `T${time}` : ""}`;
 }
 
-/** A decimal's exact text without exponent (`"12.5"`, `"10000000000000000000000000"`). */
-export const decimalToString = (d: Big): string => d.toFixed();
+/** A decimal's exact text without exponent (`"12.5"`, `"10000000000000000000000000"`), with its fixed scale's places (`"13.00"`). */
+export const decimalToString = (d: Big): string => decimalText(d);
 
 /**
  * JSON-ready output: timestamps as ISO text, decimals as exact strings,
@@ -59,7 +59,8 @@ export function toJson(v: Value): unknown {
 }
 
 // Tagged encoding. Plain JSON scalars stand for themselves; everything else is a
-// one-key object whose key is a tag: {"$d":"12.5"} decimal, {"$i":"digits"} an
+// one-key object whose key is a tag: {"$d":"12.5"} decimal, {"$f":["13.00",2]} a
+// decimal with a fixed scale (its text and the scale), {"$i":"digits"} an
 // int beyond 2^53 (a JSON number there would lose digits), {"$t":ms}
 // timestamp, {"$D":ms} duration, {"$n":"NaN"|"Infinity"|"-Infinity"|"-0"}
 // special numbers, {"$m":[[k,v],…]} map, {"$r":[[k,v],…]} record (pairs keep
@@ -70,7 +71,10 @@ export function encodeValue(v: Value): unknown {
   if (v === null || typeof v === "string" || typeof v === "boolean") return v;
   if (typeof v === "number") return Number.isFinite(v) && !Object.is(v, -0) ? v : { $n: Object.is(v, -0) ? "-0" : String(v) };
   if (typeof v === "bigint") return { $i: v.toString() };
-  if (v instanceof Big) return { $d: v.toFixed() };
+  if (v instanceof Big) {
+    const p = scaleOf(v);
+    return p === undefined ? { $d: v.toFixed() } : { $f: [v.toFixed(), p] };
+  }
   if (v instanceof Timestamp) return { $t: v.ms };
   if (v instanceof Duration) return { $D: v.ms };
   if (Array.isArray(v)) return v.map(encodeValue);
@@ -123,6 +127,14 @@ function decodeTagged(json: unknown, damage: Damage): Decoded {
   switch (tag) {
     case "$d":
       if (typeof body === "string" && /^-?\d+(\.\d+)?$/.test(body) && body.length <= 2 * DECIMAL_MAX_EXPONENT + 3) return new Big(body);
+      break;
+    case "$f":
+      if (Array.isArray(body) && body.length === 2) {
+        const [text, places] = body as unknown[];
+        if (typeof text === "string" && /^-?\d+(\.\d+)?$/.test(text) && text.length <= 2 * DECIMAL_MAX_EXPONENT + 3 && Number.isInteger(places) && (places as number) >= 0 && (places as number) <= DECIMAL_MAX_EXPONENT) {
+          return withScale(new Big(text), places as number);
+        }
+      }
       break;
     case "$i":
       if (typeof body === "string" && /^-?\d{1,19}$/.test(body)) {

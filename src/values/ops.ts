@@ -10,12 +10,12 @@
 // `compileBinary`, which knows the static types, picks the int kernels for
 // int with int and turns a decimal or big int into a number when the other
 // side is typed `number`.
-// Division: int / int is exact when divisible and otherwise the fractional
-// number (its static type is `number`); decimal division keeps big.js's default
-// 20 decimal places (half-up). Division or remainder by zero gives null, as do
+// Division: int / int is an exact decimal, as decimal division is: a quotient
+// that does not end within DIVISION_PLACES places is rounded there, half away
+// from zero (big.js's default 20 places, half-up). Division or remainder by zero gives null, as do
 // non-finite results and decimals beyond the exponent bound (convert.ts).
 import Big from "big.js";
-import { DECIMAL_MAX_EXPONENT, Duration, Timestamp, compareValues, intOf, toBigInt, valueEquals, type Value } from "./value.js";
+import { DECIMAL_MAX_EXPONENT, Duration, Timestamp, compareValues, intOf, scaleOf, toBigInt, valueEquals, withScale, type Value } from "./value.js";
 import { isNumeric, type Type } from "./types.js";
 
 export type ArithmeticOp = "+" | "-" | "*" | "/" | "%";
@@ -34,9 +34,19 @@ const toFloat = (v: number | bigint | Big): number => (typeof v === "number" ? v
 const bounded = (d: Big): Value => (d.c.length === 1 && d.c[0] === 0 ? d : d.e > DECIMAL_MAX_EXPONENT || d.e < -DECIMAL_MAX_EXPONENT ? null : d);
 
 /**
- * int OP int, exactly, on bigints; `/` is the quotient as a number: exact when
- * divisible (then the double nearest the exact quotient), else the double division.
+ * The places of a quotient that does not end sooner (`1 / 3`): it is rounded
+ * half away from zero to this many places. big.js's default (`Big.DP`, which
+ * nothing here changes); docs/language.md, "Exact division".
  */
+export const DIVISION_PLACES = 20;
+
+/** a / b as an exact decimal (to DIVISION_PLACES places), null for b = 0. */
+function intQuotient(a: number | bigint, b: number | bigint): Value {
+  if (b === 0 || b === 0n) return null;
+  return bounded(new Big(typeof a === "bigint" ? a.toString() : a).div(typeof b === "bigint" ? b.toString() : b));
+}
+
+/** int OP int, exactly, on bigints; `/` is the exact quotient as a decimal. */
 function bigIntArith(op: ArithmeticOp, a: bigint, b: bigint): Value {
   switch (op) {
     case "+":
@@ -48,8 +58,7 @@ function bigIntArith(op: ArithmeticOp, a: bigint, b: bigint): Value {
     case "%":
       return b === 0n ? null : intOf(a % b);
     case "/":
-      if (b === 0n) return null;
-      return a % b === 0n ? Number(a / b) : finite(Number(a) / Number(b));
+      return intQuotient(a, b);
   }
 }
 
@@ -96,7 +105,7 @@ const INT_KERNELS: Record<ArithmeticOp, (a: Value, b: Value) => Value> = {
     return intSlow("%", a, b);
   },
   "/": (a, b) => {
-    if (typeof a === "number" && typeof b === "number" && Number.isSafeInteger(a) && Number.isSafeInteger(b)) return b === 0 ? null : finite(a / b);
+    if (typeof a === "number" && typeof b === "number" && Number.isSafeInteger(a) && Number.isSafeInteger(b)) return intQuotient(a, b);
     return intSlow("/", a, b);
   },
 };
@@ -117,6 +126,17 @@ function numberArith(op: ArithmeticOp, a: number, b: number): Value {
 }
 
 function decimalArith(op: ArithmeticOp, a: Big, b: Big): Value {
+  const r = decimalResult(op, a, b);
+  if (r === null || op === "/") return r;
+  // A fixed scale carries on (value.ts, SCALES): the larger one for + - %, the sum for *.
+  const pa = scaleOf(a);
+  const pb = scaleOf(b);
+  if (pa === undefined && pb === undefined) return r;
+  const places = op === "*" ? (pa ?? 0) + (pb ?? 0) : Math.max(pa ?? 0, pb ?? 0);
+  return withScale(r as Big, Math.min(places, DECIMAL_MAX_EXPONENT));
+}
+
+function decimalResult(op: ArithmeticOp, a: Big, b: Big): Value {
   switch (op) {
     case "+":
       return bounded(a.plus(b));
@@ -183,7 +203,10 @@ export function arithmetic(op: ArithmeticOp, a: Value, b: Value): Value {
 export function negate(a: Value): Value {
   if (typeof a === "number") return a === 0 ? 0 : -a;
   if (typeof a === "bigint") return intOf(-a);
-  if (a instanceof Big) return a.neg();
+  if (a instanceof Big) {
+    const p = scaleOf(a);
+    return p === undefined ? a.neg() : withScale(a.neg(), p);
+  }
   if (a instanceof Duration) return new Duration(a.ms === 0 ? 0 : -a.ms);
   return null;
 }

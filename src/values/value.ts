@@ -80,6 +80,37 @@ export function makeRecord(entries: Iterable<readonly [string, Value]>): Rec {
   return out;
 }
 
+/**
+ * Fixed scales of decimals (docs/language.md, Decisions: "A decimal's scale").
+ * big.js keeps no trailing zeros (`13.00` is held as `13`), so the places a
+ * decimal is written with are kept beside it: a decimal made by `round(x, p)`
+ * has the scale p, and sums, differences and products of such decimals carry
+ * a scale on (the largest, or for `*` the sum of the operands' scales). A
+ * decimal without one (from data, a literal, a division) is free and written
+ * with the digits it has. The scale is never part of the value: `13.00 == 13`,
+ * and both are one group key. A WeakMap leaves the big.js objects as they are.
+ */
+const SCALES = new WeakMap<Big, number>();
+
+/** The fixed scale of `d`, or undefined when it is free. */
+export const scaleOf = (d: Big): number | undefined => SCALES.get(d);
+
+/** `d` with the fixed scale `places` (a copy, so no other holder of `d` sees it). */
+export function withScale(d: Big, places: number): Big {
+  const out = new Big(d);
+  SCALES.set(out, places);
+  return out;
+}
+
+/** The places `d` has of itself: `12.50` (held as 12.5) has 1. */
+export const naturalPlaces = (d: Big): number => Math.max(0, d.c.length - d.e - 1);
+
+/** A decimal's text without exponent, with at least its fixed scale's places (`"13.00"`), never dropping a digit. */
+export function decimalText(d: Big): string {
+  const p = SCALES.get(d);
+  return p !== undefined && p > naturalPlaces(d) ? d.toFixed(p) : d.toFixed();
+}
+
 /** The decimal equal to a finite JS number (its shortest round-trip text), or undefined. */
 export function numberToDecimal(n: number): Big | undefined {
   return Number.isFinite(n) ? new Big(n) : undefined;

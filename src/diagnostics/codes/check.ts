@@ -186,4 +186,9 @@ export const checkCodes = {
   },
   W1002: { severity: "warning", title: "table is never used", message: "table `{name}` is never used" },
   W1003: { severity: "warning", title: "the stream has no steps", message: "the stream declares no steps, so running it does nothing" },
+  W1010: {
+    severity: "warning",
+    title: "decimal arithmetic with a number",
+    message: "decimal arithmetic with a number loses exactness: `{op}` of {left} and {right} is a floating-point number",
+  },
 } as const satisfies Record<string, CodeEntry>;

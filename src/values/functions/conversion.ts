@@ -3,7 +3,7 @@
 // bool give 1 or 0; timestamp() of an int or number reads epoch milliseconds.
 import Big from "big.js";
 import { T } from "../types.js";
-import { Duration, Timestamp, intOf, type Value } from "../value.js";
+import { Duration, Timestamp, decimalText, intOf, type Value } from "../value.js";
 import { parseBool, parseDecimal, parseIntText, parseNumber, parseTimestamp } from "../convert.js";
 import { durationToIso, timestampToIso, toJson } from "../json.js";
 import { anyParam, example, scalarParam, sig, type Example, type BuiltinDef } from "./def.js";
@@ -14,7 +14,7 @@ export function valueToString(v: Value): string {
   if (typeof v === "string") return v;
   if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return String(v);
   if (v === null) return "null";
-  if (v instanceof Big) return v.toFixed();
+  if (v instanceof Big) return decimalText(v);
   if (v instanceof Timestamp) return timestampToIso(v.ms) ?? "";
   if (v instanceof Duration) return durationToIso(v.ms);
   return JSON.stringify(toJson(v));

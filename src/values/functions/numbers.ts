@@ -5,7 +5,7 @@
 // rounding past 64 bits (round(9223372036854775807, -1)) is null.
 import Big from "big.js";
 import { T, type Type } from "../types.js";
-import { compareValues, intOf, type Value } from "../value.js";
+import { compareValues, intOf, scaleOf, withScale, type Value } from "../value.js";
 import { example, numericParam, sig, unifyArgs, type CheckResult, type Example, type BuiltinDef } from "./def.js";
 import { message } from "../../diagnostics/codes.js";
 
@@ -40,10 +40,12 @@ function applyRounding(x: Value, digits: number, mode: (b: Big) => number): Valu
   return null;
 }
 
+/** round(x, p) of a decimal has the fixed scale p (p >= 0): `round(13, 2)` is written `13.00`. */
 export function round(x: Value, digits?: Value): Value {
   const d = digits === undefined ? 0 : digits;
   if (typeof d !== "number" || !Number.isInteger(d) || Math.abs(d) > 1000) return null;
-  return applyRounding(x, d, () => ROUND_HALF_UP);
+  const r = applyRounding(x, d, () => ROUND_HALF_UP);
+  return r instanceof Big && digits !== undefined ? withScale(r, Math.max(d, 0)) : r;
 }
 export const floor = (x: Value): Value => applyRounding(x, 0, (b) => (b.s < 0 ? ROUND_UP : ROUND_DOWN));
 export const ceil = (x: Value): Value => applyRounding(x, 0, (b) => (b.s < 0 ? ROUND_DOWN : ROUND_UP));
@@ -51,7 +53,10 @@ export const ceil = (x: Value): Value => applyRounding(x, 0, (b) => (b.s < 0 ? R
 export function abs(x: Value): Value {
   if (typeof x === "number") return Math.abs(x);
   if (typeof x === "bigint") return intOf(x < 0n ? -x : x);
-  if (x instanceof Big) return x.abs();
+  if (x instanceof Big) {
+    const p = scaleOf(x);
+    return p === undefined ? x.abs() : withScale(x.abs(), p);
+  }
   return null;
 }
 
