@@ -10,6 +10,9 @@ export interface StepTotal {
   readonly out: Record<string, number>;
   ms: number;
   undeclaredFields: number;
+  /** Function calls that failed (each gave null), and the first one's text. */
+  errors: number;
+  firstError?: string;
 }
 
 export interface Summary {
@@ -67,12 +70,14 @@ export function addRun(summary: Summary, result: RunResult): void {
   for (const s of r.steps) {
     let total = summary.steps.find((t) => t.step === s.step);
     if (!total) {
-      total = { step: s.step, kind: s.kind, in: 0, out: Object.create(null) as Record<string, number>, ms: 0, undeclaredFields: 0 };
+      total = { step: s.step, kind: s.kind, in: 0, out: Object.create(null) as Record<string, number>, ms: 0, undeclaredFields: 0, errors: 0 };
       summary.steps.push(total);
     }
     total.in += s.in;
     total.ms += s.ms;
     total.undeclaredFields += s.undeclaredFields ?? 0;
+    total.errors += s.errors ?? 0;
+    total.firstError ??= s.firstError;
     for (const [port, n] of Object.entries(s.out)) total.out[port] = (total.out[port] ?? 0) + n;
   }
   for (const reject of result.rejects) {
@@ -141,6 +146,11 @@ export function renderText(summary: Summary, written: ReadonlyArray<Written>, st
   lines.push(`balance  ${balanceLine(b)}`);
   const undeclared = summary.steps.filter((s) => s.undeclaredFields > 0);
   if (undeclared.length) lines.push(`undeclared fields dropped: ${undeclared.map((s) => `${s.step} ${int(s.undeclaredFields)}`).join(", ")}`);
+  const failing = summary.steps.filter((s) => s.errors > 0);
+  if (failing.length) {
+    lines.push("", "function calls that failed (each gave null)");
+    lines.push(...table(failing.map((s) => [s.step, plural(s.errors, "call"), `first: ${s.firstError ?? "?"}`]), new Set([1])).map((l) => `  ${l}`));
+  }
   const open = Object.entries(summary.openSessions).filter(([, n]) => n > 0);
   if (open.length) lines.push(`open sessions kept in the state: ${open.map(([step, n]) => `${step} ${int(n)}`).join(", ")}`);
   const rejects = rejectRows(summary);
@@ -169,7 +179,7 @@ export function renderJson(summary: Summary, written: ReadonlyArray<Written>, st
         firstRun: summary.firstRun,
         lastRun: summary.lastRun,
         seconds: Number(summary.seconds.toFixed(3)),
-        steps: summary.steps.map((s) => ({ step: s.step, kind: s.kind, in: s.in, out: s.out, ms: Number(s.ms.toFixed(3)), ...(s.undeclaredFields ? { undeclaredFields: s.undeclaredFields } : {}) })),
+        steps: summary.steps.map((s) => ({ step: s.step, kind: s.kind, in: s.in, out: s.out, ms: Number(s.ms.toFixed(3)), ...(s.undeclaredFields ? { undeclaredFields: s.undeclaredFields } : {}), ...(s.errors ? { errors: s.errors, firstError: s.firstError } : {}) })),
         balance: summary.balance,
         balanced: balanceHolds(summary.balance),
         openSessions: summary.openSessions,
