@@ -3,7 +3,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { compile, createRunner } from "../../src/index.js";
-import { addRun, newSummary, renderJson, renderText } from "../../src/cli/summary.js";
+import { addRun, newSummary, renderJson, reportOf, renderText } from "../../src/cli/summary.js";
 
 const text = `source s { n int }
 map m from s { n = n  y = flaky(n) }
@@ -27,7 +27,7 @@ test("the text summary lists the failed calls per step with the first reason", (
 
 test("the JSON report counts them per step", () => {
   const summary = summaryOf([[{ n: 1 }, { n: 2 }], [{ n: 2 }, { n: 3 }]]);
-  const json = JSON.parse(renderJson(summary, [])) as { steps: { step: string; errors?: number; firstError?: string }[] };
+  const json = JSON.parse(renderJson(reportOf(summary, []))) as { steps: { step: string; errors?: number; firstError?: string }[] };
   assert.equal(json.steps.map((s) => [s.step, s.errors, s.firstError]), [
     ["s", undefined, undefined],
     ["m", 2, "flaky: rate service down"],
@@ -38,7 +38,7 @@ test("the JSON report counts them per step", () => {
 test("a run without failures says nothing of them", () => {
   const summary = summaryOf([[{ n: 1 }, { n: 3 }]]);
   assert.not.match(renderText(summary, [{ display: "o.jsonl", records: 2 }]), "failed");
-  assert.not.match(renderJson(summary, []), "errors");
+  assert.not.match(renderJson(reportOf(summary, [])), "errors");
 });
 
 test.run();

@@ -69,7 +69,7 @@ export interface Guarded {
 }
 
 /** The same file, seen through symbolic links and `./` alike; a missing file by its resolved path. */
-function samePath(p: string): string {
+export function samePath(p: string): string {
   try {
     return fs.realpathSync.native(p);
   } catch {
@@ -196,4 +196,14 @@ export function outputFiles(outputs: ReadonlyArray<Output>, result: RunResult, f
     files.push(fresh ? { path: o.absolute, replace: text } : { path: o.absolute, append: text });
   }
   return files;
+}
+
+/** `--report FILE` must be neither an output nor a file the invocation reads or keeps. */
+export function reportClash(report: string, outputs: ReadonlyArray<Output>, guarded: ReadonlyArray<Guarded>, cwd: string): string | undefined {
+  const target = samePath(report);
+  const output = outputs.find((o) => samePath(o.absolute) === target);
+  if (output) return `--report ${shownPath(cwd, report)} is also the file of ${describe(output)}; give the report its own file`;
+  const g = guarded.find((x) => samePath(x.absolute) === target);
+  if (g) return `--report ${shownPath(cwd, report)} would overwrite ${g.what}; give the report its own file`;
+  return undefined;
 }
