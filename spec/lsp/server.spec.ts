@@ -90,7 +90,7 @@ test("hover: a field's type, a step's ports with their schemas, a function's sig
   assert.match(step, /event_id +string/);
   assert.match(step, /errors +list<\{rule string, message string\}>/);
   const fn = await hoverText(peppa, positionOf(PEPPA, "format_time(period", 1, 2));
-  assert.match(fn, "format_time(t timestamp, pattern string) -> string");
+  assert.match(fn, "format_time(t timestamp, pattern string[, zone string]) -> string");
   const table = await hoverText(peppa, positionOf(PEPPA, "crm_accounts[account_id].plan", 1, 1));
   assert.match(table, 'table crm_accounts from csv "data/crm_accounts.csv" key account_id');
   assert.match(table, /plan +string/);
@@ -112,12 +112,12 @@ test("completion: steps and ports after `from`, fields in scope with types, a ta
   const at = fields.find((i) => i.label === "at");
   assert.is(at?.detail, "timestamp?"); // assigned fields may be null
   assert.ok(fields.some((i) => i.label === "matches"), "expression words");
-  assert.ok(fields.some((i) => i.label === "format_time" && i.detail === "format_time(t timestamp, pattern string) -> string"), "functions with signatures");
+  assert.ok(fields.some((i) => i.label === "format_time" && i.detail === "format_time(t timestamp, pattern string[, zone string]) -> string"), "functions with signatures");
   assert.not.ok(fields.some((i) => i.label === "sum"), "aggregate functions only in aggregates");
 
   const afterRow = positionOf(PEPPA, "crm_accounts[account_id].plan", 1, "crm_accounts[account_id].".length);
   const columns = (await client.request<CompletionItem[]>("textDocument/completion", { textDocument: { uri: peppa }, position: afterRow })).map((i) => i.label);
-  assert.equal(columns, ["account_id", "name", "plan"]);
+  assert.equal(columns, ["account_id", "name", "plan", "tz"]);
 });
 
 test("definition: a step name jumps to its declaration, a field to the assignments that made it", async () => {

@@ -35,11 +35,11 @@ test("--json gives the plan as data: steps in plan order, ports with schemas and
   assert.equal(known.ports.map((p) => [p.ref, p.to]), [["known", ["usage"]], ["known.invalid", ["unknown_accounts"]]]);
   assert.equal(known.ports[1]!.schema.at(-1), { name: "errors", type: "list<{rule string, message string}>", optional: false });
   assert.equal(d.steps.find((s) => s.name === "core_unique")!.ports[1], { ref: "core_unique.duplicates", port: "duplicates", schema: known.ports[0]!.schema, to: [], fate: "counted" });
-  assert.equal(d.tables.find((t) => t.name === "crm_accounts")!.readBy, ["known", "billable"]);
+  assert.equal(d.tables.find((t) => t.name === "crm_accounts")!.readBy, ["known", "usage", "billable", "funnel_analytics", "service_analytics"]);
   const usage = d.steps.find((s) => s.name === "usage")!.details;
   assert.equal(usage, {
     kind: "aggregate",
-    keys: [{ name: "account_id" }, { name: "period", value: "month(at)" }],
+    keys: [{ name: "account_id" }, { name: "period", value: "month(at, crm_accounts[account_id].tz)" }],
     flush: ["each run"],
     defaultFlush: false,
     fields: [

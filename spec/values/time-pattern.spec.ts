@@ -21,7 +21,8 @@ const parser = (pattern: string) => {
   if (!c.ok) throw new Error(c.reason);
   return c.parse;
 };
-const refusal = (c: { ok: boolean; reason?: string; hint?: string }) => (c.ok ? "accepted" : `${c.reason} | ${c.hint ?? ""}`);
+const refusal = (c: { ok: boolean; reason?: string; hint?: string; at?: number; length?: number }) =>
+  c.ok ? "accepted" : `${c.reason}${c.at !== undefined ? ` @${c.at}+${c.length}` : ""} | ${c.hint ?? ""}`;
 
 test("format: every listed letter", () => {
   const t = ms("2026-07-05T13:04:05.123Z");
@@ -59,12 +60,12 @@ test("format: every listed letter", () => {
 });
 
 test("format: letters the docs do not list are refused, with the slip named", () => {
-  assert.is(refusal(compileFormat("YYYY-MM-dd")), "`Y` (at 1) is not a pattern letter | `Y` is the week-numbering year in LDML, which this language does not support: use `y` for the year");
-  assert.is(refusal(compileFormat("yyyy-MM-ddTHH:mm")), "`T` (at 11) is not a pattern letter | a literal letter is quoted: `'T'`");
-  assert.is(refusal(compileFormat("HH 'o''clock")), "the quote at 4 is not closed | quote literal text as 'text', and write '' for a quote");
-  assert.is(refusal(compileFormat("Q")), "`Q` (at 1) is not a pattern letter | pattern letters are G y u M d D E a h H K k m s S X x Z O z v V; quote literal text: 'Q'");
-  assert.is(refusal(compileFormat("MMMMMM")), "`MMMMMM` (at 1): `M` takes 1 to 5 letters | `M` is the month: 7 (M), 07 (MM), Jul (MMM), July (MMMM), J (MMMMM)");
-  assert.is(refusal(compileFormat("V")), "`V` (at 1): `V` takes exactly 2 letters | `V` is the zone ID: America/Los_Angeles (VV)");
+  assert.is(refusal(compileFormat("YYYY-MM-dd")), "`Y` is not a pattern letter @0+4 | `Y` is the week-numbering year in LDML, which this language does not support: use `y` for the year");
+  assert.is(refusal(compileFormat("yyyy-MM-ddTHH:mm")), "`T` is not a pattern letter @10+1 | a literal letter is quoted: `'T'`");
+  assert.is(refusal(compileFormat("HH 'o''clock")), "a quote is not closed @3+1 | quote literal text as 'text', and write '' for a quote");
+  assert.is(refusal(compileFormat("Q")), "`Q` is not a pattern letter @0+1 | pattern letters are G y u M d D E a h H K k m s S X x Z O z v V; quote literal text: 'Q'");
+  assert.is(refusal(compileFormat("MMMMMM")), "`MMMMMM`: `M` takes 1 to 5 letters @0+6 | `M` is the month: 7 (M), 07 (MM), Jul (MMM), July (MMMM), J (MMMMM)");
+  assert.is(refusal(compileFormat("V")), "`V`: `V` takes exactly 2 letters @0+1 | `V` is the zone ID: America/Los_Angeles (VV)");
   assert.is(refusal(compileFormat("")), "accepted");
 });
 
@@ -103,11 +104,11 @@ test("parse: fields, words, offsets and zones", () => {
 });
 
 test("parse: what cannot be read is refused when the pattern is compiled", () => {
-  assert.is(refusal(compileParse("yyyy-MM-dd zzz")), "parse_time cannot read `zzz`: zone names are ambiguous (use VV or an offset) | ");
-  assert.is(refusal(compileParse("h:mm")), "an hour of 1–12 (`h`) or 0–11 (`K`) needs `a` (AM or PM) to be read | use `HH` for hours 0–23");
-  assert.is(refusal(compileParse("DDD yyyy")), "parse_time cannot read `DDD`: a day of the year | ");
-  assert.is(refusal(compileParse("MMMMM")), "parse_time cannot read `MMMMM`: narrow names are ambiguous | ");
-  assert.is(refusal(compileParse("YYYY")), "`Y` (at 1) is not a pattern letter | `Y` is the week-numbering year in LDML, which this language does not support: use `y` for the year");
+  assert.is(refusal(compileParse("yyyy-MM-dd zzz")), "`zzz` cannot be read: zone names are ambiguous @11+3 | use `VV` or an offset such as `XXX`");
+  assert.is(refusal(compileParse("h:mm")), "an hour of 1–12 (`h`) or 0–11 (`K`) needs `a` (AM or PM) to be read @0+1 | use `HH` for hours 0–23");
+  assert.is(refusal(compileParse("DDD yyyy")), "`DDD` cannot be read: a day of the year @0+3 | ");
+  assert.is(refusal(compileParse("MMMMM")), "`MMMMM` cannot be read: narrow names are ambiguous @0+5 | ");
+  assert.is(refusal(compileParse("YYYY")), "`Y` is not a pattern letter @0+4 | `Y` is the week-numbering year in LDML, which this language does not support: use `y` for the year");
 });
 
 test("zone literals: a hint from the IANA names", () => {

@@ -384,6 +384,17 @@ export class ExprChecker {
       this.ctx.reportMessage(result.message, at, { hint: `usage: ${def.signature}` });
       return T.any;
     }
+    def.literals?.forEach((check, i) => {
+      const arg = e.args[i];
+      if (!check || arg?.kind !== "StringLit") return;
+      const problem = check(arg.value);
+      if (!problem) return;
+      // The caret goes under the characters at fault when the literal is written without escapes.
+      const s = arg.span;
+      const plain = s.end - s.start === arg.value.length + 2 && !arg.value.includes("\n");
+      const at = problem.at !== undefined && plain ? { start: s.start + 1 + problem.at, end: s.start + 1 + problem.at + (problem.length ?? 1), line: s.line, column: s.column + 1 + problem.at } : s;
+      this.ctx.reportMessage(problem.message, at, problem.hint ? { hint: problem.hint } : undefined);
+    });
     return result.type;
   }
 

@@ -34,14 +34,16 @@ export const LETTERS: Readonly<Record<string, Letter>> = {
   x: { meaning: "offset, as X but +00 for zero", counts: [1, 5] },
   Z: { meaning: "offset: -0800 (Z–ZZZ), GMT-08:00 (ZZZZ), -08:00 or Z (ZZZZZ)", counts: [1, 5] },
   O: { meaning: "offset from GMT: GMT-8 (O), GMT-08:00 (OOOO), GMT+0 for zero", counts: [1, 4] },
-  z: { meaning: "zone name: PST or GMT+1 (z–zzz), Pacific Standard Time (zzzz)", counts: [1, 4], noParse: "zone names are ambiguous (use VV or an offset)" },
-  v: { meaning: "generic zone name: PT (v), Pacific Time (vvvv)", counts: [1, 4], noParse: "zone names are ambiguous (use VV or an offset)" },
+  z: { meaning: "zone name: PST or GMT+1 (z–zzz), Pacific Standard Time (zzzz)", counts: [1, 4], noParse: "zone names are ambiguous (use `VV` or an offset such as `XXX`)" },
+  v: { meaning: "generic zone name: PT (v), Pacific Time (vvvv)", counts: [1, 4], noParse: "zone names are ambiguous (use `VV` or an offset such as `XXX`)" },
   V: { meaning: "zone ID: America/Los_Angeles (VV)", counts: [2, 2] },
 };
 
-type Token = { readonly kind: "text"; readonly text: string } | { readonly kind: "field"; readonly letter: string; readonly count: number };
+/** A field's `at` is where its letters stand in the pattern. */
+type Token = { readonly kind: "text"; readonly text: string } | { readonly kind: "field"; readonly letter: string; readonly count: number; readonly at: number };
 
-export type PatternError = { readonly ok: false; readonly reason: string; readonly hint?: string };
+/** Why a pattern is refused; `at` and `length` mark the letters at fault (0-based, in the pattern). */
+export type PatternError = { readonly ok: false; readonly reason: string; readonly hint?: string; readonly at?: number; readonly length?: number };
 export type Formatter = (ms: number, zone: Zone) => string | null;
 export type Parser = (s: string, zone: Zone) => number | null;
 
@@ -70,7 +72,7 @@ function tokenize(pattern: string): Token[] | PatternError {
       let j = i + 1;
       for (;;) {
         const q = pattern.indexOf("'", j);
-        if (q < 0) return { ok: false, reason: `the quote at ${i + 1} is not closed`, hint: "quote literal text as 'text', and write '' for a quote" };
+        if (q < 0) return { ok: false, reason: "a quote is not closed", hint: "quote literal text as 'text', and write '' for a quote", at: i, length: 1 };
         if (pattern[q + 1] === "'") {
           text += pattern.slice(j, q) + "'";
           j = q + 2;
@@ -89,18 +91,20 @@ function tokenize(pattern: string): Token[] | PatternError {
       if (!letter) {
         return {
           ok: false,
-          reason: `\`${c}\` (at ${i + 1}) is not a pattern letter`,
+          reason: `\`${c}\` is not a pattern letter`,
           hint: SLIPS[c] ?? `pattern letters are ${Object.keys(LETTERS).join(" ")}; quote literal text: '${c}'`,
+          at: i,
+          length: n,
         };
       }
       const [lo, hi] = letter.counts;
       if (n < lo || n > hi) {
         const want = lo === hi ? `exactly ${lo}` : `${lo} to ${hi}`;
-        return { ok: false, reason: `\`${c.repeat(n)}\` (at ${i + 1}): \`${c}\` takes ${want} letters`, hint: `\`${c}\` is the ${letter.meaning}` };
+        return { ok: false, reason: `\`${c.repeat(n)}\`: \`${c}\` takes ${want} letters`, hint: `\`${c}\` is the ${letter.meaning}`, at: i, length: n };
       }
       if (text) out.push({ kind: "text", text });
       text = "";
-      out.push({ kind: "field", letter: c, count: n });
+      out.push({ kind: "field", letter: c, count: n, at: i });
       i += n;
       continue;
     }
@@ -445,14 +449,17 @@ export function compileParse(pattern: string): { readonly ok: true; readonly par
   const tokens = tokenize(pattern);
   if (!Array.isArray(tokens)) return tokens;
   const letters = new Set<string>();
+  let twelve: { at: number; length: number } | undefined;
   for (const t of tokens) {
     if (t.kind !== "field") continue;
+    const here = t.at;
     letters.add(t.letter);
     const why = LETTERS[t.letter]!.noParse ?? (t.count === 5 && "MEG".includes(t.letter) ? "narrow names are ambiguous" : t.letter === "E" && t.count === 6 ? "two-letter weekday names are not read" : undefined);
-    if (why) return { ok: false, reason: `parse_time cannot read \`${t.letter.repeat(t.count)}\`: ${why}` };
+    if (why) return { ok: false, reason: `\`${t.letter.repeat(t.count)}\` cannot be read: ${why.replace(/ \(.*\)$/, "")}`, ...(why.endsWith(")") ? { hint: why.slice(why.indexOf("(") + 1, -1) } : {}), at: here, length: t.count };
+    if ((t.letter === "h" || t.letter === "K") && !twelve) twelve = { at: here, length: t.count };
   }
-  if ((letters.has("h") || letters.has("K")) && !letters.has("a")) {
-    return { ok: false, reason: "an hour of 1–12 (`h`) or 0–11 (`K`) needs `a` (AM or PM) to be read", hint: "use `HH` for hours 0–23" };
+  if (twelve && !letters.has("a")) {
+    return { ok: false, reason: "an hour of 1–12 (`h`) or 0–11 (`K`) needs `a` (AM or PM) to be read", hint: "use `HH` for hours 0–23", ...twelve };
   }
   const parse: Parser = (s, zone) => {
     const p: Parsed = {};

@@ -74,6 +74,8 @@ export const checkCodes = {
   },
   E1021: { severity: "error", title: "chain of steps too long", message: "step `{name}` is step {position} of a path from a source (limit {limit})" },
   E2026: { severity: "error", title: "bad sink path", message: "the path of sink `{sink}` {why}" },
+  E2040: { severity: "error", title: "unknown time zone", message: "unknown time zone `{name}`" },
+  E2041: { severity: "error", title: "bad date-time pattern", message: "bad pattern of `{fn}`: {reason}" },
   E1999: {
     severity: "error",
     title: "internal error",

@@ -76,6 +76,11 @@ export interface FunctionDef {
   readonly tableParams?: ReadonlyArray<number>;
   /** Static typing: the result type, or an error naming the bad argument. */
   readonly check: (args: ReadonlyArray<Type>) => CheckResult;
+  /**
+   * Checks of string-literal arguments by position (a zone name, a date-time pattern): a problem
+   * is reported at the literal. Arguments that are not literals are checked when used.
+   */
+  readonly literals?: ReadonlyArray<((value: string) => LiteralProblem | undefined) | undefined>;
   /** A total implementation over argument values (the planner wraps the call; a throw counts as a fault and gives null). */
   readonly impl?: (...args: Value[]) => Value;
   /**
@@ -84,6 +89,14 @@ export interface FunctionDef {
    * (the aggregate step folds them).
    */
   readonly compile?: <F extends CallFrame>(args: ReadonlyArray<Compiled<F>>, site: CallSite) => Compiled<F>;
+}
+
+/** What is wrong with a literal argument, and a hint; `at`/`length` narrow it to characters of the literal's value. */
+export interface LiteralProblem {
+  readonly message: Message;
+  readonly hint?: string;
+  readonly at?: number;
+  readonly length?: number;
 }
 
 /** A built-in: documented, with examples. */

@@ -1,11 +1,13 @@
-// Time functions, all in UTC. Patterns are Unicode date-field patterns as luxon
-// reads them (`yyyy MM dd HH mm ss SSS`, `'literal'`, zones `ZZ`/`ZZZ`/`z`).
-import { DateTime } from "luxon";
+// Time functions. Without a zone they work in UTC with Date arithmetic; with one
+// they use the zone engine (values/zones.ts) and LDML patterns (values/time-pattern.ts)
+// through their value-level forms (values/time-in-zone.ts).
+import { message } from "../../diagnostics/codes.js";
 import { T } from "../types.js";
 import { Duration, Timestamp, type Value } from "../value.js";
-import { example, sig, type BuiltinDef, type FunctionDef } from "./def.js";
-
-const utc = (t: Timestamp): DateTime => DateTime.fromMillis(t.ms, { zone: "utc" });
+import { endOfMonthIn, formatTimeIn, parseTimeIn, periodIn, zoneOfArg } from "../time-in-zone.js";
+import { checkZoneName, compileFormat, compileParse } from "../time-pattern.js";
+import { periodStart, startOfNext, type Zone } from "../zones.js";
+import { example, sig, type BuiltinDef, type FunctionDef, type LiteralProblem } from "./def.js";
 
 type Unit = "year" | "month" | "day" | "hour";
 
@@ -67,52 +69,78 @@ function truncateAtSite(unit: Unit): NonNullable<FunctionDef["compile"]> {
   };
 }
 
+export { endOfMonthIn as endOfMonth, formatTimeIn as formatTime, parseTimeIn as parseTime };
+
+/** A zone literal that names no zone, with the closest name. */
+function zoneLiteral(value: string): LiteralProblem | undefined {
+  const z = checkZoneName(value);
+  return z.ok ? undefined : { message: message("E2040", { name: value }), ...(z.hint !== undefined ? { hint: z.hint } : {}) };
+}
+
+/** A pattern literal with a letter the docs do not list (or, for parse_time, one it cannot read). */
+const patternLiteral =
+  (fn: string, compile: typeof compileFormat | typeof compileParse) =>
+  (value: string): LiteralProblem | undefined => {
+    const c = compile(value);
+    if (c.ok) return undefined;
+    return {
+      message: message("E2041", { fn, reason: c.reason }),
+      ...(c.hint !== undefined ? { hint: c.hint } : {}),
+      ...(c.at !== undefined ? { at: c.at, length: c.length ?? 1 } : {}),
+    };
+  };
+
 /**
- * The end of the month of `t`, defined as the first instant of the next month
- * (an exclusive end), so `t < end_of_month(t)` always and `end_of_month(t) + 2d`
- * is two whole days after the month.
+ * A call site of `year month day hour` with a zone: it remembers the last zone and period and
+ * hands out the same Timestamp while records fall in it.
  */
-export function endOfMonth(t: Value): Value {
-  if (!(t instanceof Timestamp)) return null;
-  const dt = utc(t);
-  return dt.isValid ? new Timestamp(dt.startOf("month").plus({ months: 1 }).toMillis()) : null;
-}
-
-export function formatTime(t: Value, pattern: Value): Value {
-  if (!(t instanceof Timestamp) || typeof pattern !== "string") return null;
-  try {
-    const dt = utc(t);
-    return dt.isValid ? dt.toFormat(pattern) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Parses `s` with `pattern`; UTC unless the pattern reads a zone from the text. */
-export function parseTime(s: Value, pattern: Value): Value {
-  if (typeof s !== "string" || typeof pattern !== "string") return null;
-  try {
-    const dt = DateTime.fromFormat(s, pattern, { zone: "utc" });
-    return dt.isValid ? new Timestamp(dt.toMillis()) : null;
-  } catch {
-    return null;
-  }
+function truncateInZoneAtSite(unit: Unit): NonNullable<FunctionDef["compile"]> {
+  return ([arg, zoneArg]) => {
+    let zone: Zone | undefined;
+    let lo = 0;
+    let hi = 0;
+    let last: Timestamp | null = null;
+    return (r, f) => {
+      const t = arg!(r, f);
+      const z = zoneOfArg(zoneArg!(r, f));
+      if (!(t instanceof Timestamp) || !z) return null;
+      if (z === zone && t.ms >= lo && t.ms < hi) return last;
+      const start = periodStart(t.ms, unit, z);
+      if (start === undefined) return null;
+      const end = startOfNext(start, unit, z);
+      zone = z;
+      last = new Timestamp(start);
+      lo = start;
+      hi = end ?? start;
+      return last;
+    };
+  };
 }
 
 const TS = T.timestamp;
 const AT = '"2026-11-20T10:42:07Z"';
-const trunc = (name: Unit, result: string): BuiltinDef => ({
-  name,
-  signature: `${name}(t timestamp) -> timestamp`,
-  minArgs: 1,
-  maxArgs: 1,
-  group: "time",
-  doc: "`(t timestamp) -> timestamp`, truncated to the start of that period",
-  examples: [example(`${name}(timestamp(${AT}))`, `timestamp("${result}")`)],
-  check: sig(name, [TS], TS),
-  impl: truncate(name),
-  compile: truncateAtSite(name),
-});
+const BERLIN = '"Europe/Berlin"';
+const trunc = (name: Unit, result: string, inBerlin: [string, string]): BuiltinDef => {
+  const utcSite = truncateAtSite(name);
+  const zonedSite = truncateInZoneAtSite(name);
+  return {
+    name,
+    signature: `${name}(t timestamp[, zone string]) -> timestamp`,
+    minArgs: 1,
+    maxArgs: 2,
+    group: "time",
+    doc: "`(t timestamp[, zone string]) -> timestamp`, the first instant of that period in the zone (default UTC)",
+    examples: [
+      example(`${name}(timestamp(${AT}))`, `timestamp("${result}")`),
+      example(`${name}(timestamp("${inBerlin[0]}"), ${BERLIN})`, `timestamp("${inBerlin[1]}")`),
+      example(`${name}(timestamp(${AT}), concat("Ber", "lin"))`, "null"),
+    ],
+    check: sig(name, [TS, T.string], TS),
+    literals: [undefined, zoneLiteral],
+    impl: (t, zone) => (zone === undefined ? truncate(name)(t) : periodIn(name)(t, zone)),
+    compile: (args, site) => (args.length === 1 ? utcSite(args, site) : zonedSite(args, site)),
+  };
+};
 
 export const timeFunctions: ReadonlyArray<BuiltinDef> = [
   {
@@ -127,45 +155,60 @@ export const timeFunctions: ReadonlyArray<BuiltinDef> = [
     check: () => ({ ok: true, type: TS }),
     compile: () => (_r, f) => f.env.now,
   },
-  trunc("year", "2026-01-01T00:00:00Z"),
-  trunc("month", "2026-11-01T00:00:00Z"),
-  trunc("day", "2026-11-20T00:00:00Z"),
-  trunc("hour", "2026-11-20T10:00:00Z"),
+  trunc("year", "2026-01-01T00:00:00Z", ["2026-12-31T23:30:00Z", "2026-12-31T23:00:00Z"]),
+  trunc("month", "2026-11-01T00:00:00Z", ["2026-10-31T23:30:00Z", "2026-10-31T23:00:00Z"]),
+  trunc("day", "2026-11-20T00:00:00Z", ["2026-10-25T12:00:00Z", "2026-10-24T22:00:00Z"]),
+  trunc("hour", "2026-11-20T10:00:00Z", ["2026-10-25T01:45:00Z", "2026-10-25T01:00:00Z"]),
   {
     name: "format_time",
-    signature: "format_time(t timestamp, pattern string) -> string",
+    signature: "format_time(t timestamp, pattern string[, zone string]) -> string",
     minArgs: 2,
-    maxArgs: 2,
+    maxArgs: 3,
     group: "time",
-    doc: "`(t timestamp, pattern string) -> string`",
-    examples: [example(`format_time(timestamp(${AT}), "yyyy-MM-dd HH:mm")`, '"2026-11-20 10:42"')],
-    check: sig("format_time", [TS, T.string], T.string),
-    impl: formatTime,
+    doc: "`(t timestamp, pattern string[, zone string]) -> string`, the local time in the zone (LDML letters, below)",
+    examples: [
+      example(`format_time(timestamp(${AT}), "yyyy-MM-dd HH:mm")`, '"2026-11-20 10:42"'),
+      example(`format_time(timestamp(${AT}), "EEE d MMM yyyy HH:mm zzz", "America/Los_Angeles")`, '"Fri 20 Nov 2026 02:42 PST"'),
+      example(`format_time(timestamp(${AT}), "yyyy-MM-dd'T'HH:mmXXX", ${BERLIN})`, '"2026-11-20T11:42+01:00"'),
+      example(`format_time(timestamp(${AT}), "yyyy", concat("Ber", "lin"))`, "null"),
+    ],
+    check: sig("format_time", [TS, T.string, T.string], T.string),
+    literals: [undefined, patternLiteral("format_time", compileFormat), zoneLiteral],
+    impl: formatTimeIn,
   },
   {
     name: "parse_time",
-    signature: "parse_time(s string, pattern string) -> timestamp",
+    signature: "parse_time(s string, pattern string[, zone string]) -> timestamp",
     minArgs: 2,
-    maxArgs: 2,
+    maxArgs: 3,
     group: "time",
-    doc: "`(s string, pattern string) -> timestamp`",
+    doc: "`(s string, pattern string[, zone string]) -> timestamp`, a local time read in the zone unless the text has an offset",
     examples: [
       example('parse_time("20.11.2026 10:42", "dd.MM.yyyy HH:mm")', 'timestamp("2026-11-20T10:42:00Z")'),
+      example(`parse_time("20.11.2026 10:42", "dd.MM.yyyy HH:mm", ${BERLIN})`, 'timestamp("2026-11-20T09:42:00Z")'),
+      example(`parse_time("2026-03-29 02:30", "yyyy-MM-dd HH:mm", ${BERLIN})`, 'timestamp("2026-03-29T01:30:00Z")'),
+      example(`parse_time("20.11.2026 10:42 -08:00", "dd.MM.yyyy HH:mm XXX", ${BERLIN})`, 'timestamp("2026-11-20T18:42:00Z")'),
       example('parse_time("not a date", "yyyy")', "null"),
     ],
-    check: sig("parse_time", [T.string, T.string], TS),
-    impl: parseTime,
+    check: sig("parse_time", [T.string, T.string, T.string], TS),
+    literals: [undefined, patternLiteral("parse_time", compileParse), zoneLiteral],
+    impl: parseTimeIn,
   },
   {
     name: "end_of_month",
-    signature: "end_of_month(t timestamp) -> timestamp",
+    signature: "end_of_month(t timestamp[, zone string]) -> timestamp",
     minArgs: 1,
-    maxArgs: 1,
+    maxArgs: 2,
     group: "time",
-    doc: "`(t timestamp) -> timestamp`, the first instant of the next month",
-    examples: [example(`end_of_month(timestamp(${AT}))`, 'timestamp("2026-12-01T00:00:00Z")')],
-    check: sig("end_of_month", [TS], TS),
-    impl: endOfMonth,
+    doc: "`(t timestamp[, zone string]) -> timestamp`, the first instant of the next month in the zone",
+    examples: [
+      example(`end_of_month(timestamp(${AT}))`, 'timestamp("2026-12-01T00:00:00Z")'),
+      example(`end_of_month(timestamp(${AT}), ${BERLIN})`, 'timestamp("2026-11-30T23:00:00Z")'),
+      example(`end_of_month(timestamp(${AT}), "America/Los_Angeles")`, 'timestamp("2026-12-01T08:00:00Z")'),
+    ],
+    check: sig("end_of_month", [TS, T.string], TS),
+    literals: [undefined, zoneLiteral],
+    impl: endOfMonthIn,
   },
   {
     name: "seconds",
