@@ -89,6 +89,7 @@ export function parseType(text: string): TypeRef | undefined {
   try {
     const lexed = lex(text, "<type>", lines);
     if (lexed.diagnostics.length) return undefined;
+    const streamParser = parserOnce();
     streamParser.tooDeep = [];
     streamParser.input = lexed.tokens;
     const cst = streamParser.typeRef();
