@@ -1,6 +1,7 @@
 // Parser error messages in plain words ("expected `from`, found `{`") instead of
 // chevrotain's dump of token names.
-import { EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
+import { EOF } from "./chevrotain.js";
 import { Assign, describeTokenType, Each, Flush, From, Name, StringLiteral, To } from "./tokens.js";
 
 /** What each rule stands for when none of its alternatives fits. */

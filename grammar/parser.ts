@@ -1,7 +1,8 @@
 // The grammar of `.stream` files (LANGUAGE.md sections 2–4 and 8) as a chevrotain
 // CstParser without embedded actions; src/syntax/build-ast.ts turns the CST
 // into the typed AST. Error recovery is on, so one pass finds every mistake.
-import { CstParser, EOF, tokenMatcher, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
+import type { IParserErrorMessageProvider, IRecognitionException, IToken, TokenType } from "chevrotain";
+import { CstParser, EOF, tokenMatcher } from "./chevrotain.js";
 import * as T from "./tokens.js";
 import { parserMessages } from "./messages.js";
 
@@ -22,8 +23,14 @@ export class StreamParser extends CstParser {
   private nestingShort = new Set<number>();
   private prefixShort = new Set<number>();
 
-  constructor(errorMessageProvider: IParserErrorMessageProvider = parserMessages) {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "full", errorMessageProvider });
+  /**
+   * `validate` runs chevrotain's checks of the grammar itself (ambiguities,
+   * left recursion, …), which take most of the construction time and can only
+   * fail when the grammar is edited: the parser a process uses skips them, and
+   * spec/syntax/grammar.spec.ts builds one with them.
+   */
+  constructor(errorMessageProvider: IParserErrorMessageProvider = parserMessages, validate = true) {
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "full", errorMessageProvider, skipValidations: !validate });
     this.performSelfAnalysis();
     // chevrotain keeps the live rule stack as short numeric names; see `room`.
     const short = (this as unknown as { fullRuleNameToShort: Record<string, number> }).fullRuleNameToShort;
@@ -575,5 +582,15 @@ export class StreamParser extends CstParser {
   });
 }
 
-/** One parser for the process: building it runs the grammar analysis. */
-export const streamParser = new StreamParser();
+let parser: StreamParser | undefined;
+
+/**
+ * The one parser of the process, built when first asked for (building it runs
+ * the grammar analysis, which a process that never parses should not pay for).
+ */
+export function streamParser(): StreamParser {
+  return (parser ??= new StreamParser(parserMessages, false));
+}
+
+/** Whether streamParser() has built the parser yet (a spec checks that importing does not). */
+export const parserBuilt = (): boolean => parser !== undefined;

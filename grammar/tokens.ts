@@ -2,7 +2,8 @@
 // name a field belongs to the `Name` category, so the parser accepts it wherever
 // a name is expected. Expression keywords (`if`, `and`, `true`, …) are reserved;
 // back-quotes (`` `if` ``) make them names.
-import { createToken, Lexer, type TokenType } from "chevrotain";
+import type { TokenType } from "chevrotain";
+import { createToken, Lexer } from "./chevrotain.js";
 
 /** Anything that can stand where a name is expected. */
 export const Name = createToken({ name: "Name", pattern: Lexer.NA });
@@ -135,7 +136,19 @@ export const allTokens: TokenType[] = [
   LParen, RParen, LBracket, RBracket, LCurly, RCurly,
 ];
 
-export const streamLexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false });
+/** How the lexer is built; `validate` runs chevrotain's checks of the token patterns (spec/syntax/grammar.spec.ts does). */
+export const newStreamLexer = (validate = true): Lexer => new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false, skipValidations: !validate });
+
+let lexer: Lexer | undefined;
+
+/**
+ * The lexer of the process, built on its first use (building it analyses every
+ * token pattern, which a process that never lexes should not pay for), without
+ * the pattern checks, which only an edit of this file can make fail.
+ */
+export const streamLexer: Pick<Lexer, "tokenize"> = {
+  tokenize: (text, initialMode) => (lexer ??= newStreamLexer(false)).tokenize(text, initialMode),
+};
 
 /** What a user calls a token kind, for messages: "`from`", "a name", "a string". */
 export function describeTokenType(type: TokenType): string {

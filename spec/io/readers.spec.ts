@@ -63,6 +63,20 @@ test("csv: quoted newlines keep later line numbers right; too many cells and an 
   assert.equal(recordsOf(items)[2], { a: "7", b: '"a"b' });
 });
 
+test("csv: header names that are Object.prototype's own (__proto__, constructor, toString) are own keys of each record", async () => {
+  const text = "__proto__,constructor,toString,a\nx,y,z,1\n,,,2\n";
+  const items = await collect(readItems(Readable.from([Buffer.from(text)]), "in.csv", { format: "csv" }));
+  const records = recordsOf(items) as Record<string, unknown>[];
+  assert.equal(records.map((r) => Object.keys(r)), [["__proto__", "constructor", "toString", "a"], ["__proto__", "constructor", "toString", "a"]]);
+  assert.equal(records.map((r) => Object.getOwnPropertyDescriptor(r, "__proto__")?.value), ["x", null]);
+  assert.equal(records.map((r) => [r["constructor"], r["toString"], r["a"]]), [["y", "z", "1"], [null, null, "2"]]);
+  assert.is(Object.getPrototypeOf(records[0]), Object.prototype);
+  // Without such a name, the records are plain objects with the header's keys in order.
+  const plain = recordsOf(await collect(readItems(Readable.from([Buffer.from("b,a\n1,2\n")]), "p.csv", { format: "csv" })));
+  assert.equal(plain, [{ b: "1", a: "2" }]);
+  assert.equal(Object.keys(plain[0] as object), ["b", "a"]);
+});
+
 test("csv: a header naming a column twice ends the file with an error", async () => {
   const items = await collect(readItems(Readable.from(["a,a\n1,2\n"]), "dup.csv", { format: "csv" }));
   assert.equal(shape(items), ["error"]);

@@ -3,7 +3,6 @@
 // process killed at any moment leaves the previous run's files or the new run's.
 import fs from "node:fs";
 import path from "node:path";
-import fg from "fast-glob";
 import micromatch from "micromatch";
 import { left, right, type Either } from "fp-ts/lib/Either.js";
 import { addToJsonArray, jsonArrayEnd, writeCsv, writeJsonl, type CommitFile, type JsonArrayEnd, type JsonRecord } from "../io/index.js";
@@ -95,6 +94,8 @@ export async function guardedFiles(
   for (const step of plan.steps) {
     if (step.kind !== "source" || !step.file) continue;
     const what = `a file of source \`${step.name}\``;
+    // fast-glob loads some 30 CommonJS modules: only a stream with file sources pays for them.
+    const { default: fg } = await import("fast-glob");
     if (!fg.isDynamicPattern(step.file.path)) out.push({ what, absolute: path.resolve(where.streamDir, step.file.path) });
     else {
       // A glob that cannot be expanded is reported when the source opens; here it guards nothing.

@@ -3,27 +3,21 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { checkCommand } from "./check-command.js";
 import { EXIT, type CliIO, type Command } from "./cli-io.js";
-import { fmtCommand } from "./fmt-command.js";
-import { graphCommand } from "./graph-command.js";
-import { planCommand } from "./plan-command.js";
-import { reportCommand } from "./report-command.js";
-import { runCommand } from "./run-command.js";
-import { testCommand } from "./test-command.js";
 import { LSP, overview } from "./commands.js";
 import { withCommand } from "./args.js";
-import { didYouMean } from "../index.js";
 
+// Each command's module is loaded when that command runs, so a start loads only what it uses
+// (`check` neither the runtime nor io; no command but `lsp` the language server's libraries).
+const runCommand: Command = async (argv, io) => (await import("./run-command.js")).runCommand(argv, io);
 const COMMANDS: Readonly<Record<string, Command>> = {
   run: runCommand,
-  check: checkCommand,
-  fmt: fmtCommand,
-  plan: planCommand,
-  graph: graphCommand,
-  test: testCommand,
-  report: reportCommand,
-  // Loaded on demand: the language server's libraries are not needed to run a stream.
+  check: async (argv, io) => (await import("./check-command.js")).checkCommand(argv, io),
+  fmt: async (argv, io) => (await import("./fmt-command.js")).fmtCommand(argv, io),
+  plan: async (argv, io) => (await import("./plan-command.js")).planCommand(argv, io),
+  graph: async (argv, io) => (await import("./graph-command.js")).graphCommand(argv, io),
+  test: async (argv, io) => (await import("./test-command.js")).testCommand(argv, io),
+  report: async (argv, io) => (await import("./report-command.js")).reportCommand(argv, io),
   lsp: (argv, io) => withCommand(LSP, argv, io, async () => (await import("../lsp/server.js")).lspCommand(argv, io)),
 };
 
@@ -62,6 +56,7 @@ export async function runCli(argv: ReadonlyArray<string>, io: CliIO): Promise<nu
     // `interpret FILE.stream …` runs it; a bare word that is not a file is an unknown command.
     if (first.startsWith("-")) return await runCommand(argv, io);
     if (!first.includes(".") && !first.includes("/") && !first.includes(path.sep) && !fs.existsSync(path.resolve(io.cwd, first))) {
+      const { didYouMean } = await import("../index.js");
       const hint = didYouMean(first, [...Object.keys(COMMANDS), "help"]);
       io.stderr(`interpret: unknown command \`${first}\`${hint ? ` (${hint})` : ""}; commands: ${Object.keys(COMMANDS).join(", ")}, help\n\n${overview()}`);
       return EXIT.usage;

@@ -1,10 +1,9 @@
 import { isLeft, left, right } from "fp-ts/lib/Either.js";
-import fg from "fast-glob";
 import fs from "node:fs";
 import path from "node:path";
 import { displayPath } from "./display-path.js";
 import { describeError, failure, ioError, type Format, type IoError, type IoResult, type Item, type ReadItem } from "./item.js";
-import { isReadableKind, openFileItems } from "./read-items.js";
+import { isReadableKind, openFileChunks } from "./read-items.js";
 import { START, type SourcePosition } from "./source-position.js";
 
 export interface FileSourceOptions {
@@ -46,10 +45,27 @@ interface OpenFile {
   readonly name: string;
   /** Relative to the working folder, for messages and `files`. */
   readonly display: string;
-  readonly items: AsyncGenerator<ReadItem>;
+  readonly chunks: AsyncGenerator<ReadItem[]>;
   readonly close: () => Promise<void>;
+  /** Items read from `chunks` and not yet returned: `held[at]` on. */
+  held: ReadItem[];
+  at: number;
   consumed: number;
   lastLine: number;
+}
+
+/** The next items of a file, at most `max` of them; an empty list once the file is read to its end. */
+async function nextItems(file: OpenFile, max: number): Promise<ReadonlyArray<ReadItem>> {
+  if (file.at >= file.held.length) {
+    const step = await file.chunks.next();
+    if (step.done === true) return [];
+    file.held = step.value;
+    file.at = 0;
+  }
+  const from = file.at;
+  const to = Math.min(file.held.length, from + max);
+  file.at = to;
+  return from === 0 && to === file.held.length ? file.held : file.held.slice(from, to);
 }
 
 /**
@@ -64,6 +80,8 @@ export function stableName(name: string): string {
 /** Paths relative to baseDir (or absolute, for an absolute pattern), sorted by code unit. */
 async function resolvePattern(pattern: string, baseDir: string): Promise<IoResult<{ names: string[] }>> {
   const shown = displayPath(path.resolve(baseDir, pattern));
+  // Loaded here: fast-glob is some 30 CommonJS modules, which `check` and streams without file sources do not need.
+  const { default: fg } = await import("fast-glob");
   if (!fg.isDynamicPattern(pattern)) {
     const abs = path.resolve(baseDir, pattern);
     try {
@@ -110,26 +128,29 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
     const name = names[nextIndex]!;
     const display = displays[nextIndex]!;
     nextIndex++;
-    const opened = await openFileItems(path.resolve(options.baseDir, name), stableName(name), {
+    const opened = await openFileChunks(path.resolve(options.baseDir, name), stableName(name), {
       format: options.format,
       what: "source file",
       shown: display,
       ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
     });
     if (isLeft(opened)) return opened;
-    const file: OpenFile = { name, display, items: opened.right.items, close: opened.right.close, consumed: 0, lastLine: 0 };
+    const file: OpenFile = { name, display, chunks: opened.right.chunks, close: opened.right.close, held: [], at: 0, consumed: 0, lastLine: 0 };
     if (resume.kind === "after" && name === resume.file && resume.item > 0) {
       // Skip what an earlier invocation returned, checking the file still starts the same way.
       let last: Item | undefined;
-      while (file.consumed < resume.item) {
-        const step = await file.items.next();
-        if (step.done === true) break;
-        if (step.value.kind === "error") {
-          await file.close();
-          return left(step.value.error);
+      skip: while (file.consumed < resume.item) {
+        const items = await nextItems(file, resume.item - file.consumed);
+        if (items.length === 0) break;
+        for (const item of items) {
+          if (item.kind === "error") {
+            await file.close();
+            return left(item.error);
+          }
+          last = item;
+          file.consumed++;
+          if (file.consumed >= resume.item) break skip;
         }
-        last = step.value;
-        file.consumed++;
       }
       if (file.consumed < resume.item || last === undefined || last.line !== resume.line) {
         await file.close();
@@ -170,20 +191,21 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
           files.push(current.display);
         }
         if (options.batch !== undefined && taken >= options.batch) break;
-        const step = await current.items.next();
-        if (step.done === true) {
+        const got = await nextItems(current, options.batch === undefined ? Number.POSITIVE_INFINITY : options.batch - taken);
+        if (got.length === 0) {
           reached = { kind: "after", file: current.name, line: current.lastLine, item: current.consumed };
           await current.close();
           current = undefined;
           continue;
         }
-        const item = step.value;
-        if (item.kind === "error") return await fail(item.error);
         if (files[files.length - 1] !== current.display) files.push(current.display);
-        items.push(item);
-        current.consumed++;
-        current.lastLine = item.line;
-        taken++;
+        for (const item of got) {
+          if (item.kind === "error") return await fail(item.error);
+          items.push(item);
+          current.consumed++;
+          current.lastLine = item.line;
+          taken++;
+        }
       }
     } catch (e) {
       return await fail(ioError(`cannot read source ${options.pattern}: ${describeError(e)}`));

@@ -51,6 +51,59 @@ function restoreCrlf(cells: (string | null)[], line: number, normalizer: LineEnd
  * the file into one reject, as no reader can tell where that cell was meant to end.
  */
 export async function* readCsv(input: Readable, file: string, options: CsvOptions = {}): AsyncGenerator<ReadItem> {
+  for await (const items of readCsvChunks(input, file, options)) yield* items;
+}
+
+/**
+ * The objects an object-mode stream holds, as many together as are buffered:
+ * one await per buffer rather than per object (what `for await` over the
+ * stream costs). Ends when the stream ends; throws the stream's error.
+ */
+async function* buffered<T>(stream: Readable): AsyncGenerator<T[]> {
+  let wake: (() => void) | undefined;
+  let ended = false;
+  let failed = false;
+  let error: unknown;
+  const poke = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const onEnd = (): void => {
+    ended = true;
+    poke();
+  };
+  const onError = (e: unknown): void => {
+    if (!failed) error = e;
+    failed = true;
+    onEnd();
+  };
+  stream.on("readable", poke);
+  stream.on("end", onEnd);
+  stream.on("close", onEnd);
+  stream.on("error", onError);
+  try {
+    for (;;) {
+      const out: T[] = [];
+      for (let x = stream.read() as T | null; x !== null; x = stream.read() as T | null) out.push(x);
+      if (out.length > 0) {
+        yield out;
+        continue;
+      }
+      if (failed) throw error;
+      if (ended) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    stream.off("readable", poke);
+    stream.off("end", onEnd);
+    stream.off("close", onEnd);
+    stream.off("error", onError);
+  }
+}
+
+/** readCsv's items, as many rows together as the parser has ready. */
+export async function* readCsvChunks(input: Readable, file: string, options: CsvOptions = {}): AsyncGenerator<ReadItem[]> {
   const skipped: RejectItem[] = [];
   const shown = options.shown ?? file;
   const parser = parse({
@@ -76,56 +129,69 @@ export async function* readCsv(input: Readable, file: string, options: CsvOption
   });
   // Skipped rows are reported by callback, possibly ahead of records still buffered;
   // merging by line keeps the items in file order.
-  function* skippedBefore(line: number): Generator<RejectItem> {
-    while (skipped.length > 0 && skipped[0]!.line < line) yield skipped.shift()!;
+  function skippedBefore(line: number, out: ReadItem[]): void {
+    while (skipped.length > 0 && skipped[0]!.line < line) out.push(skipped.shift()!);
   }
   let header: ReadonlyArray<string> | undefined;
+  /** Whether a header name is "__proto__", which a plain assignment would not make an own key. */
+  let protoName = false;
   try {
-    for await (const row of parser as AsyncIterable<{ record: (string | null)[]; info: Info; raw: string }>) {
-      const end = row.info.lines;
-      const line = startLine(end, row.raw);
-      yield* skippedBefore(line);
-      const bad = normalizer.invalidOn(line, end);
-      normalizer.forget(line);
-      if (header === undefined) {
-        if (bad !== undefined) {
-          yield { kind: "error", error: ioError(`${shown} line ${line}: the header is not valid UTF-8: ${invalidUtf8Reason(bad)}`, shown, line) };
-          return;
-        }
-        const seen = new Set<string>();
-        const names = row.record.map((name) => name ?? "");
-        for (const name of names) {
-          if (seen.has(name)) {
-            yield { kind: "error", error: ioError(`${shown} line ${line}: the header names column "${name}" twice`, shown, line) };
+    for await (const rows of buffered<{ record: (string | null)[]; info: Info; raw: string }>(parser)) {
+      const out: ReadItem[] = [];
+      for (const row of rows) {
+        const end = row.info.lines;
+        const line = startLine(end, row.raw);
+        skippedBefore(line, out);
+        const bad = normalizer.invalidOn(line, end);
+        normalizer.forget(line);
+        if (header === undefined) {
+          if (bad !== undefined) {
+            out.push({ kind: "error", error: ioError(`${shown} line ${line}: the header is not valid UTF-8: ${invalidUtf8Reason(bad)}`, shown, line) });
+            yield out;
             return;
           }
-          seen.add(name);
+          const seen = new Set<string>();
+          const names = row.record.map((name) => name ?? "");
+          for (const name of names) {
+            if (seen.has(name)) {
+              out.push({ kind: "error", error: ioError(`${shown} line ${line}: the header names column "${name}" twice`, shown, line) });
+              yield out;
+              return;
+            }
+            seen.add(name);
+          }
+          header = names;
+          protoName = seen.has("__proto__");
+          continue;
         }
-        header = names;
-        continue;
+        if (bad !== undefined) {
+          out.push({ kind: "reject", file, line, reason: `line ${line}: ${invalidUtf8Reason(bad)}`, text: rowText(row.raw) });
+          continue;
+        }
+        if (row.record.length !== header.length) {
+          out.push({
+            kind: "reject", file, line,
+            reason: `line ${line}: expected ${header.length} cells as in the header, got ${row.record.length}`,
+            text: rowText(row.raw),
+          });
+          continue;
+        }
+        if (end > line) restoreCrlf(row.record, line, normalizer);
+        const record: Record<string, string | null> = {};
+        const cells = row.record;
+        if (protoName) for (let i = 0; i < header.length; i++) Object.defineProperty(record, header[i]!, { value: cells[i]!, enumerable: true, writable: true, configurable: true });
+        else for (let i = 0; i < header.length; i++) record[header[i]!] = cells[i]!;
+        out.push({ kind: "record", file, line, record });
       }
-      if (bad !== undefined) {
-        yield { kind: "reject", file, line, reason: `line ${line}: ${invalidUtf8Reason(bad)}`, text: rowText(row.raw) };
-        continue;
-      }
-      if (row.record.length !== header.length) {
-        yield {
-          kind: "reject", file, line,
-          reason: `line ${line}: expected ${header.length} cells as in the header, got ${row.record.length}`,
-          text: rowText(row.raw),
-        };
-        continue;
-      }
-      if (end > line) restoreCrlf(row.record, line, normalizer);
-      const record: Record<string, string | null> = {};
-      for (let i = 0; i < header.length; i++) Object.defineProperty(record, header[i]!, { value: row.record[i]!, enumerable: true, writable: true, configurable: true });
-      yield { kind: "record", file, line, record };
+      if (out.length > 0) yield out;
     }
   } catch (e) {
     streamError ??= e;
   } finally {
     if (!parser.destroyed) parser.destroy();
   }
-  yield* skippedBefore(Number.POSITIVE_INFINITY);
-  if (streamError !== undefined) yield { kind: "error", error: ioError(`cannot read ${shown}: ${describeError(streamError)}`, shown) };
+  const rest: ReadItem[] = [];
+  skippedBefore(Number.POSITIVE_INFINITY, rest);
+  if (streamError !== undefined) rest.push({ kind: "error", error: ioError(`cannot read ${shown}: ${describeError(streamError)}`, shown) });
+  if (rest.length > 0) yield rest;
 }

@@ -1,10 +1,10 @@
-import { isRight, left, right } from "fp-ts/lib/Either.js";
+import { isLeft, isRight, left, right } from "fp-ts/lib/Either.js";
 import fs from "node:fs";
 import type { Readable } from "node:stream";
 import { describeError, ioError, type Format, type IoResult, type ReadItem } from "./item.js";
-import { readCsv } from "./read-csv.js";
+import { readCsvChunks } from "./read-csv.js";
 import { readJsonStream } from "./read-json.js";
-import { readJsonl } from "./read-jsonl.js";
+import { readJsonlChunks } from "./read-jsonl.js";
 
 export interface ReadOptions {
   readonly format: Format;
@@ -19,21 +19,34 @@ export interface ReadOptions {
  * `csv` are streamed; `json` is read whole, as it is one document.
  */
 export async function* readItems(input: Readable, file: string, options: ReadOptions): AsyncGenerator<ReadItem> {
+  for await (const items of readItemChunks(input, file, options)) yield* items;
+}
+
+/**
+ * readItems' items, several at a time (never an empty list): what a reader
+ * has ready together, so that a caller pays one await per piece of the file
+ * rather than one per line.
+ */
+export async function* readItemChunks(input: Readable, file: string, options: ReadOptions): AsyncGenerator<ReadItem[]> {
   switch (options.format) {
     case "jsonl":
-      yield* readJsonl(input, file, options.shown);
+      yield* readJsonlChunks(input, file, options.shown);
       return;
     case "csv":
-      yield* readCsv(input, file, { ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}), ...(options.shown !== undefined ? { shown: options.shown } : {}) });
+      yield* readCsvChunks(input, file, { ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}), ...(options.shown !== undefined ? { shown: options.shown } : {}) });
       return;
     case "json": {
       const result = await readJsonStream(input, file, options.shown);
-      if (isRight(result)) yield* result.right.items;
-      else yield { kind: "error", error: result.left };
+      if (isRight(result)) {
+        if (result.right.items.length > 0) yield result.right.items;
+      } else yield [{ kind: "error", error: result.left }];
       return;
     }
   }
 }
+
+/** Bytes read from a file at a time: few, large pieces keep the readers' per-piece work small. */
+const READ_SIZE = 1 << 20;
 
 /** Why a path cannot be opened for reading, in words; `what` is e.g. "source file". */
 export function openErrorMessage(e: unknown, what: string, file: string): string {
@@ -62,6 +75,32 @@ export async function openFileItems(
   file: string,
   options: ReadOptions & { readonly what?: string },
 ): Promise<IoResult<{ items: AsyncGenerator<ReadItem>; close: () => Promise<void> }>> {
+  const opened = await openFileChunks(absolutePath, file, options);
+  if (isLeft(opened)) return opened;
+  const { chunks, close } = opened.right;
+  async function* items(): AsyncGenerator<ReadItem> {
+    try {
+      for await (const c of chunks) yield* c;
+    } finally {
+      await close();
+    }
+  }
+  const generator = items();
+  return right({
+    items: generator,
+    close: async () => {
+      await generator.return(undefined);
+      await close();
+    },
+  });
+}
+
+/** openFileItems, with the items several at a time (readItemChunks). */
+export async function openFileChunks(
+  absolutePath: string,
+  file: string,
+  options: ReadOptions & { readonly what?: string },
+): Promise<IoResult<{ chunks: AsyncGenerator<ReadItem[]>; close: () => Promise<void> }>> {
   const what = options.what ?? "file";
   const shown = options.shown ?? file;
   let handle: fs.promises.FileHandle;
@@ -78,19 +117,19 @@ export async function openFileItems(
   } catch (e) {
     return left(ioError(openErrorMessage(e, what, shown), shown));
   }
-  const stream = handle.createReadStream({ autoClose: true });
-  async function* items(): AsyncGenerator<ReadItem> {
+  const stream = handle.createReadStream({ autoClose: true, highWaterMark: READ_SIZE });
+  async function* chunks(): AsyncGenerator<ReadItem[]> {
     try {
-      yield* readItems(stream, file, options);
+      yield* readItemChunks(stream, file, options);
     } finally {
       stream.destroy();
     }
   }
-  const generator = items();
+  const generator = chunks();
   // A generator never started does not run its `finally`, so closing destroys the stream too.
   const close = async (): Promise<void> => {
     await generator.return(undefined);
     stream.destroy();
   };
-  return right({ items: generator, close });
+  return right({ chunks: generator, close });
 }

@@ -17,7 +17,24 @@ import { childExprs } from "./walk.js";
  */
 export const MAX_EXPR_DEPTH = 256;
 
-const BaseVisitor = streamParser.getBaseCstVisitorConstructor<unknown, unknown>();
+/**
+ * What chevrotain's generated base visitor (`getBaseCstVisitorConstructor`) does,
+ * written out so that importing this module does not build the parser: `visit`
+ * calls the method named after the node's rule, and `validateVisitor` checks that
+ * every rule of the parser has one.
+ */
+abstract class BaseVisitor {
+  visit(node: CstNode | CstNode[] | undefined, param?: unknown): unknown {
+    const n = Array.isArray(node) ? node[0] : node;
+    if (n === undefined) return undefined;
+    return (this as unknown as Record<string, (children: unknown, param: unknown) => unknown>)[n.name]!(n.children, param);
+  }
+
+  validateVisitor(): void {
+    const missing = Object.keys(streamParser().getGAstProductions()).filter((rule) => typeof (this as unknown as Record<string, unknown>)[rule] !== "function");
+    if (missing.length > 0) throw new Error(`Errors Detected in CST Visitor <${this.constructor.name}>:\n\t${missing.map((r) => `Missing visitor method: <${r}> on ${this.constructor.name} CST Visitor.`).join("\n\t")}`);
+  }
+}
 
 const unitMs: Readonly<Record<DurationUnit, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 

@@ -1,6 +1,7 @@
 // Lexing with diagnostics. Malformed literals are reported here once, then handed
 // to the parser as well-formed tokens so one mistake does not cascade.
-import { createTokenInstance, type IToken, type TokenType } from "chevrotain";
+import type { IToken, TokenType } from "chevrotain";
+import { createTokenInstance } from "../../grammar/chevrotain.js";
 import * as T from "../../grammar/tokens.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { message, type Message } from "../diagnostics/codes.js";

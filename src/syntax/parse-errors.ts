@@ -3,7 +3,7 @@
 // what recovery skipped after it (up to the end of its block or line) is debris
 // and stays silent; an error right after a lexical error is explained by it.
 import type { CstNode, IRecognitionException, IToken } from "chevrotain";
-import { EOF, tokenMatcher } from "chevrotain";
+import { EOF, tokenMatcher } from "../../grammar/chevrotain.js";
 import * as T from "../../grammar/tokens.js";
 import { diagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { message } from "../diagnostics/codes.js";

@@ -1,7 +1,7 @@
 // The entry point of the front end: text in, AST and syntax diagnostics out.
 // It never throws: a crash becomes an internal diagnostic and an empty file.
 import type { CstNode, IToken } from "chevrotain";
-import { MAX_NESTING, streamParser } from "../../grammar/parser.js";
+import { MAX_NESTING, streamParser as parserOnce } from "../../grammar/parser.js";
 import { diagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { message as registryMessage } from "../diagnostics/codes.js";
 import type { Decl, StreamFile, TypeRef } from "./ast.js";
@@ -29,6 +29,7 @@ export function parse(text: string, filename: string): ParseResult {
 
 function parseOrThrow(text: string, filename: string, lines: LineIndex): ParseResult {
   const lexed = lex(text, filename, lines);
+  const streamParser = parserOnce();
   streamParser.tooDeep = [];
   streamParser.input = lexed.tokens;
   const cst = streamParser.streamFile();
@@ -88,6 +89,7 @@ export function parseType(text: string): TypeRef | undefined {
   try {
     const lexed = lex(text, "<type>", lines);
     if (lexed.diagnostics.length) return undefined;
+    const streamParser = parserOnce();
     streamParser.tooDeep = [];
     streamParser.input = lexed.tokens;
     const cst = streamParser.typeRef();
