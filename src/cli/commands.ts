@@ -82,7 +82,18 @@ export const LSP: CommandSpec = {
   more: "exit codes: 0 when the editor ends the session, 2 bad usage",
 };
 
-export const SUBCOMMANDS: ReadonlyArray<CommandSpec> = [RUN, CHECK, FMT, PLAN, GRAPH, TEST, LSP];
+export const STATE: CommandSpec = {
+  name: "state",
+  args: "show FILE",
+  summary: "What a state file (--state) keeps: the run number, file positions, each dedup step's keys by the run that first saw them with their window, and each aggregate's open sessions.",
+  options: [
+    { name: "json", help: "as one JSON object (every open session, not only the first 20)" },
+    { name: "key", value: "KEY", help: "also say whether KEY (a dedup key's text) is remembered, by which step, since which run and until when" },
+  ],
+  more: "exit codes: 0 done, 2 bad usage, or a state file that is missing, damaged or not one\ndocs: docs/cli.md",
+};
+
+export const SUBCOMMANDS: ReadonlyArray<CommandSpec> = [RUN, CHECK, FMT, PLAN, GRAPH, TEST, STATE, LSP];
 
 /** `interpret --help`: every command's usage line, then the run options. */
 export function overview(): string {

@@ -9,6 +9,7 @@ import { fmtCommand } from "./fmt-command.js";
 import { graphCommand } from "./graph-command.js";
 import { planCommand } from "./plan-command.js";
 import { runCommand } from "./run-command.js";
+import { stateCommand } from "./state-command.js";
 import { testCommand } from "./test-command.js";
 import { LSP, overview } from "./commands.js";
 import { withCommand } from "./args.js";
@@ -21,6 +22,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   plan: planCommand,
   graph: graphCommand,
   test: testCommand,
+  state: stateCommand,
   // Loaded on demand: the language server's libraries are not needed to run a stream.
   lsp: (argv, io) => withCommand(LSP, argv, io, async () => (await import("../lsp/server.js")).lspCommand(argv, io)),
 };
