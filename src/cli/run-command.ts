@@ -1,23 +1,24 @@
 // `interpret [run] FILE.stream [options]`: runs a stream over its sources,
 // writes every sink, the rejects and the audit log, commits each run's outputs
 // together with the state file, and prints the report.
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { isLeft, isRight, left, right, type Either } from "fp-ts/lib/Either.js";
-import { balanceHolds, prepareRunner, type Plan, type Runner, type State } from "../index.js";
-import { commitAppends, commitFiles, recoverCommit, StoreDamaged, type CommitFile, type StateStore } from "../io/index.js";
+import { balanceHolds, prepareRunner, reportHtml, streamGraph, type Plan, type Runner, type State } from "../index.js";
+import { commitAppends, commitFiles, describeError, recoverCommit, StoreDamaged, type CommitFile, type StateStore } from "../io/index.js";
 import { usageError, withCommand } from "./args.js";
 import { EXIT, type CliIO, type Command } from "./cli-io.js";
 import { RUN } from "./commands.js";
 import { loadStream, renderDiagnostics } from "./load-stream.js";
 import { loadTables } from "./load-tables.js";
-
-type Tables = Awaited<ReturnType<typeof loadTables>> extends Either<unknown, infer T> ? T : never;
-import { BUILTIN_DIR, guardedFiles, loadJsonArrays, outputClashes, outputFiles, planOutputs, type Output } from "./outputs.js";
+import { BUILTIN_DIR, guardedFiles, loadJsonArrays, outputClashes, outputFiles, planOutputs, reportClash, type Output } from "./outputs.js";
 import { shownPath } from "./paths.js";
 import { runOptions, type RunOptions } from "./run-options.js";
 import { openFeeds, type Feeds, type Take } from "./source-feed.js";
 import { openStateStore, storeDamagedMessage } from "./state-store.js";
-import { addRun, balanceLine, newSummary, renderJson, renderText, type Summary } from "./summary.js";
+import { addRun, balanceLine, newSummary, renderJson, renderText, reportOf, type Summary } from "./summary.js";
+
+type Tables = Awaited<ReturnType<typeof loadTables>> extends Either<unknown, infer T> ? T : never;
 
 /** The journal of an invocation's commits: beside the state file, or in the output folder. */
 export const JOURNAL_SUFFIX = ".journal";
@@ -71,6 +72,9 @@ async function runStream(options: RunOptions, io: CliIO): Promise<number> {
   const guarded = await guardedFiles(plan, { streamDir, cwd: io.cwd, inputs: options.inputs, journal, ...(statePath ? { statePath } : {}) });
   if (statePath) guarded.push({ what: "the state store's write-ahead log", absolute: `${statePath}-wal` }, { what: "the state store's shared memory", absolute: `${statePath}-shm` });
   const clashes = outputClashes(outputs, guarded, io.cwd);
+  const reportPath = options.report !== undefined ? path.resolve(io.cwd, options.report) : undefined;
+  const reportClashes = reportPath !== undefined ? reportClash(reportPath, outputs, [...guarded, { what: "the stream file", absolute: loaded.absolute }], io.cwd) : undefined;
+  if (reportClashes) clashes.push(reportClashes);
   if (clashes.length) return fail(io, EXIT.usage, clashes);
 
   const tables = await loadTables(plan, streamDir);
@@ -106,7 +110,16 @@ async function runStream(options: RunOptions, io: CliIO): Promise<number> {
       io.stderr(`interpret: an interrupted commit was ${recovery === "rolled-forward" ? "completed" : "undone"}\n`);
     }
     if (statePath && !(await ensureStore())) return fail(io, EXIT.usage, [storeError ?? "the state store cannot be opened"]);
-    code = await runStored(io, options, { plan, outputs, journal, tables: tables.right, streamDir, ...(store ? { store } : {}), ...(stateShown ? { stateShown } : {}) });
+    code = await runStored(io, options, {
+      plan,
+      outputs,
+      journal,
+      tables: tables.right,
+      streamDir,
+      ...(store ? { store } : {}),
+      ...(stateShown ? { stateShown } : {}),
+      ...(reportPath !== undefined ? { reportPath } : {}),
+    });
   } finally {
     store?.close();
   }
@@ -121,11 +134,12 @@ interface Invocation {
   readonly streamDir: string;
   readonly store?: StateStore;
   readonly stateShown?: string;
+  readonly reportPath?: string;
 }
 
 /** Runs the stream once its commit is recovered and its store (with `--state`) is open. */
 async function runStored(io: CliIO, options: RunOptions, v: Invocation): Promise<number> {
-  const { plan, outputs, journal, streamDir, store, stateShown } = v;
+  const { plan, outputs, journal, streamDir, store, stateShown, reportPath } = v;
   const saved = (store?.state ?? undefined) as State | undefined;
   const prepared = prepareRunner(
     plan,
@@ -171,7 +185,16 @@ async function runStored(io: CliIO, options: RunOptions, v: Invocation): Promise
 
   const written = outputs.map((o) => ({ display: o.display, records: o.written }));
   const state = stateShown ? { display: stateShown } : undefined;
-  io.stdout(options.json ? renderJson(summary, written, state) : renderText(summary, written, state));
+  const report = reportOf(summary, written, state, { graph: streamGraph(plan), ...(options.now !== undefined && summary.now !== undefined ? { now: summary.now } : {}) });
+  io.stdout(options.json ? renderJson(report) : renderText(summary, written, state));
+  if (reportPath !== undefined) {
+    try {
+      await mkdir(path.dirname(reportPath), { recursive: true });
+      await writeFile(reportPath, reportHtml(report));
+    } catch (error) {
+      return fail(io, EXIT.runFailed, [`cannot write the report ${shownPath(io.cwd, reportPath)}: ${describeError(error)} (the runs are committed)`]);
+    }
+  }
   if (!balanceHolds(summary.balance)) {
     io.stderr(`interpret: the balance does not add up (${balanceLine(summary.balance)}); this is a defect of the interpreter, please report it\n`);
     return EXIT.runFailed;

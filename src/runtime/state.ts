@@ -2,6 +2,7 @@
 // seen at, open aggregate sessions, and the positions of file sources. It is
 // plain JSON, versioned, and decoded with an io-ts codec wherever it enters.
 import * as t from "io-ts";
+import { own } from "../model/dict.js";
 
 /** The version of the run state's shape (dedup, sessions, sources); the state file's envelope has its own. */
 export const RUN_STATE_VERSION = 1;
@@ -84,7 +85,7 @@ export const keyStoreOf = (state: State): KeyStore | undefined => stores.get(sta
 
 export const stepState = (state: State, step: string): StepState => {
   const keys = stores.get(state);
-  return keys ? { keys, sessions: state.sessions[step] } : { dedup: state.dedup[step], sessions: state.sessions[step] };
+  return keys ? { keys, sessions: own(state.sessions, step) } : { dedup: own(state.dedup, step), sessions: own(state.sessions, step) };
 };
 
 export const emptyState = (): State => ({ version: RUN_STATE_VERSION, runs: 0, dedup: {}, sessions: {}, sources: {} });
