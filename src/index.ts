@@ -26,7 +26,7 @@ export type { Runner, RunnerOptions, RunnerTuning, RunRequest, Clock, Prepared }
 export type { RunResult, JsonRecord } from "./runtime/run.js";
 export type { SourceBatch } from "./runtime/ops/source.js";
 export type { RunReport, StepReport, Balance } from "./runtime/report.js";
-export type { State } from "./runtime/state.js";
+export type { State, KeyStore, DedupKeys } from "./runtime/state.js";
 export type { CompileOptions } from "./plan/compile.js";
 export type { Timestamp } from "./values/value.js";
 export type { Direction } from "./graph/text.js";

@@ -6,6 +6,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import type { CliIO } from "../../src/cli/cli-io.js";
 import { runCli } from "../../src/cli/run-cli.js";
+import { isStoreFile } from "../../src/io/state-store.js";
 
 export const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 export const NOW = "2026-11-20T12:00:00Z";
@@ -72,4 +73,20 @@ export function snapshot(dir: string): Record<string, string> {
   };
   walk(dir);
   return out;
+}
+
+/**
+ * `snapshot`, with each state store (an SQLite file, whose bytes depend on how its
+ * transactions were checkpointed) replaced by what `interpret state show --json` says of it.
+ */
+export async function snapshotWithState(dir: string): Promise<Record<string, string>> {
+  const files = snapshot(dir);
+  for (const rel of Object.keys(files)) {
+    const p = path.join(dir, rel);
+    if (!isStoreFile(p)) continue;
+    const shown = await interpret(["state", "show", p, "--json"]);
+    const { file: _, ...rest } = JSON.parse(shown.stdout) as Record<string, unknown>;
+    files[rel] = JSON.stringify(rest, null, 2);
+  }
+  return files;
 }

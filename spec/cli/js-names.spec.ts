@@ -77,8 +77,9 @@ test("state kept under steps named __proto__ and constructor survives invocation
   fs.writeFileSync(path.join(dir, "b.jsonl"), '{"id":"x","n":5}\n{"id":"z","n":3}\n');
   const first = await interpret(["s.stream", "--input", "events=a.jsonl", "--state", "st.json", "--now", NOW], { cwd: dir });
   assert.is(first.code, 0, first.stderr);
-  const saved = JSON.parse(fs.readFileSync(path.join(dir, "st.json"), "utf8")) as { payload: { dedup: Record<string, unknown> } };
-  assert.ok(Object.hasOwn(saved.payload.dedup, "__proto__"), "the dedup keys are kept under the step's own name");
+  const shown = await interpret(["state", "show", "st.json", "--json"], { cwd: dir });
+  const saved = JSON.parse(shown.stdout) as { dedup: { step: string; keys: number }[] };
+  assert.equal(saved.dedup.map((d) => [d.step, d.keys]), [["__proto__", 2]], "the dedup keys are kept under the step's own name");
   const second = await interpret(["s.stream", "--input", "events=b.jsonl", "--state", "st.json", "--now", "2026-11-21T12:00:00Z"], { cwd: dir });
   assert.is(second.code, 0, second.stderr);
   // x was seen by the first invocation: a duplicate now; only z is new.

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { NOW, REPO, snapshot, tempDir } from "./helpers.js";
+import { NOW, REPO, snapshotWithState, tempDir } from "./helpers.js";
 
 function interpretProcess(args: ReadonlyArray<string>, crashAfter?: string): { status: number | null; signal: string | null; stderr: string } {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -20,21 +20,25 @@ const args = (out: string): string[] => ["streams/peppa-files.stream", "--now", 
 
 /** The outputs and the state of an uninterrupted invocation that reads every file. */
 let reference: Record<string, string> | undefined;
-function uninterrupted(): Record<string, string> {
+async function uninterrupted(): Promise<Record<string, string>> {
   if (!reference) {
     const out = tempDir();
     const r = interpretProcess(args(out));
     assert.is(r.status, 0, r.stderr);
-    reference = snapshot(out);
+    reference = await snapshotWithState(out);
   }
   return reference;
 }
 
+// With --state the outputs are appended in place and the store's transaction is the
+// commit point (src/io/commit.ts, commitAppends): "prepare" is the journal written,
+// "temp-N" output N appended, "commit" the store committed.
 for (const [crash, phase] of [
-  ["rename-0", "after the commit point: the rerun completes it"],
-  ["temp-2", "before the commit point: the rerun undoes it and makes the run again"],
+  ["prepare", "before any output is touched: the rerun finds nothing to undo but the journal"],
+  ["temp-2", "before the commit point: the rerun truncates the outputs back and makes the run again"],
+  ["commit", "after the commit point: the rerun completes it"],
 ] as const) {
-  test(`killed in run 2 at ${crash} (${phase}): nothing lost, nothing duplicated`, () => {
+  test(`killed in run 2 at ${crash} (${phase}): nothing lost, nothing duplicated`, async () => {
     const out = tempDir();
     assert.is(interpretProcess([...args(out), "--runs", "1"]).status, 0);
     const killed = interpretProcess(args(out), crash);
@@ -42,9 +46,9 @@ for (const [crash, phase] of [
     assert.ok(fs.existsSync(path.join(out, "files.state.journal")), "the kill left the commit journal behind");
     const rerun = interpretProcess(args(out));
     assert.is(rerun.status, 0, rerun.stderr);
-    assert.match(rerun.stderr, crash === "rename-0" ? /an interrupted commit was completed/ : /an interrupted commit was undone/);
-    const after = snapshot(out);
-    const expected = uninterrupted();
+    assert.match(rerun.stderr, crash === "commit" ? /an interrupted commit was completed/ : /an interrupted commit was undone/);
+    const after = await snapshotWithState(out);
+    const expected = await uninterrupted();
     assert.equal(Object.keys(after).sort(), Object.keys(expected).sort(), "no temp file or journal is left");
     for (const f of Object.keys(expected)) assert.is(after[f], expected[f], f);
   });

@@ -96,8 +96,8 @@ test("--state: three invocations of one run each equal one invocation of three r
   assert.ok(total(one) > 0);
   assert.is(total(one), total(three));
   // The state remembers the runs, so a fourth invocation goes on with run 4.
-  const state = JSON.parse(fs.readFileSync(path.join(one, "peppa.state"), "utf8")) as { payload: { runs: number } };
-  assert.is(state.payload.runs, 3);
+  const shown = await interpret(["state", "show", path.join(one, "peppa.state"), "--json"]);
+  assert.is((JSON.parse(shown.stdout) as { runs: number }).runs, 3);
 });
 
 test("a missing stream file: exit 2 and a message", async () => {
@@ -153,20 +153,23 @@ test("a damaged state file: exit 2, a message, the file untouched", async () => 
   const out = tempDir();
   const state = path.join(out, "peppa.state");
   assert.is((await interpret(["streams/peppa.stream", "--now", NOW, "--out", out, "--state", state, "--runs", "1"])).code, 0);
-  const damaged = fs.readFileSync(state, "utf8").replace('"runs": 1', '"runs": 7');
+  const good = fs.readFileSync(state);
+  // Bytes overwritten in the middle of the database (its pages of keys and filters).
+  const damaged = Buffer.from(good);
+  damaged.fill(0x5a, 4096, damaged.length - 4096);
   fs.writeFileSync(state, damaged);
   const before = snapshot(out);
   const r = await interpret(["streams/peppa.stream", "--now", NOW, "--out", out, "--state", state, "--runs", "1"]);
-  assert.is(r.code, 2);
-  assert.match(r.stderr, /state file .*peppa\.state is damaged: checksum mismatch/);
-  assert.match(r.stderr, /never reset silently/);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^interpret: state file .*peppa\.state is damaged: .*Move it away to start fresh; it is never reset silently\.\n$/);
+  assert.not.match(r.stderr, /\n    at /, "no stack trace");
   assert.equal(snapshot(out), before);
 
-  fs.writeFileSync(state, damaged.slice(0, 200));
+  fs.writeFileSync(state, good.subarray(0, 200));
   const truncated = await interpret(["streams/peppa.stream", "--now", NOW, "--out", out, "--state", state]);
   assert.is(truncated.code, 2);
-  assert.match(truncated.stderr, /is damaged: it is not valid JSON/);
-  assert.is(fs.readFileSync(state, "utf8"), damaged.slice(0, 200));
+  assert.match(truncated.stderr, /^interpret: state file .*peppa\.state is damaged: .*never reset silently\.\n$/);
+  assert.equal(fs.readFileSync(state), good.subarray(0, 200));
 });
 
 test("a state file of another stream is refused", async () => {

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { StateStore } from "../../src/io/state-store.js";
 import { encodeStateFile } from "../../src/io/state-file.js";
 import { balanceOf, interpret, readJsonl } from "../cli/helpers.js";
 import { runnerFor } from "../runtime/helpers.js";
@@ -71,9 +72,14 @@ async function withState(mutate: (payload: Record<string, any>) => void): Promis
   const state = path.join(dir, "state.json");
   const first = await interpret(["run", path.join(dir, "s.stream"), "--now", NOW, "--state", state]);
   assert.is(first.code, 0, first.stderr);
-  const envelope = JSON.parse(fs.readFileSync(state, "utf8")) as { payload: Record<string, any> };
-  mutate(envelope.payload);
-  fs.writeFileSync(state, encodeStateFile("hostile", envelope.payload));
+  // The state as the JSON state file of an earlier version held it, mutated: the next run migrates it.
+  const store = StateStore.open(state, "hostile");
+  if (store._tag === "Left") throw new Error(store.left.message);
+  const payload = store.right.state as Record<string, any>;
+  store.right.close();
+  mutate(payload);
+  fs.rmSync(state);
+  fs.writeFileSync(state, encodeStateFile("hostile", payload));
   fs.appendFileSync(path.join(dir, "data", "ev.jsonl"), '{"k":"a","n":2}\n');
   const r = await interpret(["run", path.join(dir, "s.stream"), "--now", "2026-11-20T12:10:00Z", "--state", state]);
   return { code: r.code, stderr: r.stderr.replace(/\S*state\.json/g, "STATE") };

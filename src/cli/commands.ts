@@ -83,6 +83,17 @@ export const LSP: CommandSpec = {
   more: "exit codes: 0 when the editor ends the session, 2 bad usage",
 };
 
+export const STATE: CommandSpec = {
+  name: "state",
+  args: "show FILE",
+  summary: "What a state file (--state) keeps: the run number, file positions, each dedup step's keys by the run that first saw them with their window, and each aggregate's open sessions.",
+  options: [
+    { name: "json", help: "as one JSON object (every open session, not only the first 20)" },
+    { name: "key", value: "KEY", help: "also say whether KEY (a dedup key's text) is remembered, by which step, since which run and until when" },
+  ],
+  more: "exit codes: 0 done, 2 bad usage, or a state file that is missing, damaged or not one\ndocs: docs/cli.md",
+};
+
 export const REPORT: CommandSpec = {
   name: "report",
   args: "RUN.json",
@@ -91,7 +102,7 @@ export const REPORT: CommandSpec = {
   more: "exit codes: 0 done, 2 bad usage, or a file that cannot be read, is not such a report, or cannot be written",
 };
 
-export const SUBCOMMANDS: ReadonlyArray<CommandSpec> = [RUN, CHECK, FMT, PLAN, GRAPH, TEST, REPORT, LSP];
+export const SUBCOMMANDS: ReadonlyArray<CommandSpec> = [RUN, CHECK, FMT, PLAN, GRAPH, TEST, REPORT, STATE, LSP];
 
 /** `interpret --help`: every command's usage line, then the run options. */
 export function overview(): string {

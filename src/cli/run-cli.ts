@@ -18,6 +18,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   graph: async (argv, io) => (await import("./graph-command.js")).graphCommand(argv, io),
   test: async (argv, io) => (await import("./test-command.js")).testCommand(argv, io),
   report: async (argv, io) => (await import("./report-command.js")).reportCommand(argv, io),
+  state: async (argv, io) => (await import("./state-command.js")).stateCommand(argv, io),
   lsp: (argv, io) => withCommand(LSP, argv, io, async () => (await import("../lsp/server.js")).lspCommand(argv, io)),
 };
 

@@ -4,8 +4,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { isLeft, isRight, left, right, type Either } from "fp-ts/lib/Either.js";
-import { balanceHolds, prepareRunner, reportHtml, StateCodec, streamGraph, type Runner, type State } from "../index.js";
-import { commitFiles, describeError, encodeStateFile, readStateFile, recoverCommit } from "../io/index.js";
+import { balanceHolds, prepareRunner, reportHtml, streamGraph, type Plan, type Runner, type State } from "../index.js";
+import { commitAppends, commitFiles, describeError, recoverCommit, StoreDamaged, type CommitFile, type StateStore } from "../io/index.js";
 import { usageError, withCommand } from "./args.js";
 import { EXIT, type CliIO, type Command } from "./cli-io.js";
 import { RUN } from "./commands.js";
@@ -15,7 +15,10 @@ import { BUILTIN_DIR, guardedFiles, loadJsonArrays, outputClashes, outputFiles, 
 import { shownPath } from "./paths.js";
 import { runOptions, type RunOptions } from "./run-options.js";
 import { openFeeds, type Feeds, type Take } from "./source-feed.js";
+import { openStateStore, storeDamagedMessage } from "./state-store.js";
 import { addRun, balanceLine, newSummary, renderJson, renderText, reportOf, type Summary } from "./summary.js";
+
+type Tables = Awaited<ReturnType<typeof loadTables>> extends Either<unknown, infer T> ? T : never;
 
 /** The journal of an invocation's commits: beside the state file, or in the output folder. */
 export const JOURNAL_SUFFIX = ".journal";
@@ -67,6 +70,7 @@ async function runStream(options: RunOptions, io: CliIO): Promise<number> {
   const stateShown = statePath ? shownPath(io.cwd, statePath) : undefined;
   const journal = statePath ? statePath + JOURNAL_SUFFIX : path.join(base, BUILTIN_DIR, OUTPUT_JOURNAL);
   const guarded = await guardedFiles(plan, { streamDir, cwd: io.cwd, inputs: options.inputs, journal, ...(statePath ? { statePath } : {}) });
+  if (statePath) guarded.push({ what: "the state store's write-ahead log", absolute: `${statePath}-wal` }, { what: "the state store's shared memory", absolute: `${statePath}-shm` });
   const clashes = outputClashes(outputs, guarded, io.cwd);
   const reportPath = options.report !== undefined ? path.resolve(io.cwd, options.report) : undefined;
   const reportClashes = reportPath !== undefined ? reportClash(reportPath, outputs, [...guarded, { what: "the stream file", absolute: loaded.absolute }], io.cwd) : undefined;
@@ -78,27 +82,77 @@ async function runStream(options: RunOptions, io: CliIO): Promise<number> {
   // A commit that a killed process left half done is finished (or undone) before the state is read.
   // It acts only on a journal of this stream that names its own outputs and state file.
   const targets = [...outputs.map((o) => o.absolute), ...(statePath ? [statePath] : [])];
-  const recovered = await recoverCommit(journal, { stream: plan.stream, targets });
-  if (isLeft(recovered)) return fail(io, EXIT.usage, [recovered.left.message]);
-  const { recovery } = recovered.right;
-  if (recovery === "rolled-forward" || recovery === "rolled-back") {
-    io.stderr(`interpret: an interrupted commit was ${recovery === "rolled-forward" ? "completed" : "undone"}\n`);
+  // The store is opened (a JSON state file of an earlier version migrated into one) when first
+  // needed: by the recovery of an appending commit, which asks it for its last committed run, or
+  // right after the recovery of a commit that replaced files (which may have been the JSON file).
+  let store: StateStore | undefined;
+  let storeError: string | undefined;
+  const ensureStore = async (): Promise<StateStore | undefined> => {
+    if (store || storeError !== undefined || !statePath) return store;
+    const opened = await openStateStore(statePath, plan.stream, io);
+    if (isLeft(opened)) storeError = opened.left;
+    else store = opened.right;
+    return store;
+  };
+  let code: number;
+  try {
+    const recovered = await recoverCommit(journal, {
+      stream: plan.stream,
+      targets,
+      ...(statePath
+        ? { storeRun: async () => ((await ensureStore()) ? right(store!.runs) : left({ message: storeError ?? "the state store cannot be opened" })) }
+        : {}),
+    });
+    if (storeError !== undefined) return fail(io, EXIT.usage, [storeError]);
+    if (isLeft(recovered)) return fail(io, EXIT.usage, [recovered.left.message]);
+    const { recovery } = recovered.right;
+    if (recovery === "rolled-forward" || recovery === "rolled-back") {
+      io.stderr(`interpret: an interrupted commit was ${recovery === "rolled-forward" ? "completed" : "undone"}\n`);
+    }
+    if (statePath && !(await ensureStore())) return fail(io, EXIT.usage, [storeError ?? "the state store cannot be opened"]);
+    code = await runStored(io, options, {
+      plan,
+      outputs,
+      journal,
+      tables: tables.right,
+      streamDir,
+      ...(store ? { store } : {}),
+      ...(stateShown ? { stateShown } : {}),
+      ...(reportPath !== undefined ? { reportPath } : {}),
+    });
+  } finally {
+    store?.close();
   }
+  return code;
+}
 
-  let saved: State | undefined;
-  if (statePath) {
-    const read = await readStateFile(statePath, plan.stream, StateCodec);
-    if (isLeft(read)) return fail(io, EXIT.usage, [read.left.message]);
-    saved = read.right.state;
-  }
-  const prepared = prepareRunner(plan, { tables: tables.right, params: options.params, ...(saved ? { state: saved } : {}) }, { timer: () => performance.now() });
+interface Invocation {
+  readonly plan: Plan;
+  readonly outputs: ReadonlyArray<Output>;
+  readonly journal: string;
+  readonly tables: Tables;
+  readonly streamDir: string;
+  readonly store?: StateStore;
+  readonly stateShown?: string;
+  readonly reportPath?: string;
+}
+
+/** Runs the stream once its commit is recovered and its store (with `--state`) is open. */
+async function runStored(io: CliIO, options: RunOptions, v: Invocation): Promise<number> {
+  const { plan, outputs, journal, streamDir, store, stateShown, reportPath } = v;
+  const saved = (store?.state ?? undefined) as State | undefined;
+  const prepared = prepareRunner(
+    plan,
+    { tables: v.tables, params: options.params, ...(saved ? { state: saved } : {}), ...(store ? { keyStore: store } : {}) },
+    { timer: () => performance.now() },
+  );
   if (isLeft(prepared)) return fail(io, EXIT.usage, prepared.left.map((e) => (stateShown && e.startsWith("the state") ? `state file ${stateShown}: ${e}` : e)));
   const runner = prepared.right;
 
   const counted = runCount(options, runner);
   if (isLeft(counted)) return fail(io, EXIT.usage, [counted.left]);
   const count = counted.right;
-  const arrays = loadJsonArrays(outputs, statePath !== undefined);
+  const arrays = loadJsonArrays(outputs, store !== undefined);
   if (arrays.length) return fail(io, EXIT.usage, arrays);
 
   const opened = await openFeeds({
@@ -122,7 +176,7 @@ async function runStream(options: RunOptions, io: CliIO): Promise<number> {
   const summary = newSummary(plan.stream);
   let code: number;
   try {
-    code = await runAll({ io, options, runner, feeds, outputs, journal, count, summary, ...(statePath ? { statePath } : {}) });
+    code = await runAll({ io, options, runner, feeds, outputs, journal, count, summary, ...(store && stateShown ? { store, stateShown } : {}) });
   } finally {
     await feeds.close();
     if (io.isTTY) io.stderr("\r\x1b[K");
@@ -157,7 +211,8 @@ interface RunAll {
   readonly journal: string;
   readonly count: number | undefined;
   readonly summary: Summary;
-  readonly statePath?: string;
+  readonly store?: StateStore;
+  readonly stateShown?: string;
 }
 
 async function runAll(a: RunAll): Promise<number> {
@@ -179,16 +234,20 @@ async function runAll(a: RunAll): Promise<number> {
     let result;
     const runNo = runner.state.runs + 1;
     try {
-      result = runner.run({ sources: current.batches, now: options.now ?? new Date(), ...(a.statePath === undefined && last ? { final: true } : {}) });
+      result = runner.run({ sources: current.batches, now: options.now ?? new Date(), ...(a.store === undefined && last ? { final: true } : {}) });
     } catch (error) {
+      a.store?.discard();
+      if (error instanceof StoreDamaged) return fail(io, EXIT.usage, [storeDamagedMessage(a.stateShown ?? "", error)]);
       return fail(io, EXIT.runFailed, [`run ${runNo} failed: ${error instanceof Error ? error.message : String(error)}; its outputs and the state are unchanged`]);
     }
-    const files = outputFiles(a.outputs, result, a.statePath === undefined && i === 1);
-    if (a.statePath) {
+    const files = outputFiles(a.outputs, result, a.store === undefined && i === 1);
+    let committed;
+    if (a.store) {
+      const store = a.store;
       const state = { ...runner.state, sources: { ...runner.state.sources, ...current.positions } };
-      files.push({ path: a.statePath, replace: encodeStateFile(runner.plan.stream, state) });
-    }
-    const committed = await commitFiles({ journal: a.journal, stream: runner.plan.stream, files });
+      committed = await commitAppends({ journal: a.journal, stream: runner.plan.stream, files: files.map(appended), run: runNo, commitStore: () => store.commit(runNo, state) });
+      if (isLeft(committed)) store.discard();
+    } else committed = await commitFiles({ journal: a.journal, stream: runner.plan.stream, files });
     if (isLeft(committed)) return fail(io, EXIT.runFailed, [`run ${runNo}: ${committed.left.message}`]);
     addRun(summary, result);
     summary.seconds = (performance.now() - started) / 1000;
@@ -196,3 +255,6 @@ async function runAll(a: RunAll): Promise<number> {
     taken = next ?? (await feeds.take());
   }
 }
+
+/** With a store every output is appended to: a whole new text (a `json` sink's first array) replaces the file from byte 0. */
+const appended = (f: CommitFile): CommitFile => (f.replace !== undefined ? { path: f.path, keep: 0, append: f.replace } : f);

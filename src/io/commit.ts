@@ -51,6 +51,11 @@ export interface CommitOptions {
 export interface RecoveryGuard {
   readonly stream: string;
   readonly targets: ReadonlyArray<string>;
+  /**
+   * The run the state store has committed, for a journal of appends (commitAppends);
+   * absent where the invocation has no store.
+   */
+  readonly storeRun?: () => IoResult<number> | Promise<IoResult<number>>;
 }
 
 const JOURNAL_FORMAT = "peppa-stream/commit";
@@ -242,6 +247,9 @@ export async function recoverCommit(journalPath: string, guard: RecoveryGuard): 
     } catch {
       parsed = undefined;
     }
+    if (typeof parsed === "object" && parsed !== null && (parsed as { version?: unknown }).version === APPEND_VERSION) {
+      return await recoverAppends(journal, parsed, guard);
+    }
     const decoded = JournalCodec.decode(parsed);
     const why = decoded._tag === "Left" ? `it is not a version ${JOURNAL_VERSION} commit journal` : distrust(decoded.right, guard);
     if (why !== undefined || decoded._tag === "Left") {
@@ -270,4 +278,183 @@ export async function recoverCommit(journalPath: string, guard: RecoveryGuard): 
 /** Empties the given files atomically (an invocation without state starts its outputs fresh). */
 export async function truncateOutputs(journal: string, stream: string, paths: ReadonlyArray<string>): Promise<IoResult<{}>> {
   return commitFiles({ journal, stream, files: paths.map((p) => ({ path: p, replace: "" })) });
+}
+
+/*
+ * Appending commits (`--state` with a store): outputs grow by the run's records
+ * in place, never copied, and the state store's transaction is the commit point.
+ *
+ * 1. journal "append" (written atomically): every output's length before the run
+ *    (the bytes after `keep`, for a `json` sink whose closing bracket is rewritten),
+ *    and the run number the store will hold once the run is committed
+ * 2. each output: truncate to `keep` when given, append the run's text, fsync
+ * 3. the store commits the run (one SQLite transaction): from here on the run is in
+ * 4. delete the journal
+ * `recoverCommit`, given the store's committed run, deletes a journal whose run the
+ * store holds (the run is in), and otherwise truncates every output back to its
+ * recorded length (restoring the bytes after `keep`), removes the outputs the run
+ * created, then deletes the journal: the files are as they were before the run.
+ */
+
+const APPEND_VERSION = 3;
+
+const AppendJournalCodec = t.strict({
+  format: t.literal(JOURNAL_FORMAT),
+  version: t.literal(APPEND_VERSION),
+  stream: t.string,
+  phase: t.literal("append"),
+  run: t.number,
+  files: t.array(t.strict({ path: t.string, size: t.union([t.number, t.null]), keep: t.number, tail: t.string })),
+  checksum: t.string,
+});
+type AppendJournal = t.TypeOf<typeof AppendJournalCodec>;
+type Before = AppendJournal["files"][number];
+
+const appendChecksum = (j: Omit<AppendJournal, "checksum">): string =>
+  createHash("sha256").update(JSON.stringify([j.format, j.version, j.stream, j.phase, j.run, j.files]), "utf8").digest("hex");
+
+export interface AppendCommitOptions {
+  readonly journal: string;
+  readonly stream: string;
+  /** Each with `append` (and `keep` for a `json` sink); a missing file is created. */
+  readonly files: ReadonlyArray<CommitFile>;
+  /** The run the store holds once `commitStore` has returned. */
+  readonly run: number;
+  /** The store's transaction: the commit point. Throws when it cannot commit (nothing is then committed). */
+  readonly commitStore: () => void;
+}
+
+/** Reads a file's length and its bytes from `keep` on; size null when it does not exist. */
+async function before(file: string, keep: number | undefined): Promise<Before> {
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(file, "r");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    if (keep !== undefined && keep > 0) throw new Error(`it is gone, but this invocation wrote ${keep} bytes to it (was it changed meanwhile?)`);
+    return { path: file, size: null, keep: 0, tail: "" };
+  }
+  try {
+    const { size } = await handle.stat();
+    const from = keep ?? size;
+    if (size < from) throw new Error(`it has ${size} bytes, fewer than the ${from} this invocation wrote (was it changed meanwhile?)`);
+    const tail = Buffer.alloc(size - from);
+    if (tail.length) await handle.read(tail, 0, tail.length, from);
+    return { path: file, size, keep: from, tail: tail.toString("base64") };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Puts a file back as the journal recorded it. */
+async function restore(b: Before): Promise<void> {
+  if (b.size === null) return removeIfPresent(b.path);
+  const handle = await fs.promises.open(b.path, "r+");
+  try {
+    const tail = Buffer.from(b.tail, "base64");
+    await handle.truncate(b.keep);
+    if (tail.length) await handle.write(tail, 0, tail.length, b.keep);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function commitAppends(options: AppendCommitOptions): Promise<IoResult<{}>> {
+  const journal = path.resolve(options.journal);
+  const targets = options.files.map((f) => path.resolve(f.path));
+  if (new Set(targets).size !== targets.length) return failure("commit lists the same file twice");
+  for (const f of options.files) {
+    if (f.append === undefined || f.replace !== undefined) return failure(`commit of ${displayPath(path.resolve(f.path))}: an appending commit only appends`);
+  }
+  const files: Before[] = [];
+  const written: Before[] = [];
+  let current = "";
+  try {
+    current = "create the output folders";
+    for (const dir of uniqueDirs([...targets, journal])) await fs.promises.mkdir(dir, { recursive: true });
+    for (let i = 0; i < targets.length; i++) {
+      current = `read ${displayPath(targets[i]!)}`;
+      files.push(await before(targets[i]!, options.files[i]!.keep));
+    }
+    const body = { format: JOURNAL_FORMAT, version: APPEND_VERSION, stream: options.stream, phase: "append", run: options.run, files } as const;
+    current = `write the journal ${displayPath(journal)}`;
+    await writeDurably(journal, JSON.stringify({ ...body, checksum: appendChecksum(body) } satisfies AppendJournal));
+    step("prepare");
+    for (let i = 0; i < files.length; i++) {
+      const b = files[i]!;
+      const text = Buffer.from(options.files[i]!.append!, "utf8");
+      current = `write ${displayPath(b.path)}`;
+      written.push(b);
+      const handle = await fs.promises.open(b.path, b.size === null ? "w" : "r+");
+      try {
+        if (b.size !== null && b.keep !== b.size) await handle.truncate(b.keep);
+        if (text.length) await handle.write(text, 0, text.length, b.keep);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      step(`temp-${i}`);
+    }
+    for (const dir of uniqueDirs(targets)) await fsyncDir(dir);
+    current = "commit the state";
+    options.commitStore();
+    step("commit");
+  } catch (e) {
+    // The store has not committed the run: put every file back as it was.
+    try {
+      for (const b of written) await restore(b);
+      await removeIfPresent(journal);
+    } catch (undo) {
+      return failure(
+        `cannot ${current}: ${describeError(e)}, and cannot undo the appends (${describeError(undo)}). The journal ${displayPath(journal)} is kept; the next start undoes them.`,
+      );
+    }
+    return failure(`cannot ${current}: ${describeError(e)}; the outputs and state are unchanged`);
+  }
+  try {
+    await removeIfPresent(journal);
+    await fsyncDir(path.dirname(journal));
+    step("done");
+  } catch (e) {
+    return failure(`the run is committed, but the journal ${displayPath(journal)} cannot be removed: ${describeError(e)}; the next start removes it`);
+  }
+  return right({});
+}
+
+async function recoverAppends(journal: string, parsed: unknown, guard: RecoveryGuard): Promise<IoResult<{ recovery: Recovery }>> {
+  const shown = displayPath(journal);
+  const decoded = AppendJournalCodec.decode(parsed);
+  const targets = new Set(guard.targets.map((p) => path.resolve(p)));
+  let why: string | undefined;
+  if (decoded._tag === "Left") why = `it is not a version ${APPEND_VERSION} commit journal`;
+  else {
+    const j = decoded.right;
+    if (appendChecksum(j) !== j.checksum) why = "its checksum does not match its content";
+    else if (j.stream !== guard.stream) why = `it belongs to stream \`${j.stream}\`, not \`${guard.stream}\``;
+    else {
+      const bad = j.files.find((f) => !path.isAbsolute(f.path) || path.resolve(f.path) !== f.path || !targets.has(f.path));
+      if (bad) why = `it names ${displayPath(path.resolve(bad.path))}, which this stream does not write`;
+      else if (!guard.storeRun) why = "it was left by a run with a state store, so only a run with the same --state can finish it";
+    }
+  }
+  if (why !== undefined || decoded._tag === "Left" || !guard.storeRun) {
+    return failure(
+      `the commit journal ${shown} cannot be trusted: ${why}. Nothing was changed. ` +
+        `If no other run of this stream is in progress and the outputs look right, remove the journal and run again.`,
+      shown,
+    );
+  }
+  const j = decoded.right;
+  const committed = await guard.storeRun();
+  if (isLeft(committed)) return committed;
+  if (committed.right >= j.run) {
+    await removeIfPresent(journal);
+    await fsyncDir(path.dirname(journal));
+    return right({ recovery: "rolled-forward" });
+  }
+  for (const f of j.files) await restore(f);
+  await removeIfPresent(journal);
+  await fsyncDir(path.dirname(journal));
+  return right({ recovery: "rolled-back" });
 }

@@ -15,3 +15,5 @@ export { addToJsonArray, jsonArrayEnd, writeJson, type JsonArrayEnd } from "./wr
 export { writeCsv, type CsvWriteOptions } from "./write-csv.js";
 export { commitFiles, recoverCommit, truncateOutputs, type CommitFile, type CommitOptions, type Recovery, type RecoveryGuard } from "./commit.js";
 export { readStateFile, decodeStateFile, encodeStateFile, payloadChecksum, STATE_FORMAT, STATE_FILE_VERSION } from "./state-file.js";
+export { commitAppends, type AppendCommitOptions } from "./commit.js";
+export { StateStore, StoreDamaged, isStoreFile, STORE_FORMAT, STORE_VERSION, type Chunk, type StepDescription } from "./state-store.js";

@@ -11,7 +11,7 @@ import { readSessions } from "./ops/aggregate.js";
 import { constantEnv, evalConstant } from "../plan/env.js";
 import type { SourceBatch } from "./ops/source.js";
 import { run as runPlan, type RunnerContext, type RunResult, type Timer } from "./run.js";
-import { StateCodec, emptyState, type State } from "./state.js";
+import { StateCodec, emptyState, withKeyStore, type KeyStore, type State } from "./state.js";
 import { buildTable, type TableRow } from "./tables.js";
 import { HostReader, copyJson, describeValue, isObject, thrownMessage } from "../values/host-data.js";
 import { dict, own } from "../model/dict.js";
@@ -22,6 +22,12 @@ export interface RunnerOptions {
   /** The state a previous invocation handed back (`runner.state`). */
   readonly state?: unknown;
   readonly params?: Readonly<Record<string, unknown>>;
+  /**
+   * Where the dedup steps keep their keys instead of the state value (the CLI's
+   * on-disk store behind `--state`). The state handed in and back then holds no
+   * dedup keys; what a run adds is staged in the store for its owner to commit.
+   */
+  readonly keyStore?: KeyStore;
 }
 
 export type Clock = string | Date | Timestamp;
@@ -86,6 +92,20 @@ function loadState(plan: Plan, raw: unknown, reader: HostReader): State {
     if (isLeft(sessions)) reader.problem(`the state's sessions of \`${step.name}\` do not fit this stream (${sessions.left}); was the aggregate changed?`);
   }
   return state;
+}
+
+/** A host's key store: an object with `openKeys`; the state beside it must hold no dedup keys. */
+function readKeyStore(plan: Plan, raw: unknown, state: State, reader: HostReader): KeyStore | undefined {
+  if (raw === undefined) return undefined;
+  if (!isObject(raw) || typeof reader.get(raw, "openKeys", "the key store") !== "function") {
+    return reader.problem(`the runner option \`keyStore\` must be an object with an openKeys(step, windowMs, nowMs) method, got ${describeValue(raw)}`);
+  }
+  for (const step of plan.steps) {
+    if (step.kind === "dedup" && (state.dedup[step.name]?.length ?? 0) > 0) {
+      reader.problem(`the state holds dedup keys of \`${step.name}\`, but the runner was also given a key store: keys live in one place (move them into the store)`);
+    }
+  }
+  return raw as unknown as KeyStore;
 }
 
 function loadParams(plan: Plan, given: Array<[string, unknown]>, reader: HostReader): Record<string, Value> {
@@ -223,7 +243,9 @@ export function prepareRunner(plan: Plan, options: unknown = {}, tuning: RunnerT
   const params = loadParams(plan, reader.entries(reader.get(opts, "params", "the runner options"), "`params`", "values by param name") ?? [], reader);
   const tables = loadTables(plan, reader.entries(reader.get(opts, "tables", "the runner options"), "`tables`", "rows by table name") ?? [], reader);
   let state = loadState(plan, reader.get(opts, "state", "the runner options"), reader);
+  const keyStore = readKeyStore(plan, reader.get(opts, "keyStore", "the runner options"), state, reader);
   if (reader.problems.length) return left(reader.problems);
+  if (keyStore) state = withKeyStore(state, keyStore);
   const consts: Record<string, Value> = Object.create(null) as Record<string, Value>;
   // Each const may read the params and the consts before it.
   for (const c of plan.consts) consts[c.name] = evalConstant(c.value, constantEnv(params, consts));
@@ -238,7 +260,7 @@ export function prepareRunner(plan: Plan, options: unknown = {}, tuning: RunnerT
       { sources: request.sources, ...(request.final ? { final: true } : {}), ...(request.capture ? { capture: true } : {}), ...(tuning.chunkSize ? { chunkSize: tuning.chunkSize } : {}), ...(tuning.timer ? { timer: tuning.timer } : {}) },
       request.now,
     );
-    state = result.state;
+    state = keyStore ? withKeyStore(result.state, keyStore) : result.state;
     lastNow = request.now;
     return result;
   };

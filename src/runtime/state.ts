@@ -44,8 +44,48 @@ export interface StepState {
   /** [run clock ms, keys first seen in that run] per run, oldest first (never mutated once handed back). */
   readonly dedup?: ReadonlyArray<readonly [number, ReadonlyArray<string>]>;
   readonly sessions?: State["sessions"][string];
+  /** Where a dedup step's keys live instead of `dedup`, when the runner was given a store. */
+  readonly keys?: KeyStore;
 }
 
-export const stepState = (state: State, step: string): StepState => ({ dedup: own(state.dedup, step), sessions: own(state.sessions, step) });
+/**
+ * Where dedup keys live when they are not in the state value: a synchronous
+ * store the runtime only reads and stages into. A host that remembers millions
+ * of keys (the CLI's `--state`) hands one to the runner; the store keeps the
+ * keys, and the state value keeps everything else. Without one, the keys are
+ * the chunks of `State.dedup` (dedup.ts), as they always were.
+ */
+export interface KeyStore {
+  /**
+   * One dedup step's keys for one run at clock `nowMs`: keys first seen
+   * `windowMs` or more before it have expired. What the run adds is staged by
+   * the store until its owner commits it together with the run's outputs.
+   */
+  openKeys(step: string, windowMs: number, nowMs: number): DedupKeys;
+}
+
+/** A dedup step's remembered keys during one run. */
+export interface DedupKeys {
+  /** Seen within the window: in an earlier run, or earlier in this one. */
+  has(key: string): boolean;
+  /** Remember `key` as first seen at this run's clock (it was not `has`). */
+  add(key: string): void;
+}
+
+/** The key store behind each state the runner made with one (see KeyStore). */
+const stores = new WeakMap<State, KeyStore>();
+
+/** Marks `state` as one whose dedup keys live in `store`; returns it. */
+export function withKeyStore(state: State, store: KeyStore): State {
+  stores.set(state, store);
+  return state;
+}
+
+export const keyStoreOf = (state: State): KeyStore | undefined => stores.get(state);
+
+export const stepState = (state: State, step: string): StepState => {
+  const keys = stores.get(state);
+  return keys ? { keys, sessions: own(state.sessions, step) } : { dedup: own(state.dedup, step), sessions: own(state.sessions, step) };
+};
 
 export const emptyState = (): State => ({ version: RUN_STATE_VERSION, runs: 0, dedup: {}, sessions: {}, sources: {} });

@@ -9,6 +9,7 @@ import { DEFAULT_DEDUP_WITHIN, type DedupStep } from "../../plan/plan.js";
 import { Duration, type Rec, type Value } from "../../values/value.js";
 import { groupKey, singleKey } from "../../values/keys.js";
 import { newFrame } from "../../plan/env.js";
+import type { DedupKeys } from "../state.js";
 import type { OpContext, OpenOperator, Ports } from "./types.js";
 
 export type SeenChunk = readonly [number, ReadonlyArray<string>];
@@ -58,7 +59,33 @@ export function nextSeenState(kept: SeenChunk[], seen: SeenKeys, added: string[]
   return next;
 }
 
-export function runDedup(step: DedupStep, input: ReadonlyArray<Rec>, seen: SeenKeys, ctx: OpContext, added: string[]): Ports {
+/** The in-memory key store: the state's chunks, with their lookup Map (used by hosts and specs). */
+export class ChunkKeys implements DedupKeys {
+  private readonly seen: SeenKeys;
+  private readonly kept: SeenChunk[];
+  private readonly added: string[] = [];
+
+  constructor(saved: SeenState, windowMs: number, private readonly nowMs: number) {
+    this.seen = takeSeenKeys(saved);
+    this.kept = expireChunks(saved, this.seen, windowMs, nowMs);
+  }
+
+  has(key: string): boolean {
+    return this.seen.has(key);
+  }
+
+  add(key: string): void {
+    this.seen.set(key, this.nowMs);
+    this.added.push(key);
+  }
+
+  /** The next state's chunks. */
+  close(): SeenState {
+    return nextSeenState(this.kept, this.seen, this.added, this.nowMs);
+  }
+}
+
+export function runDedup(step: DedupStep, input: ReadonlyArray<Rec>, seen: DedupKeys, ctx: OpContext): Ports {
   const frame = newFrame(ctx.env, 0);
   const keep: Rec[] = [];
   const dups: Rec[] = [];
@@ -76,23 +103,28 @@ export function runDedup(step: DedupStep, input: ReadonlyArray<Rec>, seen: SeenK
     }
     if (seen.has(k)) dups.push(rec);
     else {
-      seen.set(k, ctx.nowMs);
-      added.push(k);
+      seen.add(k);
       keep.push(rec);
     }
   }
   return new Map([["main", keep], ["duplicates", dups]]);
 }
 
-/** The operator: opens the remembered keys, passes first sightings on, and hands back one more chunk. */
+/**
+ * The operator: opens the remembered keys (the state's chunks, or the runner's
+ * key store), passes first sightings on, and hands back one more chunk (a store
+ * stages the run's keys itself, so the state value keeps none).
+ */
 export const openDedup: OpenOperator<DedupStep> = (step, saved, ctx) => {
-  const chunks = saved.dedup ?? [];
-  const seen = takeSeenKeys(chunks);
-  const kept = expireChunks(chunks, seen, dedupWindow(step, ctx), ctx.nowMs);
-  const added: string[] = [];
+  const windowMs = dedupWindow(step, ctx);
+  if (saved.keys) {
+    const stored = saved.keys.openKeys(step.name, windowMs, ctx.nowMs);
+    return { take: (_input, records) => runDedup(step, records, stored, ctx), finish: () => undefined, close: () => ({}) };
+  }
+  const keys = new ChunkKeys(saved.dedup ?? [], windowMs, ctx.nowMs);
   return {
-    take: (_input, records) => runDedup(step, records, seen, ctx, added),
+    take: (_input, records) => runDedup(step, records, keys, ctx),
     finish: () => undefined,
-    close: () => ({ state: { dedup: nextSeenState(kept, seen, added, ctx.nowMs) } }),
+    close: () => ({ state: { dedup: keys.close() } }),
   };
 };

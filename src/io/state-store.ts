@@ -1,0 +1,415 @@
+// The state behind `--state FILE`: an SQLite database (better-sqlite3) that
+// keeps the dedup keys on disk, a chunk of keys per run with a Bloom filter
+// in front of each (bloom.ts), and the rest of the run state (runs, open
+// sessions, file positions) as one JSON value. A run reads only what it looks
+// up and a commit writes only what changed: the run's new keys (appended
+// after the step's last chunk, so they fill new pages rather than dirtying old
+// ones), the chunks whose window has passed (deleted as a range), and the JSON
+// value. Why SQLite, and the layout: docs/internals.md, "State".
+//
+// The store knows nothing of the language: keys are strings, windows and
+// clocks milliseconds. It answers the runtime's KeyStore interface
+// (src/runtime/state.ts) by shape.
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { right } from "fp-ts/lib/Either.js";
+import Database from "better-sqlite3";
+import { BloomFilter, keyHashes } from "./bloom.js";
+import { displayPath } from "./display-path.js";
+import { describeError, failure, type IoResult } from "./item.js";
+
+export const STORE_FORMAT = "peppa-stream/state-store";
+/** The version of the store's tables; the JSON value inside has the runtime's own version. */
+export const STORE_VERSION = 1;
+/** The first bytes of every SQLite database file. */
+const SQLITE_MAGIC = Buffer.from("SQLite format 3\0", "latin1");
+
+const MOVE_AWAY = "Move it away to start fresh; it is never reset silently.";
+
+const SCHEMA = `
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE steps (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, window_ms INTEGER NOT NULL);
+CREATE TABLE chunks (
+  step INTEGER NOT NULL, chunk INTEGER NOT NULL, run INTEGER, seen_at INTEGER NOT NULL,
+  keys INTEGER NOT NULL, filter BLOB NOT NULL, digest TEXT NOT NULL, PRIMARY KEY (step, chunk));
+CREATE TABLE keys (step INTEGER NOT NULL, chunk INTEGER NOT NULL, key TEXT NOT NULL, PRIMARY KEY (step, chunk, key)) WITHOUT ROWID;
+`;
+
+/** One run's keys of one step, with its filter. `run` is null for keys migrated from a JSON state file. */
+export interface Chunk {
+  readonly chunk: number;
+  readonly run: number | null;
+  readonly seenAt: number;
+  readonly keys: number;
+  readonly filter: BloomFilter;
+}
+
+interface StepKeys {
+  id: number;
+  windowMs: number | undefined;
+  /** Oldest first. */
+  chunks: Chunk[];
+  known: boolean;
+}
+
+/** What one run staged for one step: committed with the run, or dropped. */
+interface Pending {
+  readonly step: StepKeys;
+  readonly windowMs: number;
+  readonly nowMs: number;
+  readonly expired: ReadonlyArray<Chunk>;
+  readonly added: Set<string>;
+}
+
+/** What `interpret state show` prints of one step. */
+export interface StepDescription {
+  readonly step: string;
+  readonly windowMs: number | undefined;
+  readonly keys: number;
+  readonly chunks: ReadonlyArray<{ readonly chunk: number; readonly run: number | null; readonly seenAt: number; readonly keys: number }>;
+}
+
+const digestOf = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
+
+/** A failure of the database while it is in use: the CLI names the state file and exits 2. */
+export class StoreDamaged extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StoreDamaged";
+  }
+}
+
+export class StateStore {
+  private readonly steps = new Map<string, StepKeys>();
+  private readonly pending = new Map<string, Pending>();
+  private readonly lookup: Database.Statement;
+  private runsValue: number;
+  private stateValue: unknown;
+
+  private constructor(
+    private readonly db: Database.Database,
+    readonly file: string,
+    readonly stream: string,
+  ) {
+    this.lookup = db.prepare("SELECT 1 FROM keys WHERE step = ? AND chunk = ? AND key = ?").pluck();
+    const meta = new Map((db.prepare("SELECT name, value FROM meta").all() as { name: string; value: string }[]).map((r) => [r.name, r.value]));
+    this.runsValue = Number(meta.get("runs"));
+    const text = meta.get("state") ?? "null";
+    if (digestOf(Buffer.from(text, "utf8")) !== meta.get("state_digest")) throw new StoreDamaged("its run state does not match its checksum");
+    try {
+      this.stateValue = JSON.parse(text);
+    } catch (e) {
+      throw new StoreDamaged(`its run state is not JSON (${describeError(e)})`);
+    }
+    for (const s of db.prepare("SELECT id, name, window_ms FROM steps").all() as { id: number; name: string; window_ms: number }[]) {
+      this.steps.set(s.name, { id: s.id, windowMs: s.window_ms, chunks: [], known: true });
+    }
+    const byId = new Map([...this.steps.values()].map((s) => [s.id, s]));
+    const rows = db.prepare("SELECT step, chunk, run, seen_at, keys, filter, digest FROM chunks ORDER BY step, chunk").iterate() as IterableIterator<{
+      step: number; chunk: number; run: number | null; seen_at: number; keys: number; filter: Buffer; digest: string;
+    }>;
+    for (const r of rows) {
+      const s = byId.get(r.step);
+      const filter = BloomFilter.fromBytes(r.filter);
+      if (!s || !filter || digestOf(r.filter) !== r.digest) throw new StoreDamaged(`the filter of chunk ${r.chunk} of step ${s ? `\`${[...this.steps].find(([, v]) => v === s)![0]}\`` : r.step} does not match its checksum`);
+      s.chunks.push({ chunk: r.chunk, run: r.run, seenAt: r.seen_at, keys: r.keys, filter });
+    }
+  }
+
+  /** Runs committed so far. */
+  get runs(): number {
+    return this.runsValue;
+  }
+
+  /** The run state without dedup keys (JSON), or null before the first run. */
+  get state(): unknown {
+    return this.stateValue;
+  }
+
+  /**
+   * Opens (or creates) the store at `file` for `stream` (any stream, when ""). A
+   * JSON state file of an earlier version is not read here: `isStoreFile` tells
+   * the caller to migrate it. `inspect`: the file must exist and is only read.
+   */
+  static open(file: string, stream: string, options: { readonly inspect?: boolean } = {}): IoResult<StateStore> {
+    const shown = displayPath(path.resolve(file));
+    const damaged = (what: string) => failure(`state file ${shown} is damaged: ${what}. ${MOVE_AWAY}`, shown);
+    if (!fs.existsSync(file)) {
+      if (options.inspect) return failure(`state file ${shown} does not exist`, shown);
+      const created = createStore(file, stream, (db) => setMeta(db, 0, null));
+      if (created._tag === "Left") return created;
+    }
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(file, { fileMustExist: true });
+      // Inspecting takes no lock beyond SQLite's own and writes nothing.
+      if (!options.inspect) configure(db);
+      const meta = new Map((db.prepare("SELECT name, value FROM meta").all() as { name: string; value: string }[]).map((r) => [r.name, r.value]));
+      if (meta.get("format") !== STORE_FORMAT) {
+        db.close();
+        return failure(`${shown} is not a peppa-stream state file. Give --state a file of its own; this one is left untouched.`, shown);
+      }
+      if (meta.get("version") !== String(STORE_VERSION)) {
+        db.close();
+        return failure(
+          `state file ${shown} has store version ${JSON.stringify(meta.get("version"))}, but this interpreter reads version ${STORE_VERSION}. Use the interpreter that wrote it, or move it away to start fresh.`,
+          shown,
+        );
+      }
+      if (stream !== "" && meta.get("stream") !== stream) {
+        db.close();
+        return failure(`state file ${shown} belongs to stream "${meta.get("stream")}", not "${stream}". Give each stream its own state file.`, shown);
+      }
+      return right(new StateStore(db, file, meta.get("stream") ?? ""));
+    } catch (e) {
+      db?.close();
+      return storeFailure(e, shown, damaged);
+    }
+  }
+
+  /**
+   * The stream's keys as the runtime's KeyStore: one run of step `step`. The
+   * chunks whose window has passed are left out now and deleted at commit.
+   */
+  openKeys(step: string, windowMs: number, nowMs: number): { has(key: string): boolean; add(key: string): void } {
+    let s = this.steps.get(step);
+    if (!s) {
+      s = { id: Math.max(0, ...[...this.steps.values()].map((x) => x.id)) + 1, windowMs: undefined, chunks: [], known: false };
+      this.steps.set(step, s);
+    }
+    const expired = s.chunks.filter((c) => c.seenAt + windowMs <= nowMs);
+    const live = s.chunks.filter((c) => c.seenAt + windowMs > nowMs).reverse(); // newest first: repeats are mostly recent
+    const added = new Set<string>();
+    this.pending.set(step, { step: s, windowMs, nowMs, expired, added });
+    const id = s.id;
+    const lookup = this.lookup;
+    return {
+      has(key) {
+        if (added.has(key)) return true;
+        const [h1, h2] = keyHashes(key);
+        for (const c of live) {
+          if (!c.filter.mayHave(h1, h2)) continue;
+          let found: unknown;
+          try {
+            found = lookup.get(id, c.chunk, key);
+          } catch (e) {
+            throw new StoreDamaged(`reading a key failed: ${describeError(e)}`);
+          }
+          if (found !== undefined) return true;
+        }
+        return false;
+      },
+      add(key) {
+        added.add(key);
+      },
+    };
+  }
+
+  /** Drops what the last run staged (it failed, or its outputs could not be written). */
+  discard(): void {
+    this.pending.clear();
+  }
+
+  /**
+   * Commits run `run`: its new keys, the expired chunks' removal and the run
+   * state (JSON, without dedup keys), in one SQLite transaction, made durable
+   * before it returns. This is the commit point of a run (src/io/commit.ts).
+   */
+  commit(run: number, state: unknown): void {
+    const db = this.db;
+    const made: Array<{ s: StepKeys; chunk: Chunk | undefined; expired: ReadonlyArray<Chunk>; windowMs: number }> = [];
+    const insertStep = db.prepare("INSERT INTO steps (id, name, window_ms) VALUES (?, ?, ?)");
+    const setWindow = db.prepare("UPDATE steps SET window_ms = ? WHERE id = ?");
+    const dropKeys = db.prepare("DELETE FROM keys WHERE step = ? AND chunk = ?");
+    const dropChunk = db.prepare("DELETE FROM chunks WHERE step = ? AND chunk = ?");
+    const addKey = db.prepare("INSERT INTO keys (step, chunk, key) VALUES (?, ?, ?)");
+    const addChunk = db.prepare("INSERT INTO chunks (step, chunk, run, seen_at, keys, filter, digest) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    const write = db.transaction(() => {
+      for (const [name, p] of this.pending) {
+        const s = p.step;
+        if (!s.known) insertStep.run(s.id, name, p.windowMs);
+        else if (s.windowMs !== p.windowMs) setWindow.run(p.windowMs, s.id);
+        for (const c of p.expired) {
+          dropKeys.run(s.id, c.chunk);
+          dropChunk.run(s.id, c.chunk);
+        }
+        let chunk: Chunk | undefined;
+        if (p.added.size) {
+          const keys = [...p.added].sort();
+          const id = (s.chunks[s.chunks.length - 1]?.chunk ?? 0) + 1;
+          const filter = BloomFilter.sized(keys.length);
+          for (const k of keys) {
+            addKey.run(s.id, id, k);
+            const [h1, h2] = keyHashes(k);
+            filter.add(h1, h2);
+          }
+          const bytes = filter.bytes();
+          addChunk.run(s.id, id, run, p.nowMs, keys.length, bytes, digestOf(bytes));
+          chunk = { chunk: id, run, seenAt: p.nowMs, keys: keys.length, filter };
+        }
+        made.push({ s, chunk, expired: p.expired, windowMs: p.windowMs });
+      }
+      setMeta(db, run, state);
+    });
+    try {
+      write();
+    } catch (e) {
+      this.pending.clear();
+      throw new Error(`cannot write state file ${displayPath(path.resolve(this.file))}: ${describeError(e)}`);
+    }
+    for (const { s, chunk, expired, windowMs } of made) {
+      s.known = true;
+      s.windowMs = windowMs;
+      s.chunks = s.chunks.filter((c) => !expired.includes(c));
+      if (chunk) s.chunks.push(chunk);
+    }
+    this.runsValue = run;
+    this.stateValue = state;
+    this.pending.clear();
+  }
+
+  /** Each step's chunks and window, for `interpret state show`. */
+  describe(): StepDescription[] {
+    return [...this.steps].filter(([, s]) => s.known).map(([step, s]) => ({
+      step,
+      windowMs: s.windowMs,
+      keys: s.chunks.reduce((n, c) => n + c.keys, 0),
+      chunks: s.chunks.map((c) => ({ chunk: c.chunk, run: c.run, seenAt: c.seenAt, keys: c.keys })),
+    }));
+  }
+
+  /** Where a key is remembered: the chunk that holds it, per step that does. */
+  find(key: string): Array<{ step: string; chunk: number; run: number | null; seenAt: number }> {
+    const found: Array<{ step: string; chunk: number; run: number | null; seenAt: number }> = [];
+    const [h1, h2] = keyHashes(key);
+    for (const [step, s] of this.steps) {
+      for (const c of s.chunks) {
+        if (c.filter.mayHave(h1, h2) && this.lookup.get(s.id, c.chunk, key) !== undefined) found.push({ step, chunk: c.chunk, run: c.run, seenAt: c.seenAt });
+      }
+    }
+    return found;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /**
+   * A new store at `file` holding a JSON state file's content (`chunks` per
+   * dedup step, oldest first; `state` the rest), written beside it and renamed
+   * over it, so that the JSON file stays as it was until the store is complete.
+   */
+  static migrate(
+    file: string,
+    stream: string,
+    runs: number,
+    state: unknown,
+    dedup: ReadonlyArray<{ readonly step: string; readonly chunks: ReadonlyArray<readonly [number, ReadonlyArray<string>]> }>,
+  ): IoResult<{ keys: number }> {
+    let keys = 0;
+    const created = createStore(file, stream, (db) => {
+      const addKey = db.prepare("INSERT OR IGNORE INTO keys (step, chunk, key) VALUES (?, ?, ?)");
+      const addChunk = db.prepare("INSERT INTO chunks (step, chunk, run, seen_at, keys, filter, digest) VALUES (?, ?, NULL, ?, ?, ?, ?)");
+      // The window is not in a JSON state file; the first run sets it.
+      const addStep = db.prepare("INSERT INTO steps (id, name, window_ms) VALUES (?, ?, 0)");
+      dedup.forEach((d, i) => {
+        addStep.run(i + 1, d.step);
+        d.chunks.forEach(([at, list], j) => {
+          const filter = BloomFilter.sized(list.length);
+          for (const k of list) {
+            addKey.run(i + 1, j + 1, k);
+            const [h1, h2] = keyHashes(k);
+            filter.add(h1, h2);
+          }
+          keys += list.length;
+          const bytes = filter.bytes();
+          addChunk.run(i + 1, j + 1, at, list.length, bytes, digestOf(bytes));
+        });
+      });
+      setMeta(db, runs, state);
+    }, { replace: true });
+    return created._tag === "Left" ? created : right({ keys });
+  }
+}
+
+/** Whether `file` holds an SQLite database (else it may be a JSON state file of an earlier version). */
+export function isStoreFile(file: string): boolean {
+  try {
+    const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    try {
+      const head = Buffer.alloc(SQLITE_MAGIC.length);
+      const n = fs.readSync(fd, head, 0, head.length, 0);
+      return n === head.length && head.equals(SQLITE_MAGIC);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
+/** Durable at every commit; one process at a time (a second invocation on the same state is refused, not interleaved). */
+function configure(db: Database.Database): void {
+  db.pragma("locking_mode = EXCLUSIVE");
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.pragma("cache_size = -16000");
+}
+
+function setMeta(db: Database.Database, runs: number, state: unknown): void {
+  const text = JSON.stringify(state ?? null);
+  const put = db.prepare("INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+  put.run("runs", String(runs));
+  put.run("state", text);
+  put.run("state_digest", digestOf(Buffer.from(text, "utf8")));
+}
+
+/** Builds a store in a temp file beside `file` and renames it into place (over a JSON state file when `replace`). */
+function createStore(file: string, stream: string, fill: (db: Database.Database) => void, options: { readonly replace?: boolean } = {}): IoResult<{}> {
+  const shown = displayPath(path.resolve(file));
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.new-${process.pid}-${randomBytes(4).toString("hex")}`);
+  let db: Database.Database | undefined;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    db = new Database(tmp);
+    db.pragma("journal_mode = DELETE");
+    db.exec(SCHEMA);
+    db.transaction(() => {
+      const put = db!.prepare("INSERT INTO meta (name, value) VALUES (?, ?)");
+      put.run("format", STORE_FORMAT);
+      put.run("version", String(STORE_VERSION));
+      put.run("stream", stream);
+      fill(db!);
+    })();
+    db.close();
+    const fd = fs.openSync(tmp, "r+");
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    if (!options.replace && fs.existsSync(file)) throw new Error("it appeared while the store was being created");
+    fs.renameSync(tmp, file);
+    const dir = fs.openSync(path.dirname(file), "r");
+    try {
+      fs.fsyncSync(dir);
+    } catch {
+      // directory fsync is not supported everywhere
+    } finally {
+      fs.closeSync(dir);
+    }
+    return right({});
+  } catch (e) {
+    db?.close();
+    fs.rmSync(tmp, { force: true });
+    return failure(`cannot create state file ${shown}: ${describeError(e)}`, shown);
+  }
+}
+
+function storeFailure<T>(e: unknown, shown: string, damaged: (what: string) => IoResult<T>): IoResult<T> {
+  if (e instanceof StoreDamaged) return damaged(e.message);
+  const code = (e as { code?: unknown }).code;
+  if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") {
+    return failure(`state file ${shown} is in use by another invocation; wait for it to finish`, shown);
+  }
+  if (typeof code === "string" && code.startsWith("SQLITE_")) return damaged(`${describeError(e)} (${code})`);
+  return failure(`cannot open state file ${shown}: ${describeError(e)}`, shown);
+}
