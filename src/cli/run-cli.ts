@@ -21,6 +21,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   plan: planCommand,
   graph: graphCommand,
   test: testCommand,
+  // Loaded on demand too: the NATS client is needed only in cluster mode.
+  cluster: async (argv, io) => (await import("./cluster-command.js")).clusterCommand(argv, io),
   // Loaded on demand: the language server's libraries are not needed to run a stream.
   lsp: (argv, io) => withCommand(LSP, argv, io, async () => (await import("../lsp/server.js")).lspCommand(argv, io)),
 };
