@@ -17,6 +17,7 @@ export const RUN: CommandSpec = {
     { name: "param", value: "NAME=VALUE", multiple: true, help: "set a param" },
     { name: "input", value: "SOURCE=PATH", multiple: true, help: "feed a source declared without `from` from a file, or - for standard input" },
     { name: "json", help: "print the report as one JSON object" },
+    { name: "report", value: "FILE", help: "also write the report as one self-contained HTML page to FILE" },
   ],
   more: `${EXIT_CODES}\ndocs: docs/cli.md`,
 };
@@ -145,7 +146,15 @@ export const CLUSTER_STATUS: CommandSpec = {
 
 export const CLUSTER_COMMANDS: ReadonlyArray<CommandSpec> = [CLUSTER_INIT, CLUSTER_INGEST, CLUSTER_WORKER, CLUSTER_FLUSH, CLUSTER_COLLECT, CLUSTER_STATUS];
 
-export const SUBCOMMANDS: ReadonlyArray<CommandSpec> = [RUN, CHECK, FMT, PLAN, GRAPH, TEST, LSP, ...CLUSTER_COMMANDS];
+export const REPORT: CommandSpec = {
+  name: "report",
+  args: "RUN.json",
+  summary: "Draws a report saved with `interpret FILE --json > RUN.json` as one self-contained HTML page (- reads standard input).",
+  options: [{ name: "output", short: "o", value: "FILE", help: "write FILE instead of standard output" }],
+  more: "exit codes: 0 done, 2 bad usage, or a file that cannot be read, is not such a report, or cannot be written",
+};
+
+export const SUBCOMMANDS: ReadonlyArray<CommandSpec> = [RUN, CHECK, FMT, PLAN, GRAPH, TEST, REPORT, LSP, ...CLUSTER_COMMANDS];
 
 /** `interpret --help`: every command's usage line, then the run options. */
 export function overview(): string {
