@@ -3,7 +3,7 @@
 import path from "node:path";
 import * as assert from "uvu/assert";
 import { interpret, NOW, tempDir } from "../cli/helpers.js";
-import { multiset, spawnInterpret, type Child } from "./helpers.js";
+import { multiset, spawnInterpret, until, type Child } from "./helpers.js";
 
 export const STREAM = "streams/peppa-files.stream";
 const DATA = "streams/data/peppa-files";
@@ -35,8 +35,11 @@ export const ingestArgs = (url: string, files: ReadonlyArray<string>): string[] 
 export const worker = (url: string, name: string, batch = 3): Promise<Child> => spawnInterpret(["cluster", "worker", STREAM, "--nats", url, "--name", name, "--now", NOW, "--batch", String(batch)]);
 
 export async function stopWorkers(workers: ReadonlyArray<Child>): Promise<void> {
-  for (const w of workers) if (w.process.exitCode === null && w.process.signalCode === null) w.process.kill("SIGTERM");
-  const codes = await Promise.all(workers.map((w) => w.exited));
-  for (const [i, w] of workers.entries()) assert.is(codes[i], 0, `worker exits 0 on SIGTERM: ${w.stderr()}`);
+  // A worker still starting has no SIGTERM handler yet: wait until it has joined.
+  const live = workers.filter((w) => w.process.exitCode === null && w.process.signalCode === null);
+  await until(() => live.every((w) => /joined/.test(w.stdout()) || w.process.exitCode !== null), 60_000, "every worker to join");
+  for (const w of live) w.process.kill("SIGTERM");
+  const codes = await Promise.all(live.map((w) => w.exited));
+  for (const [i, w] of live.entries()) assert.is(codes[i], 0, `worker exits 0 on SIGTERM: ${w.stderr()}`);
 }
 

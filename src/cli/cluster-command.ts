@@ -157,7 +157,7 @@ const worker = withCommon(CLUSTER_WORKER, async (c, parsed, io) => {
 const flush = withCommon(CLUSTER_FLUSH, async (c, _parsed, io) =>
   connected(io, c, async (t) => {
     const { kv, meta } = await openCluster(t, c.job, c.url);
-    const run = await flushCluster(t, kv, meta.partitions, (line) => io.stderr(`interpret: ${line}\n`));
+    const run = await flushCluster(t, kv, c.job, meta.partitions, (line) => io.stderr(`interpret: ${line}\n`));
     io.stdout(`${c.job.plan.stream}: run ${run} closed; every record ingested before the flush is delivered\n`);
     return EXIT.ok;
   }),

@@ -3,7 +3,7 @@
 // and `collect` (read every output back).
 import { parseJsonText } from "../io/index.js";
 import { addBalances, ZERO_BALANCE, type Balance, type JsonRecord } from "../index.js";
-import { bytes, OUT_TOPIC, parse, stageTopic, text, type ClusterJob } from "./job.js";
+import { bytes, OUT_TOPIC, parse, stagePartitions, stageTopic, text, type ClusterJob } from "./job.js";
 import { CONTROL_KEY, readControl, type Control } from "./meta.js";
 import { readEntry, type OutMessage } from "./partition.js";
 import type { KeyValue, Transport } from "./transport.js";
@@ -23,7 +23,7 @@ async function liveWorkers(kv: KeyValue): Promise<string[]> {
 }
 
 /** Closes the current cluster run: returns its number once every partition has closed it. */
-export async function flushCluster(transport: Transport, kv: KeyValue, partitions: number, log: (line: string) => void): Promise<number> {
+export async function flushCluster(transport: Transport, kv: KeyValue, job: ClusterJob, partitions: number, log: (line: string) => void): Promise<number> {
   let run: number | undefined;
   while (run === undefined) {
     const { control, revision } = await readControl(kv);
@@ -33,7 +33,7 @@ export async function flushCluster(transport: Transport, kv: KeyValue, partition
       continue;
     }
     const ends: number[] = [];
-    for (let p = 0; p < partitions; p++) ends.push(await transport.log.end(stageTopic(0), p));
+    for (let p = 0; p < stagePartitions(job, 0, partitions); p++) ends.push(await transport.log.end(stageTopic(0), p));
     if ((await kv.update(CONTROL_KEY, bytes({ run: control.run, flush: { ends } } satisfies Control), revision)) !== undefined) run = control.run;
   }
   await waitClosed(kv, run, log);
@@ -85,7 +85,7 @@ export async function clusterStatus(transport: Transport, kv: KeyValue, job: Clu
   const rejects: Record<string, Record<string, number>> = {};
   const audit: Record<string, number> = {};
   for (const stage of job.stages) {
-    for (let p = 0; p < partitions; p++) {
+    for (let p = 0; p < stagePartitions(job, stage.index, partitions); p++) {
       const read = await readEntry(kv, stage.index, p);
       const end = await transport.log.end(stageTopic(stage.index), p);
       const e = read?.entry;

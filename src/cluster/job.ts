@@ -54,3 +54,22 @@ export function declarations(job: Pick<ClusterJob, "plan" | "text">): Record<str
   for (const p of job.plan.checked.params.values()) out[`param \`${p.name}\``] = slice(p.decl.span);
   return out;
 }
+
+/** `from nats "SUBJECT"` sources: each is one more partition of stage 0, after the P of ingest. */
+export const natsSources = (job: Pick<ClusterJob, "plan">): ReadonlyArray<{ readonly name: string; readonly subject: string }> =>
+  job.plan.steps.flatMap((s) => (s.kind === "source" && s.nats ? [{ name: s.name, subject: s.nats.subject }] : []));
+
+/** `to nats "SUBJECT"` sinks: each publishes to its subject (topic `sink_NAME`), not to the output topic. */
+export const natsSinks = (job: Pick<ClusterJob, "plan">): ReadonlyArray<{ readonly name: string; readonly subject: string }> =>
+  job.plan.steps.flatMap((s) => (s.kind === "sink" && s.format === "nats" ? [{ name: s.name, subject: s.path }] : []));
+
+export const sinkTopic = (sink: string): string => `sink_${sink}`;
+
+/** Stage 0's partitions: the P ingest partitions, then one per `from nats` source. */
+export const stagePartitions = (job: Pick<ClusterJob, "plan">, stage: number, partitions: number): number => (stage === 0 ? partitions + natsSources(job).length : partitions);
+
+/** Makes the `from nats` and `to nats` subjects partitions of the cluster (created if missing). */
+export async function bindNats(log: import("./transport.js").PartitionedLog, job: ClusterJob, partitions: number): Promise<void> {
+  for (const [i, s] of natsSources(job).entries()) await log.bind(stageTopic(0), partitions + i, s.subject);
+  for (const s of natsSinks(job)) await log.bind(sinkTopic(s.name), 0, s.subject);
+}

@@ -2,7 +2,7 @@
 // each declaration, the stages), the partition count and the cluster run
 // control. Every other command reads it first, so a stream file that changed
 // since init, or a cluster that was never initialised, is refused in words.
-import { bytes, declarations, parse, stageTopic, OUT_TOPIC, type ClusterJob } from "./job.js";
+import { bindNats, bytes, declarations, parse, stageTopic, OUT_TOPIC, type ClusterJob } from "./job.js";
 import type { KeyValue, Transport } from "./transport.js";
 
 export const META_KEY = "meta";
@@ -72,6 +72,7 @@ export async function initCluster(transport: Transport, job: ClusterJob, partiti
   }
   for (const s of job.stages) await transport.log.ensureTopic(stageTopic(s.index), partitions);
   await transport.log.ensureTopic(OUT_TOPIC, 1);
+  await bindNats(transport.log, job, partitions);
   if (existing) return "exists";
   await kv.create(CONTROL_KEY, bytes({ run: 1, flush: null } satisfies Control));
   const made = await kv.create(META_KEY, bytes(meta));
@@ -95,6 +96,7 @@ export async function openCluster(transport: Transport, job: ClusterJob, url: st
   const meta = parse<Meta>(entry.value);
   if (meta.version !== META_VERSION) throw new ClusterRefusal(`the cluster of \`${job.plan.stream}\` on ${url} was made by another version of interpret (layout ${meta.version}, this one reads ${META_VERSION})`, 2);
   refuseChanged(meta, metaOf(job, meta.partitions), job);
+  await bindNats(transport.log, job, meta.partitions);
   return { kv, meta };
 }
 

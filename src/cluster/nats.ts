@@ -33,6 +33,8 @@ const isMissing = (e: unknown): boolean => /not found/i.test(e instanceof Error 
 
 class NatsLog implements PartitionedLog {
   private readonly known = new Set<string>();
+  /** Partitions bound to an outside subject (`from nats`, `to nats`): topic/partition -> subject. */
+  private readonly bound = new Map<string, string>();
   constructor(
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
@@ -44,21 +46,28 @@ class NatsLog implements PartitionedLog {
     return `PEPPA_${this.name}_${topic}_${partition}`;
   }
   subject(topic: string, partition: number): string {
-    return `peppa.${this.name}.${topic}.${partition}`;
+    return this.bound.get(`${topic}/${partition}`) ?? `peppa.${this.name}.${topic}.${partition}`;
+  }
+
+  async bind(topic: string, partition: number, subject: string): Promise<void> {
+    this.bound.set(`${topic}/${partition}`, subject);
+    await this.ensurePartition(topic, partition);
+  }
+
+  private async ensurePartition(topic: string, p: number): Promise<void> {
+    if (await this.hasPartition(topic, p)) return;
+    await this.jsm.streams.add({
+      name: this.streamName(topic, p),
+      subjects: [this.subject(topic, p)],
+      storage: StorageType.File,
+      num_replicas: this.replicas,
+      duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+    });
+    this.known.add(this.streamName(topic, p));
   }
 
   async ensureTopic(topic: string, partitions: number): Promise<void> {
-    for (let p = 0; p < partitions; p++) {
-      if (await this.hasPartition(topic, p)) continue;
-      await this.jsm.streams.add({
-        name: this.streamName(topic, p),
-        subjects: [this.subject(topic, p)],
-        storage: StorageType.File,
-        num_replicas: this.replicas,
-        duplicate_window: nanos(DUPLICATE_WINDOW_MS),
-      });
-      this.known.add(this.streamName(topic, p));
-    }
+    for (let p = 0; p < partitions; p++) await this.ensurePartition(topic, p);
   }
 
   async hasPartition(topic: string, partition: number): Promise<boolean> {

@@ -15,7 +15,7 @@
 import { isLeft } from "fp-ts/lib/Either.js";
 import { jsonText, parseJsonText } from "../io/index.js";
 import { addBalances, KEY_FIELD, prepareRunner, ZERO_BALANCE, type Balance, type JsonRecord, type RunResult, type SourceBatch, type Stage, type State } from "../index.js";
-import { bytes, encodeText, OUT_TOPIC, parse, partitionOf, stageTopic, text, type ClusterJob } from "./job.js";
+import { bytes, encodeText, natsSinks, natsSources, OUT_TOPIC, parse, partitionOf, sinkTopic, stageTopic, text, type ClusterJob } from "./job.js";
 import type { KeyValue, OutgoingMessage, Transport } from "./transport.js";
 
 export interface Pending {
@@ -88,7 +88,7 @@ type StageMessage =
 /** An output message: a sink's record, a reject or an audit event. */
 export type OutMessage = { readonly k: "sink"; readonly n: string; readonly r: JsonRecord } | { readonly k: "rejects" | "audit"; readonly r: JsonRecord };
 
-export const encodeMessage = (m: StageMessage | OutMessage): Uint8Array => encodeText(jsonText(m as unknown as JsonRecord));
+export const encodeMessage = (m: StageMessage | OutMessage | JsonRecord): Uint8Array => encodeText(jsonText(m as unknown as JsonRecord));
 
 /** Reads a partition's state from its chunks. */
 export async function loadState(ctx: StepContext, ref: PartitionRef, entry: PartitionEntry): Promise<State | undefined> {
@@ -123,8 +123,27 @@ export async function execute(ctx: StepContext, ref: PartitionRef, state: State 
   const batch = (name: string) => (batches[name] ??= { records: [], origins: [], malformed: [] });
   const direct: JsonRecord[] = [];
   const names = new Set(stage.plan.steps.filter((s) => s.kind === "source").map((s) => s.name));
+  // A `from nats` source's partition holds what producers published: one JSON record per message.
+  const outside = stage.index === 0 && partition >= ctx.partitions ? natsSources(ctx.job)[partition - ctx.partitions] : undefined;
   let crossedIn = 0;
   for (const m of messages) {
+    if (outside) {
+      const b = batch(outside.name);
+      const raw = text(m.data);
+      let record: unknown;
+      try {
+        record = parseJsonText(raw);
+      } catch (e) {
+        b.malformed.push({ file: subject, line: m.seq, reason: `invalid JSON: ${e instanceof Error ? e.message : String(e)}`, text: raw });
+        continue;
+      }
+      if (typeof record !== "object" || record === null || Array.isArray(record)) b.malformed.push({ file: subject, line: m.seq, reason: "not a JSON object", text: raw });
+      else {
+        b.records.push(record);
+        b.origins.push({ file: subject, line: m.seq });
+      }
+      continue;
+    }
     const raw = text(m.data);
     let msg: StageMessage | undefined;
     try {
@@ -159,7 +178,7 @@ export async function execute(ctx: StepContext, ref: PartitionRef, state: State 
   let n = 0;
   const id = (): string => `${stage.index}.${partition}.${tag}.${n++}`;
   const outgoing = new Map<string, { topic: string; partition: number; messages: OutgoingMessage[] }>();
-  const send = (t: string, p: number, m: StageMessage | OutMessage): void => {
+  const send = (t: string, p: number, m: StageMessage | OutMessage | JsonRecord): void => {
     const k = `${t}/${p}`;
     let list = outgoing.get(k);
     if (!list) outgoing.set(k, (list = { topic: t, partition: p, messages: [] }));
@@ -173,7 +192,8 @@ export async function execute(ctx: StepContext, ref: PartitionRef, state: State 
       crossedOut++;
     }
   }
-  for (const [sink, records] of Object.entries(result.outputs)) for (const r of records) send(OUT_TOPIC, 0, { k: "sink", n: sink, r });
+  const toNats = new Set(natsSinks(ctx.job).map((s) => s.name));
+  for (const [sink, records] of Object.entries(result.outputs)) for (const r of records) toNats.has(sink) ? send(sinkTopic(sink), 0, r) : send(OUT_TOPIC, 0, { k: "sink", n: sink, r });
   for (const r of [...result.rejects, ...direct]) send(OUT_TOPIC, 0, { k: "rejects", r });
   for (const r of result.audit) send(OUT_TOPIC, 0, { k: "audit", r });
   let published = 0;

@@ -29,6 +29,11 @@ export interface PartitionedLog {
   end(topic: string, partition: number): Promise<number>;
   /** The name of the partition as the server shows it (for rejects: subject and sequence). */
   subject(topic: string, partition: number): string;
+  /**
+   * Makes an outside name (a subject producers publish to, or consumers downstream
+   * read) a partition of `topic`: created if missing, read and appended like any other.
+   */
+  bind(topic: string, partition: number, subject: string): Promise<void>;
 }
 
 export interface Entry {

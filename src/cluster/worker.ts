@@ -6,7 +6,7 @@
 // past its expiry) finds the revision moved and commits nothing: it is fenced.
 import { hostname } from "node:os";
 import type { State } from "../index.js";
-import { bytes, parse, stageTopic } from "./job.js";
+import { bytes, parse, stagePartitions, stageTopic } from "./job.js";
 import { CONTROL_KEY, readControl, type Control } from "./meta.js";
 import {
   dropState,
@@ -52,7 +52,7 @@ const workerKey = (name: string): string => `worker.${name}`;
 export async function runWorker(ctx: StepContext, options: WorkerOptions): Promise<void> {
   const name = options.name ?? `${hostname()}-${process.pid}`;
   const { kv } = ctx;
-  const refs: PartitionRef[] = ctx.job.stages.flatMap((stage) => Array.from({ length: ctx.partitions }, (_, partition) => ({ stage, partition })));
+  const refs: PartitionRef[] = ctx.job.stages.flatMap((stage) => Array.from({ length: stagePartitions(ctx.job, stage.index, ctx.partitions) }, (_, partition) => ({ stage, partition })));
   const owned = new Map<string, Owned>();
   const id = (r: PartitionRef): string => `${r.stage.index}.${r.partition}`;
   let stopping = false;
@@ -100,7 +100,7 @@ export async function runWorker(ctx: StepContext, options: WorkerOptions): Promi
       const released = { ...o.entry, owner: null, until: 0 };
       owned.delete(id(o.ref));
       if ((await writeEntry(kv, o.ref.stage.index, o.ref.partition, released, o.revision)) !== undefined) options.log(`released ${id(o.ref)} (fair share ${share} of ${live.length} workers)`);
-      else options.log(`lost ${id(o.ref)}: another worker holds it now`);
+      else options.log(`lost ${id(o.ref)}: another worker holds it now; nothing was committed`);
     }
     for (const ref of refs) {
       if (owned.size >= share || stopping) break;
@@ -191,7 +191,19 @@ export async function runWorker(ctx: StepContext, options: WorkerOptions): Promi
   };
 
   let lastBalance = 0;
+  let failures = 0;
   while (!stopping) {
+    try {
+      await loop();
+      failures = 0;
+    } catch (e) {
+      // The server or the network: retry for a while (a cluster node may be failing over), then give up.
+      if (++failures > 50) throw e;
+      options.log(`retrying: ${e instanceof Error ? e.message : String(e)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  async function loop(): Promise<void> {
     if (Date.now() - lastBalance > LEASE_MS / 5) {
       await heartbeat();
       await balance();
@@ -199,8 +211,15 @@ export async function runWorker(ctx: StepContext, options: WorkerOptions): Promi
     }
     const { control, revision } = await readControl(kv);
     const entries = control.flush ? await snapshot() : new Map<string, PartitionEntry | undefined>();
-    // Partitions are independent: their steps overlap their round trips to the server.
-    const worked = (await Promise.all([...owned.values()].map((o) => stepOnce(o, control, entries)))).some((w) => w);
+    // Partitions are independent: their steps overlap their round trips to the server. A step
+    // that fails (the server went away, a request timed out) gives the partition up: whoever
+    // takes it next redoes its written-ahead run.
+    const guarded = (o: Owned) =>
+      stepOnce(o, control, entries).catch((e: unknown) => {
+        lose(o, `${e instanceof Error ? e.message : String(e)}; nothing was committed`);
+        return false;
+      });
+    const worked = (await Promise.all([...owned.values()].map(guarded))).some((w) => w);
     if (control.flush) await closeRun(control, revision, await snapshot());
     if (!worked) await Promise.race([new Promise((r) => setTimeout(r, IDLE_MS)), options.stop]);
   }
