@@ -33,7 +33,7 @@ export const LAYERS: ReadonlyArray<ReadonlyArray<Layer>> = [
   ["runtime", "graph"],
   ["testing", "report"],
   ["index"],
-  ["lsp"],
+  ["lsp", "cluster"],
   ["cli"],
 ];
 

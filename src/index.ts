@@ -14,6 +14,7 @@ import { describePlan as describe, formatPlan, type PlanDescription } from "./pl
 import { readCompileInput } from "./plan/host-options.js";
 import type { Plan } from "./plan/plan.js";
 import { RunnerError, prepareRunner as prepare, type Prepared, type Runner, type RunnerOptions, type RunnerTuning } from "./runtime/runner.js";
+import { splitStages, type Stage } from "./plan/stages.js";
 import { describeValue } from "./values/host-data.js";
 import { parse } from "./syntax/parse.js";
 import { printStream } from "./syntax/print.js";
@@ -21,6 +22,8 @@ import { printStream } from "./syntax/print.js";
 export type { Diagnostic, Label, Severity } from "./diagnostics/diagnostic.js";
 export type { Plan, SourceStep } from "./plan/plan.js";
 export type { PlanDescription } from "./plan/describe.js";
+export type { Stage, StageCrossing } from "./plan/stages.js";
+export { KEY_FIELD } from "./plan/stages.js";
 export type { HostFunction } from "./plan/host-functions.js";
 export type { Runner, RunnerOptions, RunnerTuning, RunRequest, Clock, Prepared } from "./runtime/runner.js";
 export type { RunResult, JsonRecord } from "./runtime/run.js";
@@ -127,4 +130,22 @@ export type GraphFormat = (typeof GRAPH_FORMATS)[number];
 export function drawGraph(plan: Plan, format: GraphFormat = "svg", direction: Direction = "TB"): string {
   const graph = streamGraph(plan);
   return format === "svg" ? renderSvg(graph, direction) : format === "mermaid" ? renderMermaid(graph, direction) : renderDot(graph, direction);
+}
+
+/**
+ * The plan cut into cluster stages at each keyed stateful step whose key is not
+ * the records' current partitioning (src/plan/stages.ts); each stage's `plan`
+ * is one `prepareRunner` accepts.
+ */
+export function clusterStages(plan: Plan): ReadonlyArray<Stage> {
+  const stages = splitStages(plan);
+  for (const s of stages) compiled.add(s.plan);
+  return stages;
+}
+
+/** The stages as `interpret plan` shows them: each with its partitioning key and its steps. */
+export function stagesText(plan: Plan): string {
+  return splitStages(plan)
+    .map((s) => `stage ${s.index} ${s.keyedBy ? `by ${s.key.join(", ")} (from \`${s.keyedBy}\`)` : "by message id"}: ${s.steps.join(", ")}`)
+    .join("\n");
 }

@@ -12,7 +12,7 @@ import { interpret } from "./helpers.js";
 for (const spec of SUBCOMMANDS) {
   test(`interpret ${spec.name} --help and -h print its own usage and every option, exit 0`, async () => {
     for (const flag of ["--help", "-h"]) {
-      const r = await interpret([spec.name, flag]);
+      const r = await interpret([...spec.name.split(" "), flag]);
       assert.is(r.code, 0, r.stderr);
       assert.is(r.stderr, "");
       assert.ok(r.stdout.startsWith(`usage: interpret ${spec.usageName ?? spec.name} ${spec.args}`), r.stdout);
@@ -23,7 +23,7 @@ for (const spec of SUBCOMMANDS) {
   });
 
   test(`interpret ${spec.name} with an unknown option: one line naming it, the usage, exit 2`, async () => {
-    const r = await interpret([spec.name, "streams/peppa.stream", "--bogus-option"]);
+    const r = await interpret([...spec.name.split(" "), "streams/peppa.stream", "--bogus-option"]);
     assert.is(r.code, 2);
     assert.is(r.stdout, "");
     assert.is(r.stderr, `interpret: unknown option \`--bogus-option\`\n${usageLine(spec)}\n(see interpret ${spec.name} --help)\n`);

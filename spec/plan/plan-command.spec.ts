@@ -9,7 +9,7 @@ import { planCommand } from "../../src/cli/plan-command.js";
 import type { PlanDescription } from "../../src/plan/describe.js";
 import { REPO, runCommand, tempFolder } from "./helpers.js";
 
-const GOLDEN = ["peppa", "api-metering", "storage-billing"];
+const GOLDEN = ["peppa", "peppa-files", "api-metering", "storage-billing"];
 
 for (const name of GOLDEN) {
   test(`plan of streams/${name}.stream matches spec/cases/plan/${name}.expected`, async () => {

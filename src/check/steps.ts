@@ -12,7 +12,7 @@ import { checkBlock } from "./block.js";
 import { checkAggregate } from "./aggregate.js";
 import { checkSinkPath } from "./sink-path.js";
 
-import { FORMATS } from "../model/formats.js";
+import { FORMATS, NATS_FORMAT } from "../model/formats.js";
 
 /** The schema of a validate step's `invalid` port: the input plus its failures. */
 export const ERRORS_FIELD: FieldType = {
@@ -160,12 +160,14 @@ export class StepChecker {
       // Records given to a simulate source (tests, hosts) are decoded too, so it has an `invalid` port.
       return new Map([[MAIN, checkBlock(this.ctx, this.exprs, scope, d.fields, [])], ["invalid", SOURCE_INVALID_SCHEMA]]);
     }
-    if (o.kind === "FileOrigin") this.fileOrigin(o);
+    if (o.kind === "FileOrigin") this.fileOrigin(o, true);
     const schema = resolveSchema(this.ctx, d.schema);
     return new Map([[MAIN, schema], ["invalid", SOURCE_INVALID_SCHEMA]]);
   }
 
-  fileOrigin(o: A.FileOrigin): void {
+  /** A source's or table's `from FORMAT "PATH"`; a source may also read a NATS subject (`from nats "SUBJECT"`, cluster mode). */
+  fileOrigin(o: A.FileOrigin, source = false): void {
+    if (source && o.format.name === NATS_FORMAT) return;
     if (!(FORMATS as ReadonlyArray<string>).includes(o.format.name)) {
       this.ctx.report("E2012.source", { name: o.format.name }, o.format.span, { hint: didYouMean(o.format.name, FORMATS) ?? `formats: ${FORMATS.join(", ")}` });
     }
@@ -251,7 +253,7 @@ export class StepChecker {
   private sink(d: A.SinkDecl, inputs: ReadonlyArray<ResolvedInput>): void {
     checkSinkPath(this.ctx, d.name.name, d.path);
     const format = d.format.name;
-    if (!(FORMATS as ReadonlyArray<string>).includes(format)) {
+    if (format !== NATS_FORMAT && !(FORMATS as ReadonlyArray<string>).includes(format)) {
       this.ctx.report("E2012.sink", { name: format }, d.format.span, { hint: didYouMean(format, FORMATS) ?? `formats: ${FORMATS.join(", ")}` });
     }
     if (format === "csv" && inputs.length > 1) {

@@ -94,6 +94,69 @@ export const STATE: CommandSpec = {
   more: "exit codes: 0 done, 2 bad usage, or a state file that is missing, damaged or not one\ndocs: docs/cli.md",
 };
 
+const NATS = { name: "nats", value: "URL", help: "the NATS server (nats://127.0.0.1:4222; several separated by commas)" } as const;
+const CLUSTER_EXIT = "exit codes: 0 done, 1 the stream has errors, 2 bad usage or input, a cluster not initialised or initialised otherwise, 3 the server cannot be reached or a run failed\ndocs: docs/cluster.md";
+
+export const CLUSTER_INIT: CommandSpec = {
+  name: "cluster init",
+  args: "FILE.stream",
+  summary: "Creates what the stream needs on NATS JetStream (a topic per stage, the output topic, the store); again with the same stream and partitions, it changes nothing.",
+  options: [
+    NATS,
+    { name: "partitions", value: "P", help: "partitions per stage (fixed for the cluster's life)" },
+    { name: "replicas", value: "N", help: "copies of every stream and of the store (1 by default; 3 on a 3-node cluster)" },
+    { name: "param", value: "NAME=VALUE", multiple: true, help: "set a param for every worker" },
+  ],
+  more: CLUSTER_EXIT,
+};
+
+export const CLUSTER_INGEST: CommandSpec = {
+  name: "cluster ingest",
+  args: "FILE.stream",
+  summary: "Publishes the records of the stream's file sources (or the files given) into the cluster; a file published again adds nothing.",
+  options: [NATS, { name: "input", value: "SOURCE=PATH", multiple: true, help: "ingest PATH for SOURCE instead of the sources' own files" }],
+  more: CLUSTER_EXIT,
+};
+
+export const CLUSTER_WORKER: CommandSpec = {
+  name: "cluster worker",
+  args: "FILE.stream",
+  summary: "Joins the cluster and processes a fair share of the partitions until SIGTERM, which finishes the current run, releases the leases and exits 0.",
+  options: [
+    NATS,
+    { name: "name", value: "N", help: "the worker's name in leases and status (default: HOST-PID)" },
+    { name: "now", value: "TIMESTAMP", help: "the run clock (ISO-8601); default: the wall clock when a run starts" },
+    { name: "batch", value: "N", help: "messages per micro-batch (default 1000); outputs do not depend on it" },
+  ],
+  more: CLUSTER_EXIT,
+};
+
+export const CLUSTER_FLUSH: CommandSpec = {
+  name: "cluster flush",
+  args: "FILE.stream",
+  summary: "Waits until every record ingested so far is processed, closes every open session (the end of a cluster run), and returns once those records are delivered.",
+  options: [NATS],
+  more: CLUSTER_EXIT,
+};
+
+export const CLUSTER_COLLECT: CommandSpec = {
+  name: "cluster collect",
+  args: "FILE.stream",
+  summary: "Writes each sink's records, the rejects and the audit events delivered so far to the files the stream names, under DIR.",
+  options: [NATS, { name: "out", value: "DIR", help: "the folder to write under" }],
+  more: CLUSTER_EXIT,
+};
+
+export const CLUSTER_STATUS: CommandSpec = {
+  name: "cluster status",
+  args: "FILE.stream",
+  summary: "Per partition its owner, lag, runs and open sessions; the cluster's balance, rejects by step and reason, audit events by kind.",
+  options: [NATS, { name: "json", help: "the status as one JSON object" }],
+  more: CLUSTER_EXIT,
+};
+
+export const CLUSTER_COMMANDS: ReadonlyArray<CommandSpec> = [CLUSTER_INIT, CLUSTER_INGEST, CLUSTER_WORKER, CLUSTER_FLUSH, CLUSTER_COLLECT, CLUSTER_STATUS];
+
 export const REPORT: CommandSpec = {
   name: "report",
   args: "RUN.json",
@@ -102,7 +165,7 @@ export const REPORT: CommandSpec = {
   more: "exit codes: 0 done, 2 bad usage, or a file that cannot be read, is not such a report, or cannot be written",
 };
 
-export const SUBCOMMANDS: ReadonlyArray<CommandSpec> = [RUN, CHECK, FMT, PLAN, GRAPH, TEST, REPORT, STATE, LSP];
+export const SUBCOMMANDS: ReadonlyArray<CommandSpec> = [RUN, CHECK, FMT, PLAN, GRAPH, TEST, REPORT, STATE, LSP, ...CLUSTER_COMMANDS];
 
 /** `interpret --help`: every command's usage line, then the run options. */
 export function overview(): string {

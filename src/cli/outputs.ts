@@ -33,7 +33,8 @@ export const BUILTIN_DIR = "out";
 export function planOutputs(plan: Plan, base: string, cwd: string): Either<string[], Output[]> {
   const outputs: Output[] = [];
   for (const step of plan.steps) {
-    if (step.kind !== "sink") continue;
+    // A `to nats` sink publishes to its subject in cluster mode; it writes no file.
+    if (step.kind !== "sink" || step.format === "nats") continue;
     const absolute = path.resolve(base, step.path);
     outputs.push({ name: step.name, builtin: false, format: step.format, columns: step.columns, absolute, display: shownPath(cwd, absolute), written: 0 });
   }

@@ -2,7 +2,7 @@
 // with its inputs, what it does, and the schema and destination of each output
 // port. Exit 0, 1 when the stream has errors, 2 for bad usage or an unreadable file.
 import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
-import { describePlan, planText, type Plan } from "../index.js";
+import { clusterStages, describePlan, planText, stagesText, type Plan } from "../index.js";
 import { flagOption, usageError, withCommand } from "./args.js";
 import { EXIT, type CliIO, type Command } from "./cli-io.js";
 import { PLAN } from "./commands.js";
@@ -31,6 +31,9 @@ export const planCommand: Command = (argv, io) =>
     }
     const loaded = await loadPlan(files[0]!, io);
     if (isLeft(loaded)) return loaded.left;
-    io.stdout(flagOption(parsed, "json") ? JSON.stringify(describePlan(loaded.right), null, 2) + "\n" : planText(loaded.right));
+    const plan = loaded.right;
+    // The cluster stages (docs/cluster.md): where a keyed step makes records cross between workers.
+    const stages = clusterStages(plan).map((s) => ({ stage: s.index, key: s.keyedBy ? s.key : null, keyedBy: s.keyedBy ?? null, steps: s.steps }));
+    io.stdout(flagOption(parsed, "json") ? JSON.stringify({ ...describePlan(plan), stages }, null, 2) + "\n" : `${planText(plan)}\ncluster stages:\n${stagesText(plan).replace(/^/gm, "  ")}\n`);
     return EXIT.ok;
   });

@@ -19,6 +19,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   test: async (argv, io) => (await import("./test-command.js")).testCommand(argv, io),
   report: async (argv, io) => (await import("./report-command.js")).reportCommand(argv, io),
   state: async (argv, io) => (await import("./state-command.js")).stateCommand(argv, io),
+  // Loaded on demand too: the NATS client is needed only in cluster mode.
+  cluster: async (argv, io) => (await import("./cluster-command.js")).clusterCommand(argv, io),
   lsp: (argv, io) => withCommand(LSP, argv, io, async () => (await import("../lsp/server.js")).lspCommand(argv, io)),
 };
 

@@ -39,6 +39,18 @@ function runCount(options: RunOptions, runner: Runner): Either<string, number | 
   return right(n);
 }
 
+/** `from nats` sources and `to nats` sinks: only cluster mode runs them (docs/cluster.md). */
+export function natsSteps(plan: Plan): string[] {
+  const hint = "cluster mode runs it (interpret cluster init|worker …, docs/cluster.md); for one process, read or write a file instead (`from jsonl \"PATH\"`, `to jsonl \"PATH\"`)";
+  return plan.steps.flatMap((s) =>
+    s.kind === "source" && s.nats
+      ? [`source \`${s.name}\` reads the NATS subject "${s.nats.subject}", which a single-process run cannot; hint: ${hint}`]
+      : s.kind === "sink" && s.format === "nats"
+        ? [`sink \`${s.name}\` publishes to the NATS subject "${s.path}", which a single-process run cannot; hint: ${hint}`]
+        : [],
+  );
+}
+
 export const runCommand: Command = (argv, io) =>
   withCommand(RUN, argv, io, async (parsed) => {
     const options = runOptions(parsed);
@@ -59,6 +71,9 @@ async function runStream(options: RunOptions, io: CliIO): Promise<number> {
   if (plan.steps.length === 0) {
     return fail(io, EXIT.streamErrors, [`${loaded.display} declares no steps, so there is nothing to run (a stream needs at least a source and a sink; see docs/language.md)`]);
   }
+
+  const nats = natsSteps(plan);
+  if (nats.length) return fail(io, EXIT.usage, nats);
 
   const streamDir = path.dirname(loaded.absolute);
   const base = options.out !== undefined ? path.resolve(io.cwd, options.out) : streamDir;

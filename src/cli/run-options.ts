@@ -20,7 +20,7 @@ export interface RunOptions {
 }
 
 /** `K=V` pairs of a repeatable option, or a message. */
-function pairs(values: ReadonlyArray<string>, option: string, example: string): Either<string, Record<string, string>> {
+export function pairs(values: ReadonlyArray<string>, option: string, example: string): Either<string, Record<string, string>> {
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const v of values) {
     const eq = v.indexOf("=");

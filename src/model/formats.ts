@@ -6,3 +6,10 @@ export const FORMATS = ["jsonl", "csv", "json"] as const;
 export type Format = (typeof FORMATS)[number];
 
 export const isFormat = (name: string): name is Format => (FORMATS as ReadonlyArray<string>).includes(name);
+
+/**
+ * `from nats "SUBJECT"` and `to nats "SUBJECT"`: a source whose producers publish
+ * JSON records to a NATS subject, a sink that publishes to one. Only cluster mode
+ * runs them (docs/cluster.md); they are not file formats.
+ */
+export const NATS_FORMAT = "nats";

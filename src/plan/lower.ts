@@ -2,7 +2,7 @@
 // each expression compiled once.
 import type * as A from "../syntax/ast.js";
 import type { CheckedStream, StepInfo } from "../check/checked.js";
-import { isFormat, type Format } from "../model/formats.js";
+import { isFormat, NATS_FORMAT, type Format } from "../model/formats.js";
 import { MAIN, portKey } from "../model/ports.js";
 import { fieldName } from "../check/schema.js";
 import { aggregateFor } from "../values/aggregates.js";
@@ -142,6 +142,9 @@ function lowerStep(checked: CheckedStream, info: StepInfo, consumers: Map<string
         const block = compileBlock(checked, d.fields, main, [], new Map());
         return { ...base, kind: "source", origin: "simulate", fields, decode, decodeCsv, simulate: { count: compileExpr(o.count, noLocals), ...(o.seed ? { seed: compileExpr(o.seed, noLocals) } : {}), block } };
       }
+      if (o.kind === "FileOrigin" && o.format.name === NATS_FORMAT) {
+        return { ...base, kind: "source", origin: "nats", fields, decode, decodeCsv, nats: { subject: o.path.value } };
+      }
       if (o.kind === "FileOrigin") {
         const file = { format: checkedFormat(o.format.name), path: o.path.value, ...(o.batch ? { batch: compileExpr(o.batch, noLocals) } : {}), ...(o.delimiter ? { delimiter: o.delimiter.value } : {}) };
         return { ...base, kind: "source", origin: "file", fields, decode, decodeCsv, file };
@@ -197,7 +200,7 @@ function lowerStep(checked: CheckedStream, info: StepInfo, consumers: Map<string
     case "Aggregate":
       return lowerAggregate(checked, d, base);
     case "Sink":
-      return { ...base, kind: "sink", format: checkedFormat(d.format.name), path: d.path.value, columns: input.map((f) => f.name) };
+      return { ...base, kind: "sink", format: d.format.name === NATS_FORMAT ? NATS_FORMAT : checkedFormat(d.format.name), path: d.path.value, columns: input.map((f) => f.name) };
   }
 }
 

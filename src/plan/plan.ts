@@ -2,7 +2,7 @@
 // output ports and schemas, and its expressions compiled into closures.
 import type * as A from "../syntax/ast.js";
 import type { CheckedStream } from "../check/checked.js";
-import type { Format } from "../model/formats.js";
+import type { Format, NATS_FORMAT } from "../model/formats.js";
 import type { PortFate } from "../model/ports.js";
 import type { Aggregate } from "../values/aggregates.js";
 import type { Decoder, DecodeField } from "../values/codec.js";
@@ -42,13 +42,15 @@ interface StepBase {
 
 export interface SourceStep extends StepBase {
   readonly kind: "source";
-  readonly origin: "file" | "host" | "simulate";
+  readonly origin: "file" | "host" | "simulate" | "nats";
   readonly fields: ReadonlyArray<DecodeField>;
   readonly decode: Decoder;
   /** CSV text: an empty cell is absent. */
   readonly decodeCsv: Decoder;
   readonly file?: { readonly format: Format; readonly path: string; readonly batch?: Fn; readonly delimiter?: string };
   readonly simulate?: { readonly count: Fn; readonly seed?: Fn; readonly block: CompiledBlock };
+  /** `from nats "SUBJECT"` (cluster mode only). */
+  readonly nats?: { readonly subject: string };
 }
 
 export interface ValidateStep extends StepBase {
@@ -127,7 +129,8 @@ export interface AuditStep extends StepBase {
 
 export interface SinkStep extends StepBase {
   readonly kind: "sink";
-  readonly format: Format;
+  /** A file format, or `nats` (cluster mode publishes to the subject in `path`). */
+  readonly format: Format | typeof NATS_FORMAT;
   readonly path: string;
   /** The columns of a csv sink. */
   readonly columns: ReadonlyArray<string>;
