@@ -22,7 +22,7 @@ import type { Rec, Timestamp, Value } from "../values/value.js";
 import { openOperator } from "./ops/operators.js";
 import type { SourceBatch } from "./ops/source.js";
 import type { Operator, OperatorResult, Ports, RunContext } from "./ops/types.js";
-import { rejectRecord } from "./rejects.js";
+import { LATE, rejectRecord } from "./rejects.js";
 import { ZERO_BALANCE, addBalances, balanceHolds, type Balance, type RunReport, type StepReport } from "./report.js";
 import { stepState, type State } from "./state.js";
 
@@ -257,7 +257,10 @@ function assemble(plan: Plan, state: State, runNo: number, now: Timestamp, nodes
   const steps: StepReport[] = nodes.map((node) => {
     const step = node.step;
     const r = node.result!;
-    for (const p of step.ports) for (const rec of node.rejected.get(p.name) ?? []) rejects.push(rejectRecord(step, p.name, runNo, rec));
+    for (const p of step.ports) {
+      const reasons = p.name === LATE ? r.lateReasons : undefined;
+      (node.rejected.get(p.name) ?? []).forEach((rec, i) => rejects.push(rejectRecord(step, p.name, runNo, rec, reasons?.[i])));
+    }
     for (const e of r.audit ?? []) audit.push(jsonRecord(e));
     if (r.output) outputs[step.name] = r.output;
     if (r.balance) balance = addBalances(balance, { ...ZERO_BALANCE, ...r.balance });
@@ -271,6 +274,7 @@ function assemble(plan: Plan, state: State, runNo: number, now: Timestamp, nodes
       const kept = node.result!.state;
       if (kept?.dedup !== undefined) (draft.dedup as Record<string, NonNullable<typeof kept.dedup>>)[node.step.name] = kept.dedup;
       if (kept?.sessions !== undefined) draft.sessions[node.step.name] = kept.sessions;
+      if (kept?.watermark !== undefined) (draft.watermarks ??= {})[node.step.name] = kept.watermark;
     }
   });
   const report: RunReport = { run: runNo, now: toJson(now) as string, steps, balance, balanced: balanceHolds(balance), openSessions };

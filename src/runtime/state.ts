@@ -2,6 +2,7 @@
 // seen at, open aggregate sessions, and the positions of file sources. It is
 // plain JSON, versioned, and decoded with an io-ts codec wherever it enters.
 import * as t from "io-ts";
+import { isLeft } from "fp-ts/lib/Either.js";
 
 /** The version of the run state's shape (dedup, sessions, sources); the state file's envelope has its own. */
 export const RUN_STATE_VERSION = 1;
@@ -11,7 +12,7 @@ const SessionCodec = t.type({
   key: t.string,
   /** The key values, encoded with encodeValue. */
   keys: t.array(t.unknown),
-  /** Run clock (ms) of the first and the latest record. */
+  /** Run clock (ms) of the first and the latest record; with `event time`, the smallest and largest event time. */
   first: t.number,
   last: t.number,
   /** `flush at`: when the session is due (ms), or null. */
@@ -21,7 +22,7 @@ const SessionCodec = t.type({
 });
 export type SessionState = t.TypeOf<typeof SessionCodec>;
 
-export const StateCodec = t.type({
+const RequiredState = t.type({
   version: t.literal(RUN_STATE_VERSION),
   /** Runs completed so far. */
   runs: t.number,
@@ -32,7 +33,29 @@ export const StateCodec = t.type({
   /** Per file source: where the next run continues (owned by the file adapter). */
   sources: t.record(t.string, t.unknown),
 });
-export type State = t.TypeOf<typeof StateCodec>;
+
+const Watermarks = t.record(t.string, t.number);
+
+/**
+ * The run state: the fields above, and per aggregate with `event time` its watermark (ms), the
+ * largest event time it has seen minus its lateness. A state without `watermarks` (as written
+ * before event time existed) has none yet. One codec rather than an intersection, so that a
+ * decode error names its place as before (`sessions.usage[0].fields`).
+ */
+export type State = t.TypeOf<typeof RequiredState> & { readonly watermarks?: Readonly<Record<string, number>> };
+export const StateCodec = new t.Type<State, State, unknown>(
+  "State",
+  (u): u is State => RequiredState.is(u) && ((u as { watermarks?: unknown }).watermarks === undefined || Watermarks.is((u as { watermarks?: unknown }).watermarks)),
+  (u, c) => {
+    const base = RequiredState.validate(u, c);
+    if (isLeft(base)) return base;
+    const w = (u as { watermarks?: unknown }).watermarks;
+    if (w === undefined) return t.success(base.right);
+    const marks = Watermarks.validate(w, t.appendContext(c, "watermarks", Watermarks, w));
+    return isLeft(marks) ? marks : t.success({ ...base.right, watermarks: marks.right });
+  },
+  (a) => a,
+);
 
 /**
  * What one step keeps between runs: its entries in the per-step parts of the
@@ -43,8 +66,13 @@ export interface StepState {
   /** [run clock ms, keys first seen in that run] per run, oldest first (never mutated once handed back). */
   readonly dedup?: ReadonlyArray<readonly [number, ReadonlyArray<string>]>;
   readonly sessions?: State["sessions"][string];
+  /** An event-time aggregate's watermark (ms); absent: none yet. */
+  readonly watermark?: number;
 }
 
-export const stepState = (state: State, step: string): StepState => ({ dedup: state.dedup[step], sessions: state.sessions[step] });
+export const stepState = (state: State, step: string): StepState => {
+  const watermark = state.watermarks?.[step];
+  return { dedup: state.dedup[step], sessions: state.sessions[step], ...(watermark !== undefined ? { watermark } : {}) };
+};
 
 export const emptyState = (): State => ({ version: RUN_STATE_VERSION, runs: 0, dedup: {}, sessions: {}, sources: {} });

@@ -151,9 +151,18 @@ export function printDecl(d: A.Decl): Line[] {
     }
     case "Aggregate": {
       const keys = d.keys.map((k) => (k.expr ? `${printIdent(k.name)} = ${printExpr(k.expr)}` : printIdent(k.name))).join(", ");
-      const flushes = d.flush.length > 0 ? ` flush ${d.flush.map(flush).join(", ")}` : "";
+      const flushes = d.flush.length > 0 ? `flush ${d.flush.map(flush).join(", ")}` : "";
       const fields = assignments(d.fields.map((f) => ({ target: printIdent(f.name), value: printExpr(f.value) + (f.by ? ` by ${printExpr(f.by)}` : ""), span: f.span })), 2);
-      return block(d, `aggregate ${printIdent(d.name)} from ${input(d.input)} by ${keys}${flushes}`, fields, 0);
+      const head = `aggregate ${printIdent(d.name)} from ${input(d.input)} by ${keys}`;
+      if (!d.eventTime) return block(d, flushes ? `${head} ${flushes}` : head, fields, 0);
+      // With `event time`, each clause of the header has a line of its own, as the language reference writes it.
+      const e = d.eventTime;
+      const clauses: Line[] = [{ indent: 2, text: `event time ${printExpr(e.at)}${e.lateness ? ` lateness ${printExpr(e.lateness)}` : ""}`, start: e.span.start, end: e.span.end, role: "item" }];
+      const flushStart = d.flush[0]?.span.start ?? e.span.end;
+      if (flushes) clauses.push({ indent: 2, text: flushes, start: flushStart, end: d.flush.at(-1)!.span.end, role: "item" });
+      const last = clauses.pop()!;
+      const lines = block(d, last.text, fields, 2);
+      return [{ indent: 0, text: head, start: d.span.start, end: e.span.start, role: "item" }, ...clauses, { ...lines[0]!, start: last.start }, ...lines.slice(1).map((l) => (l.role === "close" ? { ...l, indent: 0 } : l))];
     }
     case "Test": return block(d, `test ${quoteString(d.title.value)}`, testStmts(d.body, 2), 0);
     case "ErrorDecl": return [];
