@@ -160,9 +160,9 @@ export function printDecl(d: A.Decl): Line[] {
       const clauses: Line[] = [{ indent: 2, text: `event time ${printExpr(e.at)}${e.lateness ? ` lateness ${printExpr(e.lateness)}` : ""}`, start: e.span.start, end: e.span.end, role: "item" }];
       const flushStart = d.flush[0]?.span.start ?? e.span.end;
       if (flushes) clauses.push({ indent: 2, text: flushes, start: flushStart, end: d.flush.at(-1)!.span.end, role: "item" });
-      const last = clauses.pop()!;
-      const lines = block(d, last.text, fields, 2);
-      return [{ indent: 0, text: head, start: d.span.start, end: e.span.start, role: "item" }, ...clauses, { ...lines[0]!, start: last.start }, ...lines.slice(1).map((l) => (l.role === "close" ? { ...l, indent: 0 } : l))];
+      // The block's `{` stands on a line of its own after them, so the clauses do not read as fields.
+      const body = block(d, "", fields, 0).map((l, i) => (i === 0 ? { ...l, text: l.text.trimStart(), start: clauses.at(-1)!.end } : l));
+      return [{ indent: 0, text: head, start: d.span.start, end: e.span.start, role: "item" }, ...clauses, ...body];
     }
     case "Test": return block(d, `test ${quoteString(d.title.value)}`, testStmts(d.body, 2), 0);
     case "ErrorDecl": return [];
