@@ -31,7 +31,7 @@ export const LAYERS: ReadonlyArray<ReadonlyArray<Layer>> = [
   ["check"],
   ["plan"],
   ["runtime", "graph"],
-  ["testing"],
+  ["testing", "report"],
   ["index"],
   ["lsp"],
   ["cli"],

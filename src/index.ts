@@ -38,6 +38,9 @@ export { collectTests, runTests } from "./testing/index.js";
 export { countSummary } from "./diagnostics/render.js";
 export { hasErrors } from "./diagnostics/diagnostic.js";
 export { didYouMean } from "./diagnostics/suggest.js";
+export { streamGraph, type StreamGraph, type GraphNode, type GraphEdge, type NodeKind } from "./graph/model.js";
+export { reportHtml } from "./report/html.js";
+export { decodeReport, SAMPLES_PER_REASON, type InvocationReport } from "./report/report.js";
 
 /** The edge's tuning: step times from the host's clock. */
 const EDGE_TUNING: RunnerTuning = { timer: () => performance.now() };

@@ -17,6 +17,7 @@ export const RUN: CommandSpec = {
     { name: "param", value: "NAME=VALUE", multiple: true, help: "set a param" },
     { name: "input", value: "SOURCE=PATH", multiple: true, help: "feed a source declared without `from` from a file, or - for standard input" },
     { name: "json", help: "print the report as one JSON object" },
+    { name: "report", value: "FILE", help: "also write the report as one self-contained HTML page to FILE" },
   ],
   more: `${EXIT_CODES}\ndocs: docs/cli.md`,
 };
@@ -82,7 +83,15 @@ export const LSP: CommandSpec = {
   more: "exit codes: 0 when the editor ends the session, 2 bad usage",
 };
 
-export const SUBCOMMANDS: ReadonlyArray<CommandSpec> = [RUN, CHECK, FMT, PLAN, GRAPH, TEST, LSP];
+export const REPORT: CommandSpec = {
+  name: "report",
+  args: "RUN.json",
+  summary: "Draws a report saved with `interpret FILE --json > RUN.json` as one self-contained HTML page (- reads standard input).",
+  options: [{ name: "output", short: "o", value: "FILE", help: "write FILE instead of standard output" }],
+  more: "exit codes: 0 done, 2 bad usage, or a file that cannot be read, is not such a report, or cannot be written",
+};
+
+export const SUBCOMMANDS: ReadonlyArray<CommandSpec> = [RUN, CHECK, FMT, PLAN, GRAPH, TEST, REPORT, LSP];
 
 /** `interpret --help`: every command's usage line, then the run options. */
 export function overview(): string {

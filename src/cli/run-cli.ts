@@ -8,6 +8,7 @@ import { EXIT, type CliIO, type Command } from "./cli-io.js";
 import { fmtCommand } from "./fmt-command.js";
 import { graphCommand } from "./graph-command.js";
 import { planCommand } from "./plan-command.js";
+import { reportCommand } from "./report-command.js";
 import { runCommand } from "./run-command.js";
 import { testCommand } from "./test-command.js";
 import { LSP, overview } from "./commands.js";
@@ -21,6 +22,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   plan: planCommand,
   graph: graphCommand,
   test: testCommand,
+  report: reportCommand,
   // Loaded on demand: the language server's libraries are not needed to run a stream.
   lsp: (argv, io) => withCommand(LSP, argv, io, async () => (await import("../lsp/server.js")).lspCommand(argv, io)),
 };

@@ -1,20 +1,21 @@
 // `interpret [run] FILE.stream [options]`: runs a stream over its sources,
 // writes every sink, the rejects and the audit log, commits each run's outputs
 // together with the state file, and prints the report.
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { isLeft, isRight, left, right, type Either } from "fp-ts/lib/Either.js";
-import { balanceHolds, prepareRunner, StateCodec, type Runner, type State } from "../index.js";
-import { commitFiles, encodeStateFile, readStateFile, recoverCommit } from "../io/index.js";
+import { balanceHolds, prepareRunner, reportHtml, StateCodec, streamGraph, type Runner, type State } from "../index.js";
+import { commitFiles, describeError, encodeStateFile, readStateFile, recoverCommit } from "../io/index.js";
 import { usageError, withCommand } from "./args.js";
 import { EXIT, type CliIO, type Command } from "./cli-io.js";
 import { RUN } from "./commands.js";
 import { loadStream, renderDiagnostics } from "./load-stream.js";
 import { loadTables } from "./load-tables.js";
-import { BUILTIN_DIR, guardedFiles, loadJsonArrays, outputClashes, outputFiles, planOutputs, type Output } from "./outputs.js";
+import { BUILTIN_DIR, guardedFiles, loadJsonArrays, outputClashes, outputFiles, planOutputs, reportClash, type Output } from "./outputs.js";
 import { shownPath } from "./paths.js";
 import { runOptions, type RunOptions } from "./run-options.js";
 import { openFeeds, type Feeds, type Take } from "./source-feed.js";
-import { addRun, balanceLine, newSummary, renderJson, renderText, type Summary } from "./summary.js";
+import { addRun, balanceLine, newSummary, renderJson, renderText, reportOf, type Summary } from "./summary.js";
 
 /** The journal of an invocation's commits: beside the state file, or in the output folder. */
 export const JOURNAL_SUFFIX = ".journal";
@@ -65,7 +66,11 @@ async function runStream(options: RunOptions, io: CliIO): Promise<number> {
   const statePath = options.state !== undefined ? path.resolve(io.cwd, options.state) : undefined;
   const stateShown = statePath ? shownPath(io.cwd, statePath) : undefined;
   const journal = statePath ? statePath + JOURNAL_SUFFIX : path.join(base, BUILTIN_DIR, OUTPUT_JOURNAL);
-  const clashes = outputClashes(outputs, await guardedFiles(plan, { streamDir, cwd: io.cwd, inputs: options.inputs, journal, ...(statePath ? { statePath } : {}) }), io.cwd);
+  const guarded = await guardedFiles(plan, { streamDir, cwd: io.cwd, inputs: options.inputs, journal, ...(statePath ? { statePath } : {}) });
+  const clashes = outputClashes(outputs, guarded, io.cwd);
+  const reportPath = options.report !== undefined ? path.resolve(io.cwd, options.report) : undefined;
+  const reportClashes = reportPath !== undefined ? reportClash(reportPath, outputs, [...guarded, { what: "the stream file", absolute: loaded.absolute }], io.cwd) : undefined;
+  if (reportClashes) clashes.push(reportClashes);
   if (clashes.length) return fail(io, EXIT.usage, clashes);
 
   const tables = await loadTables(plan, streamDir);
@@ -126,7 +131,16 @@ async function runStream(options: RunOptions, io: CliIO): Promise<number> {
 
   const written = outputs.map((o) => ({ display: o.display, records: o.written }));
   const state = stateShown ? { display: stateShown } : undefined;
-  io.stdout(options.json ? renderJson(summary, written, state) : renderText(summary, written, state));
+  const report = reportOf(summary, written, state, { graph: streamGraph(plan), ...(options.now !== undefined && summary.now !== undefined ? { now: summary.now } : {}) });
+  io.stdout(options.json ? renderJson(report) : renderText(summary, written, state));
+  if (reportPath !== undefined) {
+    try {
+      await mkdir(path.dirname(reportPath), { recursive: true });
+      await writeFile(reportPath, reportHtml(report));
+    } catch (error) {
+      return fail(io, EXIT.runFailed, [`cannot write the report ${shownPath(io.cwd, reportPath)}: ${describeError(error)} (the runs are committed)`]);
+    }
+  }
   if (!balanceHolds(summary.balance)) {
     io.stderr(`interpret: the balance does not add up (${balanceLine(summary.balance)}); this is a defect of the interpreter, please report it\n`);
     return EXIT.runFailed;

@@ -15,6 +15,8 @@ export interface RunOptions {
   /** SOURCE -> a path, or "-" for standard input. */
   readonly inputs: Readonly<Record<string, string>>;
   readonly json: boolean;
+  /** `--report FILE`: the HTML page of the report. */
+  readonly report?: string;
 }
 
 /** `K=V` pairs of a repeatable option, or a message. */
@@ -55,7 +57,8 @@ export function runOptions(parsed: Parsed): Either<string, RunOptions> {
   if (Object.values(inputs.right).filter((v) => v === "-").length > 1) return left("only one --input can read standard input");
   const out = stringOption(parsed, "out");
   const state = stringOption(parsed, "state");
-  for (const [flag, v] of [["--out", out], ["--state", state]] as const) if (v === "") return left(`${flag} needs a path`);
+  const report = stringOption(parsed, "report");
+  for (const [flag, v] of [["--out", out], ["--state", state], ["--report", report]] as const) if (v === "") return left(`${flag} needs a path`);
   return right({
     file: positionals[0]!,
     params: params.right,
@@ -63,6 +66,7 @@ export function runOptions(parsed: Parsed): Either<string, RunOptions> {
     json: flagOption(parsed, "json"),
     ...(out !== undefined ? { out } : {}),
     ...(state !== undefined ? { state } : {}),
+    ...(report !== undefined ? { report } : {}),
     ...(now ? { now } : {}),
     ...(runs !== undefined ? { runs } : {}),
   });

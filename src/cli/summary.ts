@@ -1,7 +1,8 @@
 // The report of an invocation: the per-run reports summed, the balance, the
 // rejects grouped by step and reason, the audit events by kind, and the files
 // written; as text for people or as one JSON object (`--json`).
-import { addBalances, balanceHolds, ZERO_BALANCE, type Balance, type RunResult } from "../index.js";
+import { addBalances, balanceHolds, SAMPLES_PER_REASON, ZERO_BALANCE, type Balance, type InvocationReport, type JsonRecord, type RunResult, type StreamGraph } from "../index.js";
+import { jsonText } from "../io/index.js";
 
 export interface StepTotal {
   readonly step: string;
@@ -10,6 +11,9 @@ export interface StepTotal {
   readonly out: Record<string, number>;
   ms: number;
   undeclaredFields: number;
+  /** Function calls that failed (each gave null), and the first one's text. */
+  errors: number;
+  firstError?: string;
 }
 
 export interface Summary {
@@ -23,8 +27,12 @@ export interface Summary {
   readonly steps: StepTotal[];
   /** "step\u0000reason" -> count */
   readonly rejects: Map<string, number>;
+  /** "step\u0000reason" -> the first reject records of that reason (SAMPLES_PER_REASON at most) */
+  readonly samples: Map<string, JsonRecord[]>;
   readonly audit: Map<string, number>;
   openSessions: Record<string, number>;
+  /** The clock of the last run. */
+  now?: string;
 }
 
 export interface Written {
@@ -41,6 +49,7 @@ export const newSummary = (stream: string): Summary => ({
   balance: ZERO_BALANCE,
   steps: [],
   rejects: new Map(),
+  samples: new Map(),
   audit: new Map(),
   openSessions: {},
 });
@@ -62,17 +71,20 @@ export function addRun(summary: Summary, result: RunResult): void {
   if (summary.runs === 0) summary.firstRun = r.run;
   summary.runs++;
   summary.lastRun = r.run;
+  summary.now = r.now;
   summary.balance = addBalances(summary.balance, r.balance);
   summary.openSessions = { ...r.openSessions };
   for (const s of r.steps) {
     let total = summary.steps.find((t) => t.step === s.step);
     if (!total) {
-      total = { step: s.step, kind: s.kind, in: 0, out: {}, ms: 0, undeclaredFields: 0 };
+      total = { step: s.step, kind: s.kind, in: 0, out: Object.create(null) as Record<string, number>, ms: 0, undeclaredFields: 0, errors: 0 };
       summary.steps.push(total);
     }
     total.in += s.in;
     total.ms += s.ms;
     total.undeclaredFields += s.undeclaredFields ?? 0;
+    total.errors += s.errors ?? 0;
+    total.firstError ??= s.firstError;
     for (const [port, n] of Object.entries(s.out)) total.out[port] = (total.out[port] ?? 0) + n;
   }
   for (const reject of result.rejects) {
@@ -81,6 +93,8 @@ export function addRun(summary: Summary, result: RunResult): void {
     for (const reason of reasons) {
       const key = `${String(reject["step"])}\u0000${reason}`;
       summary.rejects.set(key, (summary.rejects.get(key) ?? 0) + 1);
+      const kept = summary.samples.get(key) ?? [];
+      if (kept.length < SAMPLES_PER_REASON) summary.samples.set(key, [...kept, reject]);
     }
   }
   for (const event of result.audit) {
@@ -143,6 +157,11 @@ export function renderText(summary: Summary, written: ReadonlyArray<Written>, st
   lines.push(`balance  ${balanceLine(b)}`);
   const undeclared = summary.steps.filter((s) => s.undeclaredFields > 0);
   if (undeclared.length) lines.push(`undeclared fields dropped: ${undeclared.map((s) => `${s.step} ${int(s.undeclaredFields)}`).join(", ")}`);
+  const failing = summary.steps.filter((s) => s.errors > 0);
+  if (failing.length) {
+    lines.push("", "function calls that failed (each gave null)");
+    lines.push(...table(failing.map((s) => [s.step, plural(s.errors, "call"), `first: ${s.firstError ?? "?"}`]), new Set([1])).map((l) => `  ${l}`));
+  }
   const open = Object.entries(summary.openSessions).filter(([, n]) => n > 0);
   if (open.length) lines.push(`open sessions kept in the state: ${open.map(([step, n]) => `${step} ${int(n)}`).join(", ")}`);
   const rejects = rejectRows(summary);
@@ -162,26 +181,32 @@ export function renderText(summary: Summary, written: ReadonlyArray<Written>, st
   return lines.join("\n") + "\n";
 }
 
-export function renderJson(summary: Summary, written: ReadonlyArray<Written>, state?: { display: string }): string {
-  return (
-    JSON.stringify(
-      {
-        stream: summary.stream,
-        runs: summary.runs,
-        firstRun: summary.firstRun,
-        lastRun: summary.lastRun,
-        seconds: Number(summary.seconds.toFixed(3)),
-        steps: summary.steps.map((s) => ({ step: s.step, kind: s.kind, in: s.in, out: s.out, ms: Number(s.ms.toFixed(3)), ...(s.undeclaredFields ? { undeclaredFields: s.undeclaredFields } : {}) })),
-        balance: summary.balance,
-        balanced: balanceHolds(summary.balance),
-        openSessions: summary.openSessions,
-        rejects: rejectRows(summary),
-        audit: auditRows(summary),
-        written: written.map((w) => ({ path: w.display, records: w.records })),
-        ...(state ? { state: state.display } : {}),
-      },
-      null,
-      2,
-    ) + "\n"
-  );
+/** What the run adds to the report beyond the summed runs: the graph of the stream and the clock given. */
+export interface ReportExtras {
+  readonly graph?: StreamGraph;
+  readonly now?: string;
 }
+
+/** The report as data: what `--json` prints and `--report` draws. */
+export function reportOf(summary: Summary, written: ReadonlyArray<Written>, state?: { display: string }, extras: ReportExtras = {}): InvocationReport {
+  return {
+    stream: summary.stream,
+    runs: summary.runs,
+    firstRun: summary.firstRun,
+    lastRun: summary.lastRun,
+    seconds: Number(summary.seconds.toFixed(3)),
+    steps: summary.steps.map((s) => ({ step: s.step, kind: s.kind, in: s.in, out: s.out, ms: Number(s.ms.toFixed(3)), ...(s.undeclaredFields ? { undeclaredFields: s.undeclaredFields } : {}), ...(s.errors ? { errors: s.errors, firstError: s.firstError } : {}) })),
+    balance: summary.balance,
+    balanced: balanceHolds(summary.balance),
+    openSessions: summary.openSessions,
+    rejects: rejectRows(summary).map((r) => ({ ...r, samples: summary.samples.get(`${r.step}\u0000${r.reason}`) ?? [] })),
+    audit: auditRows(summary),
+    written: written.map((w) => ({ path: w.display, records: w.records })),
+    ...(state ? { state: state.display } : {}),
+    ...(extras.now !== undefined ? { now: extras.now } : {}),
+    ...(extras.graph ? { graph: extras.graph } : {}),
+  };
+}
+
+/** The report as one JSON object; sample records keep every digit of their numbers. */
+export const renderJson = (report: InvocationReport): string => jsonText(report, 2) + "\n";

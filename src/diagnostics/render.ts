@@ -16,7 +16,7 @@ function lineAt(text: string, line: number): string {
 export function renderDiagnostic(d: Diagnostic, sources: SourceMap): string {
   const out: string[] = [`${d.severity}[${d.code}]: ${d.message}`];
   const primary = d.labels.find((l) => l.primary) ?? d.labels[0];
-  const text = sources[d.file];
+  const text = Object.hasOwn(sources, d.file) ? sources[d.file] : undefined;
   const gutter = " ".repeat(1 + Math.max(1, ...d.labels.map((l) => String(l.span.line).length)));
   if (primary) {
     out.push(`  --> ${d.file}:${primary.span.line}:${primary.span.column}`);

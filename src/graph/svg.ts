@@ -29,8 +29,8 @@ interface Box {
 
 const shorten = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
-function box(node: GraphNode): Box {
-  const lines = [node.kind, ...(node.detail !== undefined ? [shorten(node.detail, 34)] : [])];
+function box(node: GraphNode, extra: ReadonlyArray<string> = []): Box {
+  const lines = [node.kind, ...(node.detail !== undefined ? [shorten(node.detail, 34)] : []), ...extra];
   const width = Math.max(node.name.length * NAME_CHAR, ...lines.map((l) => l.length * SMALL_CHAR)) + 2 * PAD_X;
   return { node, lines, width: Math.max(96, Math.ceil(width)), height: 22 + lines.length * 14 };
 }
@@ -87,18 +87,29 @@ function legend(kinds: ReadonlyArray<NodeKind>, x: number, y: number): { svg: st
   return { svg: `<g class="legend">${parts.join("")}</g>`, width: at - x };
 }
 
-export function renderSvg(g: StreamGraph, direction: Direction = "TB"): string {
+/**
+ * What a caller adds to the picture (the run report's counts and times): a label per edge,
+ * by its index in `g.edges` (replacing the port label), and extra lines under a node's kind.
+ */
+export interface SvgNotes {
+  readonly edgeLabels?: ReadonlyArray<string | undefined>;
+  readonly nodeLines?: Readonly<Record<string, ReadonlyArray<string>>>;
+}
+
+export function renderSvg(g: StreamGraph, direction: Direction = "TB", notes: SvgNotes = {}): string {
+  const labelOf = (e: GraphEdge, i: number): string | undefined => notes.edgeLabels?.[i] ?? e.label;
   const layout = new dagre.graphlib.Graph({ multigraph: true });
   layout.setGraph({ rankdir: direction, nodesep: 22, ranksep: 56, edgesep: 14, marginx: MARGIN, marginy: MARGIN });
   layout.setDefaultEdgeLabel(() => ({}));
   const boxes = new Map<string, Box>();
   for (const n of g.nodes) {
-    const b = box(n);
+    const b = box(n, (notes.nodeLines && Object.hasOwn(notes.nodeLines, n.id) ? notes.nodeLines[n.id] : undefined) ?? []);
     boxes.set(n.id, b);
     layout.setNode(n.id, { width: b.width, height: b.height });
   }
   g.edges.forEach((e, i) => {
-    const label = e.label !== undefined ? { width: e.label.length * SMALL_CHAR + 10, height: 16, labelpos: "c" as const } : {};
+    const text = labelOf(e, i);
+    const label = text !== undefined ? { width: text.length * SMALL_CHAR + 10, height: 16, labelpos: "c" as const } : {};
     // Lookups pull their table close without bending the flow of records.
     layout.setEdge(e.from, e.to, { ...label, weight: e.kind === "flow" ? 2 : 1 }, `e${i}`);
   });
@@ -114,15 +125,16 @@ export function renderSvg(g: StreamGraph, direction: Direction = "TB"): string {
   const edges = g.edges.map((e, i) => {
     const laid = layout.edge({ v: e.from, w: e.to, name: `e${i}` });
     const style = EDGE_STYLE[e.kind];
+    const text = labelOf(e, i);
     const parts = [
       `<g class="edge" data-from="${escapeXml(e.from)}" data-to="${escapeXml(e.to)}">`,
       `<path d="${pathThrough(laid.points ?? [])}" fill="none" stroke="${style.stroke}" stroke-width="1.4"${style.dash ? ` stroke-dasharray="${style.dash}"` : ""} marker-end="url(#${style.marker})"/>`,
     ];
-    if (e.label !== undefined && laid.x !== undefined && laid.y !== undefined) {
-      const w = e.label.length * SMALL_CHAR + 10;
+    if (text !== undefined && laid.x !== undefined && laid.y !== undefined) {
+      const w = text.length * SMALL_CHAR + 10;
       parts.push(
         `<rect x="${n2(laid.x - w / 2)}" y="${n2(laid.y - 8)}" width="${n2(w)}" height="16" rx="4" fill="#ffffff" stroke="${style.stroke}" stroke-width="0.8"/>`,
-        `<text x="${n2(laid.x)}" y="${n2(laid.y + 4)}" text-anchor="middle" font-size="${SMALL_SIZE}" fill="${style.stroke}">${escapeXml(e.label)}</text>`,
+        `<text x="${n2(laid.x)}" y="${n2(laid.y + 4)}" text-anchor="middle" font-size="${SMALL_SIZE}" fill="${style.stroke}">${escapeXml(text)}</text>`,
       );
     }
     parts.push(`</g>`);

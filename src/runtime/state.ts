@@ -3,6 +3,7 @@
 // plain JSON, versioned, and decoded with an io-ts codec wherever it enters.
 import * as t from "io-ts";
 import { isLeft } from "fp-ts/lib/Either.js";
+import { own } from "../model/dict.js";
 
 /** The version of the run state's shape (dedup, sessions, sources); the state file's envelope has its own. */
 export const RUN_STATE_VERSION = 1;
@@ -71,8 +72,8 @@ export interface StepState {
 }
 
 export const stepState = (state: State, step: string): StepState => {
-  const watermark = state.watermarks?.[step];
-  return { dedup: state.dedup[step], sessions: state.sessions[step], ...(watermark !== undefined ? { watermark } : {}) };
+  const watermark = state.watermarks ? own(state.watermarks, step) : undefined;
+  return { dedup: own(state.dedup, step), sessions: own(state.sessions, step), ...(watermark !== undefined ? { watermark } : {}) };
 };
 
 export const emptyState = (): State => ({ version: RUN_STATE_VERSION, runs: 0, dedup: {}, sessions: {}, sources: {} });
