@@ -406,12 +406,25 @@ export type AggregateDeclCstChildren = {
   KwBy: IToken[];
   aggregateKey: AggregateKeyCstNode[];
   Comma?: (IToken)[];
+  eventTime?: EventTimeCstNode[];
   KwFlush?: IToken[];
   flushTrigger?: FlushTriggerCstNode[];
   LCurly: IToken[];
   aggregateField?: AggregateFieldCstNode[];
   separator?: SeparatorCstNode[];
   RCurly: IToken[];
+};
+
+export interface EventTimeCstNode extends CstNode {
+  name: "eventTime";
+  children: EventTimeCstChildren;
+}
+
+export type EventTimeCstChildren = {
+  KwEvent: IToken[];
+  KwTime: IToken[];
+  expression: (ExpressionCstNode)[];
+  KwLateness?: IToken[];
 };
 
 export interface AggregateKeyCstNode extends CstNode {
@@ -788,6 +801,7 @@ export interface StreamCstVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   routeBranch(children: RouteBranchCstChildren, param?: IN): OUT;
   routeElse(children: RouteElseCstChildren, param?: IN): OUT;
   aggregateDecl(children: AggregateDeclCstChildren, param?: IN): OUT;
+  eventTime(children: EventTimeCstChildren, param?: IN): OUT;
   aggregateKey(children: AggregateKeyCstChildren, param?: IN): OUT;
   flushTrigger(children: FlushTriggerCstChildren, param?: IN): OUT;
   aggregateField(children: AggregateFieldCstChildren, param?: IN): OUT;

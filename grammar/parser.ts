@@ -351,6 +351,7 @@ export class StreamParser extends CstParser {
     this.SUBRULE(this.inputRef);
     this.CONSUME(T.By);
     this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.aggregateKey) });
+    this.OPTION2(() => this.SUBRULE(this.eventTime));
     this.OPTION(() => {
       this.CONSUME(T.Flush);
       this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => this.SUBRULE(this.flushTrigger) });
@@ -358,6 +359,14 @@ export class StreamParser extends CstParser {
     this.CONSUME(T.LCurly);
     this.MANY(() => { this.SUBRULE(this.aggregateField); this.SUBRULE(this.separator); });
     this.CONSUME(T.RCurly);
+  });
+
+  /** `event time EXPR [lateness DURATION]`: the aggregate's clock is its watermark. */
+  public eventTime = this.RULE("eventTime", () => {
+    this.CONSUME(T.Event);
+    this.CONSUME(T.Time);
+    this.SUBRULE(this.expression);
+    this.OPTION(() => { this.CONSUME(T.Lateness); this.SUBRULE2(this.expression); });
   });
 
   public aggregateKey = this.RULE("aggregateKey", () => {

@@ -37,6 +37,8 @@ const HEADERS: Readonly<Record<string, ReadonlyArray<string>>> = {
 };
 /** `flush` triggers of an aggregate: `each run`, `after D idle`, `at EXPR`, `when EXPR`. */
 const FLUSH = ["each", "run", "after", "idle", "at", "when"];
+/** `event time EXPR [lateness D]` of an aggregate. */
+const EVENT_TIME = ["event", "time", "lateness"];
 /** Words that start a statement in a block (`require`, `let`) or a route branch (`when`). */
 const STATEMENTS = ["require", "let", "when"];
 /** Statements of a test: `now "…"`, `given X […]`, `expect X … [count N]`, `run { … }`. */
@@ -59,18 +61,18 @@ const includes = (...names: string[]): Rule[] => names.map((n) => ({ include: `#
 
 /** Every soft keyword must be placed somewhere, or it would never be coloured. */
 function checkPlaced(): void {
-  const placed = new Set([...Object.values(HEADERS).flat(), ...FLUSH, ...STATEMENTS, ...TESTS, "count", "flush"]);
+  const placed = new Set([...Object.values(HEADERS).flat(), ...FLUSH, ...EVENT_TIME, ...STATEMENTS, ...TESTS, "count", "flush"]);
   const missing = softKeywords.map(word).filter((w) => !placed.has(w));
   if (missing.length) throw new Error(`soft keywords with no place in the TextMate grammar: ${missing.join(", ")}`);
 }
 
-function header(kind: string, words: ReadonlyArray<string>): Rule {
-  const patterns: Rule[] = [
-    { match: `^\\s*(${kind})\\s+(${NAME})`, captures: { "1": { name: DECL }, "2": { name: "entity.name.function.stream" } } },
-    ...includes("comment", "string", "quoted", "number"),
-  ];
-  if (kind === "aggregate") {
-    patterns.push({
+/** An aggregate's `event time EXPR [lateness D]` and `flush …` clauses, in its header or on the lines after it. */
+function aggregateClauses(): Rule[] {
+  return [
+    { match: `\\b(event)\\s+(time)\\b${NOT_A_NAME}`, captures: { "1": { name: CLAUSE }, "2": { name: CLAUSE } } },
+    // Not a key named `lateness` (`by lateness`, `, lateness`).
+    { name: CLAUSE, match: `(?<![.\\w]|\\bby\\s|,\\s|,)lateness\\b(?=\\s+[0-9A-Za-z_\`])${NOT_A_NAME}` },
+    {
       // Not a key named `flush` (`by flush`, `, flush`, `flush = …`).
       begin: "(?<!(?<!\\bby\\s)\\bby\\s|,\\s|,)\\b(flush)\\b(?!\\s*(?:=(?!=)|,|\\{|$))",
       beginCaptures: { "1": { name: CLAUSE } },
@@ -81,8 +83,16 @@ function header(kind: string, words: ReadonlyArray<string>): Rule {
         { name: CLAUSE, match: "\\bidle\\b(?=\\s*(?:,|\\{|#|$))" },
         ...includes("expression"),
       ],
-    });
-  }
+    },
+  ];
+}
+
+function header(kind: string, words: ReadonlyArray<string>): Rule {
+  const patterns: Rule[] = [
+    { match: `^\\s*(${kind})\\s+(${NAME})`, captures: { "1": { name: DECL }, "2": { name: "entity.name.function.stream" } } },
+    ...includes("comment", "string", "quoted", "number"),
+  ];
+  if (kind === "aggregate") patterns.push(...aggregateClauses());
   if (kind === "map") patterns.push({ match: "\\b(for)\\s+(each)\\b", captures: { "1": { name: CLAUSE }, "2": { name: CLAUSE } } });
   if (kind === "source") patterns.push({ name: CLAUSE, match: "(?<=\\bper\\s)run\\b" });
   const plain = words.filter((w) => !(kind === "map" && (w === "for" || w === "each")) && !(kind === "source" && w === "run"));
@@ -115,6 +125,8 @@ export function renderTextMate(): string {
       ],
     },
     headers: { patterns: Object.entries(HEADERS).map(([kind, words]) => header(kind, words)) },
+    // An aggregate's header continued on the next lines: a line outside braces that starts with `event time` or `flush`.
+    continuation: { begin: `^(?=\\s*(?:event\\s+time|flush)\\b${NOT_A_NAME})`, end: "(?=\\{)|$", patterns: [...aggregateClauses(), ...includes("comment", "string", "quoted", "number", "expression")] },
     declaration: {
       patterns: [
         { match: `^\\s*(stream|param|const)\\s+(${NAME})`, captures: { "1": { name: DECL }, "2": { name: "entity.name.type.stream" } } },
@@ -168,7 +180,7 @@ export function renderTextMate(): string {
     name: "Stream",
     scopeName: "source.stream",
     fileTypes: ["stream"],
-    patterns: includes("comment", "string", "quoted", "number", "headers", "declaration", "block", "expression"),
+    patterns: includes("comment", "string", "quoted", "number", "headers", "continuation", "declaration", "block", "expression"),
     repository,
   };
   return `${JSON.stringify(grammar, null, 2)}\n`;

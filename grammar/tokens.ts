@@ -65,6 +65,9 @@ export const Flush = soft("flush");
 export const After = soft("after");
 export const Idle = soft("idle");
 export const At = soft("at");
+export const Event = soft("event");
+export const Time = soft("time");
+export const Lateness = soft("lateness");
 export const To = soft("to");
 export const Now = soft("now");
 export const Given = soft("given");
@@ -84,7 +87,7 @@ export const False = hard("false");
 export const Null = hard("null");
 
 export const declKeywords: ReadonlyArray<TokenType> = [Stream, Param, Const, Trigger, Source, Table, Validate, MapKw, Enrich, Dedup, Merge, Route, Aggregate, Audit, Sink, Test];
-export const softKeywords: ReadonlyArray<TokenType> = [Count, From, Batch, Delimiter, Simulate, Per, Run, Seed, Key, Require, Let, For, Each, By, Within, When, Flush, After, Idle, At, To, Now, Given, Expect];
+export const softKeywords: ReadonlyArray<TokenType> = [Count, From, Batch, Delimiter, Simulate, Per, Run, Seed, Key, Require, Let, For, Each, By, Within, When, Flush, After, Idle, At, Event, Time, Lateness, To, Now, Given, Expect];
 export const hardKeywords: ReadonlyArray<TokenType> = [If, Then, Else, And, Or, Not, In, Matches, Between, True, False, Null];
 
 const punct = (name: string, pattern: string) => createToken({ name, pattern, categories: [Loose] });

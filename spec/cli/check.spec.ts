@@ -7,7 +7,7 @@ import { interpret, streamsFolder } from "./helpers.js";
 test("check: a clean stream gives a one-line summary and exit 0", async () => {
   const r = await interpret(["check", "streams/peppa.stream"]);
   assert.is(r.code, 0, r.stderr);
-  assert.is(r.stdout, "streams/peppa.stream: ok (20 steps, 0 warnings)\n");
+  assert.is(r.stdout, "streams/peppa.stream: ok (22 steps, 0 warnings)\n");
   assert.is(r.stderr, "");
 });
 

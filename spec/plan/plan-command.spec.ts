@@ -40,7 +40,8 @@ test("--json gives the plan as data: steps in plan order, ports with schemas and
   assert.equal(usage, {
     kind: "aggregate",
     keys: [{ name: "account_id" }, { name: "period", value: "month(at, crm_accounts[account_id].tz)" }],
-    flush: ["each run"],
+    eventTime: { at: "at", lateness: "2d" },
+    flush: ["at end_of_month(period, crm_accounts[account_id].tz) + 2d", "after 90d idle"],
     defaultFlush: false,
     fields: [
       { name: "events", value: "count()" },

@@ -13,7 +13,7 @@ const named = <K extends Decl["kind"]>(kind: K, name: string) =>
 
 test("peppa.stream parses with no diagnostics", () => {
   assert.equal(diagnostics, []);
-  assert.is(ast.decls.length, 26);
+  assert.is(ast.decls.length, 28);
   assert.ok(ast.decls.every((d) => d.kind !== "ErrorDecl"));
 });
 
@@ -33,7 +33,9 @@ test("`count() by funnel` is an aggregate field with a drill-down", () => {
   assert.is(byFunnel.value.kind === "Call" && byFunnel.value.callee.name, "count");
   assert.is(byFunnel.by?.kind === "NameRef" && byFunnel.by.name.name, "funnel");
   assert.equal(usage.keys.map((k) => [k.name.name, k.expr?.kind]), [["account_id", undefined], ["period", "Call"]]);
-  assert.equal(usage.flush.map((f) => f.kind), ["FlushEachRun"]);
+  assert.equal(usage.flush.map((f) => f.kind), ["FlushAt", "FlushAfterIdle"]);
+  assert.is(usage.eventTime?.at.kind === "NameRef" && usage.eventTime.at.name.name, "at");
+  assert.is(usage.eventTime?.lateness?.kind === "DurationLit" && usage.eventTime.lateness.text, "2d");
 });
 
 test("`for each funnel, n in by_funnel` binds two names", () => {

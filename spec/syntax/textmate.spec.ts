@@ -122,11 +122,13 @@ function keywordWords(file: string, text: string): Array<{ line: number; column:
   }
   const analysis = buildAnalysis({ uri: streamFile, filename: streamFile, text: streamText }, isTests ? { uri: file, filename: file, text } : undefined);
   const index = isTests ? analysis.tests! : analysis.stream;
-  const names = new Set(index.occurrences.map((o) => o.span.start));
+  // A keyword-like word inside a dotted name (`data.event`) is part of that name.
+  const spans = index.occurrences.map((o) => o.span);
+  const isName = (offset: number) => spans.some((s) => s.start <= offset && offset < s.end);
   return streamLexer
     .tokenize(text)
     .tokens.filter((t) => t.tokenType.name.startsWith("Kw"))
-    .map((t) => ({ line: (t.startLine ?? 1) - 1, column: (t.startColumn ?? 1) - 1, word: t.image, name: names.has(t.startOffset) }));
+    .map((t) => ({ line: (t.startLine ?? 1) - 1, column: (t.startColumn ?? 1) - 1, word: t.image, name: isName(t.startOffset) }));
 }
 
 /** Where the colours and the parser disagree on a keyword-like word, and how many such words there are. */

@@ -1,4 +1,4 @@
-// `aggregate NAME from INPUT by KEYS [flush …] { FIELD = AGG [by EXPR] … }`:
+// `aggregate NAME from INPUT by KEYS [event time EXPR [lateness D]] [flush …] { FIELD = AGG [by EXPR] … }`:
 // keys first, then the aggregate fields, in declared order.
 import type * as A from "../syntax/ast.js";
 import { T, typeToString, type FieldType, type Schema } from "../values/types.js";
@@ -70,6 +70,14 @@ export function checkAggregate(ctx: CheckContext, exprs: ExprChecker, d: A.Aggre
       type = T.map(type);
     }
     out.push({ name: f.name.name, type });
+  }
+
+  if (d.eventTime) {
+    const t = exprs.type(inputScope, d.eventTime.at);
+    if (t.kind !== "timestamp" && t.kind !== "any" && t.kind !== "null") {
+      ctx.report("E2030", { type: typeToString(t) }, d.eventTime.at.span, { hint: "name a timestamp field of the input, e.g. `event time at`" });
+    }
+    if (d.eventTime.lateness) duration(d.eventTime.lateness, "`lateness`");
   }
 
   for (const trigger of d.flush) {

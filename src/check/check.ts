@@ -141,7 +141,7 @@ export function check(file: A.StreamFile, source: string, functions: ReadonlyMap
   return { checked, diagnostics: ctx.diagnostics };
 }
 
-/** Ports no step reads: `invalid`/`unmatched` go to rejects, `duplicates` are counted, others are dropped with a warning. */
+/** Ports no step reads: `invalid`/`unmatched`/an aggregate's `late` go to rejects, `duplicates` are counted, others are dropped with a warning. */
 function findUnconsumed(ctx: CheckContext, steps: ReadonlyArray<StepInfo>, decls: ReadonlyArray<A.StepDecl>): Map<string, PortFate> {
   // Read off the declarations, not the checked steps: a step left out (on a cycle) still consumes its inputs.
   const consumed = new Set<string>();
@@ -151,7 +151,7 @@ function findUnconsumed(ctx: CheckContext, steps: ReadonlyArray<StepInfo>, decls
     for (const port of s.ports.keys()) {
       const key = portKey(s.name, port);
       if (consumed.has(key)) continue;
-      if (port === "invalid" || (port === "unmatched" && s.decl.kind === "Route")) out.set(key, "rejects");
+      if (port === "invalid" || (port === "unmatched" && s.decl.kind === "Route") || (port === "late" && s.decl.kind === "Aggregate")) out.set(key, "rejects");
       else if (port === "duplicates") out.set(key, "counted");
       else {
         out.set(key, "dropped");

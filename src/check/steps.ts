@@ -143,8 +143,11 @@ export class StepChecker {
         else ports.set("unmatched", input);
         return ports;
       }
-      case "Aggregate":
-        return new Map([[MAIN, checkAggregate(this.ctx, this.exprs, d, input, (e, w) => this.duration(e, w))]]);
+      case "Aggregate": {
+        const main = checkAggregate(this.ctx, this.exprs, d, input, (e, w) => this.duration(e, w));
+        // With event time, records whose session has closed go to `late`, as they came in.
+        return new Map([[MAIN, main], ...(d.eventTime ? [["late", input] as [string, Schema]] : [])]);
+      }
       case "Sink":
         this.sink(d, inputs);
         return new Map();

@@ -134,7 +134,9 @@ const auditRows = (summary: Summary) => [...summary.audit].map(([kind, count]) =
 export function balanceLine(b: Balance): string {
   return (
     `read ${int(b.read)} + created ${int(b.created)} = delivered ${int(b.delivered)} + absorbed ${int(b.absorbed)} + ` +
-    `duplicates ${int(b.duplicates)} + rejected ${int(b.rejected)} + dropped ${int(b.dropped)}  ${balanceHolds(b) ? "✓" : "✗ (does not add up)"}`
+    `duplicates ${int(b.duplicates)} + rejected ${int(b.rejected)} + dropped ${int(b.dropped)}  ${balanceHolds(b) ? "✓" : "✗ (does not add up)"}` +
+    // Late records are already in the terms where they end (rejected, when no step reads the `late` port).
+    (b.late ? `  (${plural(b.late, "late record")} among them)` : "")
   );
 }
 

@@ -342,6 +342,12 @@ export class StreamIndexer {
       if (f.by) this.expr(f.by, inputScope);
       if (!out.has(f.name.name)) out.set(f.name.name, this.newField(f.name.span, f.name.name, step, typeOf(f.name.name)));
     }
+    if (d.eventTime) {
+      this.expr(d.eventTime.at, inputScope);
+      if (d.eventTime.lateness) this.expr(d.eventTime.lateness, this.scope(new Map()));
+      // `late` passes the input's records on as they came.
+      this.ports.set(portId(step, "late"), input);
+    }
     for (const t of d.flush) {
       if (t.kind === "FlushAfterIdle") this.expr(t.idle, this.scope(new Map()));
       else if (t.kind === "FlushAt") this.expr(t.at, this.scope(keys, step));

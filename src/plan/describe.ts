@@ -55,6 +55,8 @@ export type StepDetails =
   | {
       readonly kind: "aggregate";
       readonly keys: ReadonlyArray<{ readonly name: string; readonly value?: string }>;
+      /** `event time`: the event time and lateness (the clock is then the watermark); absent: the run clock. */
+      readonly eventTime?: { readonly at: string; readonly lateness: string };
       readonly flush: ReadonlyArray<string>;
       readonly defaultFlush: boolean;
       readonly fields: ReadonlyArray<{ readonly name: string; readonly value: string; readonly by?: string }>;
@@ -169,6 +171,7 @@ function details(d: A.StepDecl): StepDetails {
       return {
         kind: "aggregate",
         keys: d.keys.map((k) => ({ name: printIdent(k.name), ...(k.expr ? { value: printExpr(k.expr) } : {}) })),
+        ...(d.eventTime ? { eventTime: { at: printExpr(d.eventTime.at), lateness: d.eventTime.lateness ? printExpr(d.eventTime.lateness) : "0ms" } } : {}),
         flush: d.flush.length ? d.flush.map(flushText) : ["each run"],
         defaultFlush: d.flush.length === 0,
         fields: d.fields.map((f) => ({ name: printIdent(f.name), value: printExpr(f.value), ...(f.by ? { by: printExpr(f.by) } : {}) })),
@@ -284,6 +287,7 @@ function detailLines(d: StepDetails): string[] {
     case "aggregate":
       return [
         `  by ${d.keys.map((k) => (k.value !== undefined ? `${k.name} = ${k.value}` : k.name)).join(", ")}`,
+        ...(d.eventTime ? [`  event time ${d.eventTime.at} lateness ${d.eventTime.lateness}${d.eventTime.lateness === "0ms" ? " (default)" : ""}`] : []),
         `  flush ${d.flush.join(", ")}${d.defaultFlush ? " (default)" : ""}`,
         "  fields",
         ...assignmentLines(d.fields.map((f) => ({ let: false, name: f.name, value: f.by !== undefined ? `${f.value} by ${f.by}` : f.value })), i),

@@ -120,7 +120,12 @@ function lowerAggregate(checked: CheckedStream, d: A.AggregateDecl, base: Omit<S
         }
       })
     : [{ kind: "each-run" }];
-  return { ...base, kind: "aggregate", keys, fields, flush, slots };
+  const e = d.eventTime;
+  const eventTime = e && {
+    at: compileExpr(e.at, noLocals),
+    lateness: compileExpr(e.lateness ?? { kind: "DurationLit", amount: 0, unit: "ms", ms: 0, text: "0ms", span: e.span }, noLocals),
+  };
+  return { ...base, kind: "aggregate", keys, fields, flush, slots, ...(eventTime ? { eventTime } : {}) };
 }
 
 function lowerStep(checked: CheckedStream, info: StepInfo, consumers: Map<string, number>): Step {

@@ -120,6 +120,8 @@ export interface AggregateStep extends StepBase {
   readonly fields: ReadonlyArray<AggregateFieldPlan>;
   readonly flush: ReadonlyArray<FlushPlan>;
   readonly slots: number;
+  /** `event time`: each record's event time, and the lateness (a constant; 0 without `lateness`). */
+  readonly eventTime?: { readonly at: Fn; readonly lateness: Fn };
 }
 
 export interface AuditStep extends StepBase {

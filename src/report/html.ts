@@ -58,8 +58,10 @@ function balanceSection(r: InvocationReport): string {
     ["duplicates", "duplicates"],
     ["rejected", "rejected"],
     ["dropped", "dropped (ports nothing reads)"],
+    // Only with an event-time aggregate; not a term: late records are counted where they end too.
+    ...(b.late !== undefined ? [["late", "late (among the above: records of closed sessions)"] as [keyof typeof b, string]] : []),
   ];
-  const rows = terms.map(([k, what]) => `<tr>${cell(k)}${cell(int(b[k]), "n", { term: k })}${cell(what)}</tr>`);
+  const rows = terms.map(([k, what]) => `<tr>${cell(k)}${cell(int(b[k] ?? 0), "n", { term: k })}${cell(what)}</tr>`);
   const mark = r.balanced ? `<p class="ok">✓ read + created = delivered + absorbed + duplicates + rejected + dropped</p>` : `<p class="bad">✗ the balance does not add up</p>`;
   return `<table id="balance-table">${head("term", "#records", "")}${rows.join("")}</table>${mark}`;
 }

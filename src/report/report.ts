@@ -20,7 +20,11 @@ const SampleCodec = t.UnknownRecord;
 
 const RejectCodec = t.intersection([t.type({ step: t.string, reason: t.string, count }), t.partial({ samples: t.readonlyArray(SampleCodec) })]);
 
-const BalanceCodec = t.type({ read: count, created: count, delivered: count, absorbed: count, duplicates: count, rejected: count, dropped: count });
+const BalanceCodec = t.intersection([
+  t.type({ read: count, created: count, delivered: count, absorbed: count, duplicates: count, rejected: count, dropped: count }),
+  // Only in streams with an event-time aggregate (docs/language.md, "Event time").
+  t.partial({ late: count }),
+]);
 
 const NodeKindCodec = t.keyof(PALETTE);
 

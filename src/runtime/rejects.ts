@@ -8,9 +8,11 @@ import type { Rec, Value } from "../values/value.js";
 
 /** The rule of a route's `unmatched` rejects; sources' and validate's records bring their own `errors`. */
 export const ROUTE_RULE = "route";
+/** An event-time aggregate's port of late records, and the rule of their rejects. */
+export const LATE = "late";
 
 /** A reject: `{step, port, run, errors, record}` (+ `file`, `line` from a source), every error `{rule, message}`. */
-export function rejectRecord(step: Step, port: string, run: number, rec: Rec): JsonRecord {
+export function rejectRecord(step: Step, port: string, run: number, rec: Rec, lateReason?: string): JsonRecord {
   const r = rec as Record<string, Value>;
   if (step.kind === "source") {
     return toJson({ step: step.name, port, run, errors: r["errors"] ?? [], file: r["file"] ?? null, line: r["line"] ?? null, record: r["record"] ?? null }) as JsonRecord;
@@ -18,6 +20,9 @@ export function rejectRecord(step: Step, port: string, run: number, rec: Rec): J
   if (port === "invalid") {
     const { errors, ...record } = r;
     return toJson({ step: step.name, port, run, errors: errors ?? [], record }) as JsonRecord;
+  }
+  if (step.kind === "aggregate" && port === LATE) {
+    return toJson({ step: step.name, port, run, errors: [{ rule: LATE, message: lateReason ?? "late" }], record: r }) as JsonRecord;
   }
   return toJson({ step: step.name, port, run, errors: [{ rule: ROUTE_RULE, message: "no `when` branch matched" }], record: r }) as JsonRecord;
 }

@@ -30,6 +30,12 @@ export interface Balance {
   readonly duplicates: number;
   readonly rejected: number;
   readonly dropped: number;
+  /**
+   * Records event-time aggregates handed to their `late` ports. Not a term of the equation: each
+   * also ends in one of the terms above (rejected, when no step reads the port). Present only
+   * in the balance of a stream with an event-time aggregate.
+   */
+  readonly late?: number;
 }
 
 export interface RunReport {
@@ -53,6 +59,7 @@ export const addBalances = (a: Balance, b: Balance): Balance => ({
   duplicates: a.duplicates + b.duplicates,
   rejected: a.rejected + b.rejected,
   dropped: a.dropped + b.dropped,
+  ...(a.late !== undefined || b.late !== undefined ? { late: (a.late ?? 0) + (b.late ?? 0) } : {}),
 });
 
 export const ZERO_BALANCE: Balance = { read: 0, created: 0, delivered: 0, absorbed: 0, duplicates: 0, rejected: 0, dropped: 0 };

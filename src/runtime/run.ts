@@ -22,7 +22,7 @@ import type { Rec, Timestamp, Value } from "../values/value.js";
 import { openOperator } from "./ops/operators.js";
 import type { SourceBatch } from "./ops/source.js";
 import type { Operator, OperatorResult, Ports, RunContext } from "./ops/types.js";
-import { rejectRecord } from "./rejects.js";
+import { LATE, rejectRecord } from "./rejects.js";
 import { ZERO_BALANCE, addBalances, balanceHolds, type Balance, type RunReport, type StepReport } from "./report.js";
 import { stepState, type State } from "./state.js";
 import { put } from "../model/dict.js";
@@ -277,7 +277,10 @@ function assemble(plan: Plan, state: State, runNo: number, now: Timestamp, nodes
   const steps: StepReport[] = nodes.map((node) => {
     const step = node.step;
     const r = node.result!;
-    for (const p of step.ports) for (const rec of node.rejected.get(p.name) ?? []) rejects.push(rejectRecord(step, p.name, runNo, rec));
+    for (const p of step.ports) {
+      const reasons = p.name === LATE ? r.lateReasons : undefined;
+      (node.rejected.get(p.name) ?? []).forEach((rec, i) => rejects.push(rejectRecord(step, p.name, runNo, rec, reasons?.[i])));
+    }
     for (const e of r.audit ?? []) audit.push(jsonRecord(e));
     if (r.output) put(outputs, step.name, r.output);
     if (r.balance) balance = addBalances(balance, { ...ZERO_BALANCE, ...r.balance });
@@ -296,12 +299,16 @@ function assemble(plan: Plan, state: State, runNo: number, now: Timestamp, nodes
   // Spread and `put` keep a step named `__proto__` an own key (immer's drafts did not).
   const dedup: State["dedup"] = { ...state.dedup };
   const sessions: State["sessions"] = { ...state.sessions };
+  const watermarks: Record<string, number> = { ...state.watermarks };
   for (const node of flow.finished) {
     const kept = node.result!.state;
     if (kept?.dedup !== undefined) put(dedup, node.step.name, kept.dedup);
     if (kept?.sessions !== undefined) put(sessions, node.step.name, kept.sessions);
+    if (kept?.watermark !== undefined) put(watermarks, node.step.name, kept.watermark);
   }
-  const nextState: State = Object.freeze({ ...state, runs: runNo, dedup: Object.freeze(dedup), sessions: Object.freeze(sessions) });
+  // `watermarks` only once an event-time aggregate has one, so other streams' states keep their shape.
+  const marks = Object.keys(watermarks).length > 0 ? { watermarks: Object.freeze(watermarks) } : {};
+  const nextState: State = Object.freeze({ ...state, runs: runNo, dedup: Object.freeze(dedup), sessions: Object.freeze(sessions), ...marks });
   const report: RunReport = { run: runNo, now: toJson(now) as string, steps, balance, balanced: balanceHolds(balance), openSessions };
   const result: RunResult = { state: nextState, outputs, rejects, audit, report };
   if (!captured) return result;

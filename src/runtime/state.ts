@@ -2,6 +2,7 @@
 // seen at, open aggregate sessions, and the positions of file sources. It is
 // plain JSON, versioned, and decoded with an io-ts codec wherever it enters.
 import * as t from "io-ts";
+import { isLeft } from "fp-ts/lib/Either.js";
 import { own } from "../model/dict.js";
 
 /** The version of the run state's shape (dedup, sessions, sources); the state file's envelope has its own. */
@@ -12,7 +13,7 @@ const SessionCodec = t.type({
   key: t.string,
   /** The key values, encoded with encodeValue. */
   keys: t.array(t.unknown),
-  /** Run clock (ms) of the first and the latest record. */
+  /** Run clock (ms) of the first and the latest record; with `event time`, the smallest and largest event time. */
   first: t.number,
   last: t.number,
   /** `flush at`: when the session is due (ms), or null. */
@@ -22,7 +23,7 @@ const SessionCodec = t.type({
 });
 export type SessionState = t.TypeOf<typeof SessionCodec>;
 
-export const StateCodec = t.type({
+const RequiredState = t.type({
   version: t.literal(RUN_STATE_VERSION),
   /** Runs completed so far. */
   runs: t.number,
@@ -33,7 +34,29 @@ export const StateCodec = t.type({
   /** Per file source: where the next run continues (owned by the file adapter). */
   sources: t.record(t.string, t.unknown),
 });
-export type State = t.TypeOf<typeof StateCodec>;
+
+const Watermarks = t.record(t.string, t.number);
+
+/**
+ * The run state: the fields above, and per aggregate with `event time` its watermark (ms), the
+ * largest event time it has seen minus its lateness. A state without `watermarks` (as written
+ * before event time existed) has none yet. One codec rather than an intersection, so that a
+ * decode error names its place as before (`sessions.usage[0].fields`).
+ */
+export type State = t.TypeOf<typeof RequiredState> & { readonly watermarks?: Readonly<Record<string, number>> };
+export const StateCodec = new t.Type<State, State, unknown>(
+  "State",
+  (u): u is State => RequiredState.is(u) && ((u as { watermarks?: unknown }).watermarks === undefined || Watermarks.is((u as { watermarks?: unknown }).watermarks)),
+  (u, c) => {
+    const base = RequiredState.validate(u, c);
+    if (isLeft(base)) return base;
+    const w = (u as { watermarks?: unknown }).watermarks;
+    if (w === undefined) return t.success(base.right);
+    const marks = Watermarks.validate(w, t.appendContext(c, "watermarks", Watermarks, w));
+    return isLeft(marks) ? marks : t.success({ ...base.right, watermarks: marks.right });
+  },
+  (a) => a,
+);
 
 /**
  * What one step keeps between runs: its entries in the per-step parts of the
@@ -46,6 +69,8 @@ export interface StepState {
   readonly sessions?: State["sessions"][string];
   /** Where a dedup step's keys live instead of `dedup`, when the runner was given a store. */
   readonly keys?: KeyStore;
+  /** An event-time aggregate's watermark (ms); absent: none yet. */
+  readonly watermark?: number;
 }
 
 /**
@@ -85,7 +110,9 @@ export const keyStoreOf = (state: State): KeyStore | undefined => stores.get(sta
 
 export const stepState = (state: State, step: string): StepState => {
   const keys = stores.get(state);
-  return keys ? { keys, sessions: own(state.sessions, step) } : { dedup: own(state.dedup, step), sessions: own(state.sessions, step) };
+  const watermark = state.watermarks ? own(state.watermarks, step) : undefined;
+  const kept = keys ? { keys, sessions: own(state.sessions, step) } : { dedup: own(state.dedup, step), sessions: own(state.sessions, step) };
+  return watermark !== undefined ? { ...kept, watermark } : kept;
 };
 
 export const emptyState = (): State => ({ version: RUN_STATE_VERSION, runs: 0, dedup: {}, sessions: {}, sources: {} });

@@ -206,11 +206,15 @@ export type FlushTrigger =
   | { readonly kind: "FlushWhen"; readonly cond: Expr; readonly span: Span };
 /** `FIELD = AGG [by EXPR]`; with `by`, a map from each value of EXPR to the aggregate over its records. */
 export interface AggregateField { readonly kind: "AggregateField"; readonly name: Ident; readonly value: Expr; readonly by?: Expr; readonly span: Span }
+/** `event time EXPR [lateness DURATION]`: the aggregate's clock is its watermark (the largest event time seen, minus `lateness`). */
+export interface EventTime { readonly kind: "EventTime"; readonly at: Expr; readonly lateness?: Expr; readonly span: Span }
 export interface AggregateDecl {
   readonly kind: "Aggregate";
   readonly name: Ident;
   readonly input: InputRef;
   readonly keys: ReadonlyArray<AggregateKey>;
+  /** Absent: the aggregate's clock is the run clock. */
+  readonly eventTime?: EventTime;
   /** Empty means the default, `each run`. */
   readonly flush: ReadonlyArray<FlushTrigger>;
   readonly fields: ReadonlyArray<AggregateField>;

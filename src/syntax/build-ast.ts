@@ -195,15 +195,22 @@ export class AstBuilder extends ExpressionBuilder {
   }
 
   aggregateDecl(ctx: C.AggregateDeclCstChildren): A.AggregateDecl {
+    const eventTime = ctx.eventTime?.[0] ? (this.visit(ctx.eventTime[0]) as A.EventTime) : undefined;
     return {
       kind: "Aggregate",
       name: this.ident(ctx.Name?.[0]),
       input: this.inputOf(ctx.inputRef?.[0]),
       keys: this.all<A.AggregateKey>(ctx.aggregateKey),
+      ...(eventTime ? { eventTime } : {}),
       flush: this.all<A.FlushTrigger>(ctx.flushTrigger),
       fields: this.all<A.AggregateField>(ctx.aggregateField),
       span: this.anchor,
     };
+  }
+
+  eventTime(ctx: C.EventTimeCstChildren, node?: CstNode): A.EventTime {
+    const base = { kind: "EventTime" as const, at: this.expr(ctx.expression?.[0]), span: this.nodeSpan(node) };
+    return ctx.KwLateness ? { ...base, lateness: this.expr(ctx.expression?.[1]) } : base;
   }
 
   aggregateKey(ctx: C.AggregateKeyCstChildren, node?: CstNode): A.AggregateKey {

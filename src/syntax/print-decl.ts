@@ -151,9 +151,18 @@ export function printDecl(d: A.Decl): Line[] {
     }
     case "Aggregate": {
       const keys = d.keys.map((k) => (k.expr ? `${printIdent(k.name)} = ${printExpr(k.expr)}` : printIdent(k.name))).join(", ");
-      const flushes = d.flush.length > 0 ? ` flush ${d.flush.map(flush).join(", ")}` : "";
+      const flushes = d.flush.length > 0 ? `flush ${d.flush.map(flush).join(", ")}` : "";
       const fields = assignments(d.fields.map((f) => ({ target: printIdent(f.name), value: printExpr(f.value) + (f.by ? ` by ${printExpr(f.by)}` : ""), span: f.span })), 2);
-      return block(d, `aggregate ${printIdent(d.name)} from ${input(d.input)} by ${keys}${flushes}`, fields, 0);
+      const head = `aggregate ${printIdent(d.name)} from ${input(d.input)} by ${keys}`;
+      if (!d.eventTime) return block(d, flushes ? `${head} ${flushes}` : head, fields, 0);
+      // With `event time`, each clause of the header has a line of its own, as the language reference writes it.
+      const e = d.eventTime;
+      const clauses: Line[] = [{ indent: 2, text: `event time ${printExpr(e.at)}${e.lateness ? ` lateness ${printExpr(e.lateness)}` : ""}`, start: e.span.start, end: e.span.end, role: "item" }];
+      const flushStart = d.flush[0]?.span.start ?? e.span.end;
+      if (flushes) clauses.push({ indent: 2, text: flushes, start: flushStart, end: d.flush.at(-1)!.span.end, role: "item" });
+      // The block's `{` stands on a line of its own after them, so the clauses do not read as fields.
+      const body = block(d, "", fields, 0).map((l, i) => (i === 0 ? { ...l, text: l.text.trimStart(), start: clauses.at(-1)!.end } : l));
+      return [{ indent: 0, text: head, start: d.span.start, end: e.span.start, role: "item" }, ...clauses, ...body];
     }
     case "Test": return block(d, `test ${quoteString(d.title.value)}`, testStmts(d.body, 2), 0);
     case "ErrorDecl": return [];

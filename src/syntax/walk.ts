@@ -70,6 +70,7 @@ export function declExprs(d: A.Decl): A.Expr[] {
     case "Aggregate":
       return [
         ...d.keys.flatMap((k) => (k.expr ? [k.expr] : [])),
+        ...(d.eventTime ? [d.eventTime.at, ...(d.eventTime.lateness ? [d.eventTime.lateness] : [])] : []),
         ...d.fields.flatMap((f) => [f.value, ...(f.by ? [f.by] : [])]),
         ...d.flush.flatMap((t) => (t.kind === "FlushAfterIdle" ? [t.idle] : t.kind === "FlushAt" ? [t.at] : t.kind === "FlushWhen" ? [t.cond] : [])),
       ];

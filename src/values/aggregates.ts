@@ -15,6 +15,11 @@ export interface Aggregate<Acc = any> {
   create(): Acc;
   add(acc: Acc, value: Value): Acc;
   result(acc: Acc): Value;
+  /**
+   * `other` folded into `acc` (two session windows that a record joins become one):
+   * the result is as if `acc`'s values had been added, then `other`'s.
+   */
+  merge(acc: Acc, other: Acc): Acc;
   encode(acc: Acc): unknown;
   /** An encoded accumulator back, or Left with the reason (a damaged state file). */
   decode(json: unknown): Either<string, Acc>;
@@ -28,6 +33,7 @@ const count0: Aggregate<{ n: number }> = {
   create: () => ({ n: 0 }),
   add: (acc) => (acc.n++, acc),
   result: (acc) => acc.n,
+  merge: (acc, other) => ((acc.n += other.n), acc),
   encode: (acc) => acc.n,
   decode: (j) => (Number.isSafeInteger(j) && (j as number) >= 0 ? right({ n: j as number }) : bad("count")),
 };
@@ -87,6 +93,17 @@ function sumAdd(acc: Sum, v: Value, asNumber: boolean): void {
   acc.seen = true;
 }
 
+/** Adds what another sum has seen: its exact parts as they are kept (a decimal absorbs the number part; see sumAdd). */
+function sumMerge(acc: Sum, other: Sum, asNumber: boolean): void {
+  if (!other.seen) return;
+  if (other.d) sumAdd(acc, other.d, asNumber);
+  else {
+    if (other.i !== null) sumAdd(acc, other.i, asNumber);
+    sumAdd(acc, other.n, asNumber);
+  }
+  acc.seen = true;
+}
+
 /** The sum so far: a decimal, an exact int (null past 64 bits), or a number. */
 function sumValue(acc: Sum): Value {
   if (acc.d) return acc.p === undefined ? acc.d : withScale(acc.d, acc.p);
@@ -112,6 +129,7 @@ function sum(type: Type | undefined): Aggregate<Sum> {
     name: "sum",
     create: () => ({ seen: false, n: 0, i: null, d: decimal ? new Big(0) : null }),
     add: (acc, v) => (sumAdd(acc, v, asNumber), acc),
+    merge: (acc, other) => (sumMerge(acc, other, asNumber), acc),
     result: (acc) => (!acc.seen ? null : sumValue(acc)),
     encode: encodeSum,
     decode: (j) => decodeSum(j, "sum"),
@@ -129,6 +147,11 @@ function avg(type: Type | undefined): Aggregate<Sum & { count: number }> {
         sumAdd(acc, v, asNumber);
         acc.count++;
       }
+      return acc;
+    },
+    merge: (acc, other) => {
+      sumMerge(acc, other, asNumber);
+      acc.count += other.count;
       return acc;
     },
     // Decimal averages divide with big.js's 20 decimal places.
@@ -158,6 +181,10 @@ function single(name: string, keep: (current: Value, next: Value) => boolean): A
       return acc;
     },
     result: (acc) => acc.v,
+    merge: (acc, other) => {
+      if (other.v !== null && (acc.v === null || keep(acc.v, other.v))) acc.v = other.v;
+      return acc;
+    },
     encode: (acc) => encodeValue(acc.v),
     decode: (j) => {
       const v = decodeValue(j);
@@ -171,6 +198,10 @@ const countDistinct: Aggregate<Set<string>> = {
   create: () => new Set(),
   add: (acc, v) => (v !== null && acc.add(groupKey([v])), acc),
   result: (acc) => acc.size,
+  merge: (acc, other) => {
+    for (const k of other) acc.add(k);
+    return acc;
+  },
   encode: (acc) => [...acc],
   decode: (j) => (Array.isArray(j) && j.every((k) => typeof k === "string") ? right(new Set(j as string[])) : bad("count_distinct")),
 };
@@ -186,6 +217,10 @@ const collectSet: Aggregate<Map<string, Value>> = {
     return acc;
   },
   result: (acc) => [...acc.values()],
+  merge: (acc, other) => {
+    for (const [k, v] of other) if (!acc.has(k)) acc.set(k, v);
+    return acc;
+  },
   encode: (acc) => [...acc.values()].map(encodeValue),
   decode: (j) => {
     if (!Array.isArray(j)) return bad("collect_set");

@@ -178,6 +178,7 @@ export const checkCodes = {
   E2023: { severity: "error", title: "bad simulate source", retired: "never emitted: a simulate source is checked by the constant (E2015, E2025) and expression checks" },
   E2024: { severity: "error", title: "option does not apply to the format", message: "`delimiter` applies only to `csv`" },
   E2025: { severity: "error", title: "expected an int", message: "{what} must be an int, not {type}" },
+  E2030: { severity: "error", title: "event time is not a timestamp", message: "`event time` needs a timestamp of the input record, but this is {type}" },
   W1001: {
     severity: "warning",
     title: "port is not consumed",

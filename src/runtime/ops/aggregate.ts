@@ -1,13 +1,22 @@
 // aggregate: adds each record into its session (one per key) and emits the
 // sessions whose flush trigger has come, in the order they were opened.
+//
+// With `event time`, the aggregate's clock is its watermark: the largest event
+// time it has seen (kept in the state across runs) minus its lateness, moved on
+// by each record in arrival order, so that where chunks or runs end changes
+// nothing. Triggers measure the watermark; with `after D idle` a key may have
+// several session windows (records closer than D in event time share one, and a
+// record that bridges two joins them), chained from the first. A record whose
+// session is already due at the watermark goes to the `late` port instead.
 import type { AggregateStep } from "../../plan/plan.js";
 import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
-import { decodeValue, encodeValue } from "../../values/json.js";
+import { decodeValue, encodeValue, timestampToIso } from "../../values/json.js";
 import { Duration, Timestamp, setField, type Rec, type Value } from "../../values/value.js";
 import { groupKey, keyAtomFor } from "../../values/keys.js";
 import type { SessionState } from "../state.js";
 import { newFrame } from "../../plan/env.js";
 import { MAIN } from "../../model/ports.js";
+import { LATE } from "../rejects.js";
 import type { OpContext, OpenOperator, Ports } from "./types.js";
 
 type Accs = unknown[];
@@ -19,9 +28,11 @@ export interface Session {
   /** The keys as the index holds them (keyAtomFor in values/keys.ts). */
   readonly atoms: unknown[];
   readonly keyRec: Rec;
-  readonly first: number;
+  first: number;
   last: number;
   readonly due: number | null;
+  /** Event time with `after … idle`: the key's next session window (they do not overlap). */
+  next?: Session | undefined;
   /** Per field: accumulators, or for a drill-down a Map from sub-key to accumulators. */
   readonly fields: (Accs | Map<string, Accs>)[];
 }
@@ -33,7 +44,8 @@ export interface Session {
  * record's session builds no key string.
  */
 export class Sessions {
-  readonly order = new Map<string, Session>();
+  /** Every open session (windows included), in the order opened. */
+  readonly order = new Set<Session>();
   private readonly index = new Map<unknown, unknown>();
   private readonly atomOf: ReadonlyArray<(v: Value) => unknown>;
   constructor(step: AggregateStep) {
@@ -67,16 +79,35 @@ export class Sessions {
       if (next === undefined) m.set(s.atoms[i], (next = new Map()));
       m = next;
     }
-    m.set(s.atoms[last], s);
-    this.order.set(s.key, s);
+    const head = m.get(s.atoms[last]) as Session | undefined;
+    if (head === undefined) m.set(s.atoms[last], s);
+    else {
+      // Another window of a key that has one: at the end of its chain.
+      let w = head;
+      while (w.next) w = w.next;
+      w.next = s;
+    }
+    this.order.add(s);
   }
   delete(s: Session): void {
-    this.order.delete(s.key);
+    this.order.delete(s);
+    const head = this.find(s.atoms);
+    if (head !== s) {
+      // A later window of its key: unlink it.
+      for (let w = head; w; w = w.next) if (w.next === s) w.next = s.next;
+      s.next = undefined;
+      return;
+    }
     const path: Map<unknown, unknown>[] = [this.index];
     for (let i = 0; i < s.atoms.length - 1; i++) {
       const next = path[i]!.get(s.atoms[i]) as Map<unknown, unknown> | undefined;
       if (next === undefined) return;
       path.push(next);
+    }
+    if (s.next) {
+      path[path.length - 1]!.set(s.atoms[s.atoms.length - 1], s.next);
+      s.next = undefined;
+      return;
     }
     // Drop the leaf, then every level it leaves empty.
     for (let i = s.atoms.length - 1; i >= 0; i--) {
@@ -94,15 +125,20 @@ function keyRecord(step: AggregateStep, keys: ReadonlyArray<Value>): Rec {
   return out;
 }
 
-function openSession(step: AggregateStep, keys: Value[], atoms: unknown[], ctx: OpContext): Session {
-  const keyRec = keyRecord(step, keys);
+/** When `flush at` makes a session of these keys due (the earliest of its `at` triggers), or null. */
+function dueOf(step: AggregateStep, keyRec: Rec, ctx: OpContext): number | null {
   let due: number | null = null;
   for (const f of step.flush) {
     if (f.kind !== "at") continue;
     const at = f.at(keyRec, newFrame(ctx.env, 0));
     if (at instanceof Timestamp) due = due === null ? at.ms : Math.min(due, at.ms);
   }
-  return { key: groupKey(keys), keys, atoms, keyRec, first: ctx.nowMs, last: ctx.nowMs, due, fields: step.fields.map((f, i) => (f.by ? new Map() : newAccs(step, i))) };
+  return due;
+}
+
+/** A new session; `at` is its first record's time: the run clock, or with `event time` the event time. */
+function openSession(step: AggregateStep, keys: Value[], atoms: unknown[], ctx: OpContext, at: number = ctx.nowMs, keyRec: Rec = keyRecord(step, keys), due: number | null = dueOf(step, keyRec, ctx)): Session {
+  return { key: groupKey(keys), keys, atoms, keyRec, first: at, last: at, due, fields: step.fields.map((f, i) => (f.by ? new Map() : newAccs(step, i))) };
 }
 
 /** A drill-down key: map keys are strings; a null value is kept under "null" so nothing is lost. */
@@ -112,7 +148,6 @@ export function addRecords(step: AggregateStep, input: ReadonlyArray<Rec>, sessi
   const frame = newFrame(ctx.env, 0);
   const keyFns = step.keys.map((k) => k.value);
   const nKeys = keyFns.length;
-  const fields = step.fields;
   // One scratch tuple for every record; a session keeps its own copy.
   const keys: Value[] = new Array(nKeys);
   const atoms: unknown[] = new Array(Math.max(1, nKeys));
@@ -121,22 +156,145 @@ export function addRecords(step: AggregateStep, input: ReadonlyArray<Rec>, sessi
     let s = sessions.find(sessions.atoms(keys, atoms));
     if (!s) sessions.add((s = openSession(step, keys.slice(), atoms.slice(), ctx)));
     s.last = ctx.nowMs;
-    for (let i = 0; i < fields.length; i++) {
-      const f = fields[i]!;
-      let accs: Accs;
-      if (f.by) {
-        const sub = subKey(f.by(rec, frame));
-        const m = s.fields[i] as Map<string, Accs>;
-        let a = m.get(sub);
-        if (!a) m.set(sub, (a = newAccs(step, i)));
-        accs = a;
-      } else accs = s.fields[i] as Accs;
-      const calls = f.calls;
-      for (let j = 0; j < calls.length; j++) {
-        const c = calls[j]!;
-        accs[j] = c.aggregate.add(accs[j], c.arg ? c.arg(rec, frame) : null);
+    fold(step, s, rec, frame);
+  }
+}
+
+/** Adds one record's values into a session's accumulators. */
+function fold(step: AggregateStep, s: Session, rec: Rec, frame: ReturnType<typeof newFrame>): void {
+  const fields = step.fields;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    let accs: Accs;
+    if (f.by) {
+      const sub = subKey(f.by(rec, frame));
+      const m = s.fields[i] as Map<string, Accs>;
+      let a = m.get(sub);
+      if (!a) m.set(sub, (a = newAccs(step, i)));
+      accs = a;
+    } else accs = s.fields[i] as Accs;
+    const calls = f.calls;
+    for (let j = 0; j < calls.length; j++) {
+      const c = calls[j]!;
+      accs[j] = c.aggregate.add(accs[j], c.arg ? c.arg(rec, frame) : null);
+    }
+  }
+}
+
+/** Folds window `later` into `into`: its accumulators, and its span of event time. */
+function mergeInto(step: AggregateStep, into: Session, later: Session): void {
+  const mergeAccs = (i: number, a: Accs, b: Accs) => step.fields[i]!.calls.forEach((c, j) => (a[j] = c.aggregate.merge(a[j], b[j])));
+  step.fields.forEach((_, i) => {
+    const a = into.fields[i]!;
+    const b = later.fields[i]!;
+    if (a instanceof Map && b instanceof Map) {
+      for (const [k, accs] of b) {
+        const mine = a.get(k);
+        if (mine) mergeAccs(i, mine, accs);
+        else a.set(k, accs);
+      }
+    } else mergeAccs(i, a as Accs, b as Accs);
+  });
+  into.first = Math.min(into.first, later.first);
+  into.last = Math.max(into.last, later.last);
+}
+
+/** The clock of an event-time aggregate while a run works on it. */
+export interface EventClock {
+  /** The largest event time seen minus the lateness (ms), or null before the first record. */
+  watermark: number | null;
+}
+
+/** `3d 4h`: a duration in its largest units, for messages. */
+export function durationText(ms: number): string {
+  const units: [string, number][] = [["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1000], ["ms", 1]];
+  const parts: string[] = [];
+  let rest = Math.max(0, Math.round(ms));
+  for (const [unit, size] of units) {
+    const n = Math.floor(rest / size);
+    if (n > 0) parts.push(`${n}${unit}`);
+    rest -= n * size;
+  }
+  return parts.length ? parts.join(" ") : "0s";
+}
+
+const isoOf = (ms: number): string => timestampToIso(ms) ?? String(ms);
+
+/** The smallest `after D idle` of an aggregate (ms), or null without one. */
+function idleGap(step: AggregateStep, ctx: OpContext): number | null {
+  let gap: number | null = null;
+  const frame = newFrame(ctx.env, 0);
+  for (const f of step.flush) {
+    if (f.kind !== "idle") continue;
+    const d = f.idle({}, frame);
+    if (d instanceof Duration) gap = gap === null ? d.ms : Math.min(gap, d.ms);
+  }
+  return gap;
+}
+
+/**
+ * Event time: folds each record into its session window at the watermark, or
+ * hands it to `late` (with why) when its session is already due. The watermark
+ * moves on after each record, late ones included.
+ */
+export function addEventRecords(step: AggregateStep, input: ReadonlyArray<Rec>, sessions: Sessions, clock: EventClock, ctx: OpContext, late: Rec[], reasons: string[] | undefined): void {
+  const eventTime = step.eventTime!;
+  const frame = newFrame(ctx.env, 0);
+  const lateness = eventTime.lateness({}, frame);
+  const latenessMs = lateness instanceof Duration ? lateness.ms : 0;
+  const gap = idleGap(step, ctx);
+  const hasAt = step.flush.some((f) => f.kind === "at");
+  const keyFns = step.keys.map((k) => k.value);
+  const nKeys = keyFns.length;
+  const keys: Value[] = new Array(nKeys);
+  const atoms: unknown[] = new Array(Math.max(1, nKeys));
+  for (const rec of input) {
+    const t = eventTime.at(rec, frame);
+    if (!(t instanceof Timestamp)) {
+      late.push(rec);
+      reasons?.push("no event time: it is null, so the record has no place in any session");
+      continue;
+    }
+    const ms = t.ms;
+    const w = clock.watermark;
+    for (let i = 0; i < nKeys; i++) keys[i] = keyFns[i]!(rec, frame);
+    const head = sessions.find(sessions.atoms(keys, atoms));
+    let keyRec: Rec | undefined;
+    // Late: the session this record belongs to is due at the watermark (its `flush at` time, or its event time plus the idle gap).
+    let closedAt: number | null = null;
+    if (w !== null) {
+      const due = hasAt ? (head ? head.due : dueOf(step, (keyRec = keyRecord(step, keys)), ctx)) : null;
+      if (due !== null && due <= w) closedAt = due;
+      if (gap !== null && ms + gap <= w) closedAt = closedAt === null ? ms + gap : Math.min(closedAt, ms + gap);
+    }
+    if (w === null || ms - latenessMs > w) clock.watermark = ms - latenessMs;
+    if (closedAt !== null) {
+      late.push(rec);
+      reasons?.push(`late by ${durationText(w! - closedAt)}: session closed at ${isoOf(closedAt)}`);
+      continue;
+    }
+    let s: Session | undefined;
+    if (gap === null) s = head;
+    else {
+      // The windows of this key the record falls within (closer than the gap to their span); several become one.
+      for (let win = head; win; ) {
+        const next = win.next;
+        if (ms > win.first - gap && ms < win.last + gap) {
+          if (!s) s = win;
+          else {
+            const [into, from] = win.first < s.first ? [win, s] : [s, win];
+            mergeInto(step, into, from);
+            sessions.delete(from);
+            s = into;
+          }
+        }
+        win = next;
       }
     }
+    if (!s) sessions.add((s = openSession(step, keys.slice(), atoms.slice(), ctx, ms, keyRec)));
+    if (ms < s.first) s.first = ms;
+    if (ms > s.last) s.last = ms;
+    fold(step, s, rec, frame);
   }
 }
 
@@ -160,11 +318,14 @@ export function sessionRecord(step: AggregateStep, s: Session, ctx: OpContext): 
   return out;
 }
 
-/** Emits and removes the sessions whose trigger has come (all of them at the end of input). */
-export function flushSessions(step: AggregateStep, sessions: Sessions, ctx: OpContext): Ports {
+/**
+ * Emits and removes the sessions whose trigger has come (all of them at the end
+ * of input). `clock` is the run clock, or with `event time` the watermark (null: none yet).
+ */
+export function flushSessions(step: AggregateStep, sessions: Sessions, ctx: OpContext, clock: number | null = ctx.nowMs): Ports {
   const out: Rec[] = [];
   const frame = newFrame(ctx.env, 0);
-  for (const s of sessions.order.values()) {
+  for (const s of [...sessions.order]) {
     let rec: Rec | undefined;
     const due =
       ctx.final ||
@@ -174,10 +335,10 @@ export function flushSessions(step: AggregateStep, sessions: Sessions, ctx: OpCo
             return true;
           case "idle": {
             const idle = f.idle({}, frame);
-            return idle instanceof Duration && s.last + idle.ms <= ctx.nowMs;
+            return idle instanceof Duration && clock !== null && s.last + idle.ms <= clock;
           }
           case "at":
-            return s.due !== null && s.due <= ctx.nowMs;
+            return s.due !== null && clock !== null && s.due <= clock;
           case "when":
             rec ??= sessionRecord(step, s, ctx);
             return f.cond(rec, frame) === true;
@@ -193,7 +354,7 @@ export function flushSessions(step: AggregateStep, sessions: Sessions, ctx: OpCo
 
 export function encodeSessions(step: AggregateStep, sessions: Sessions): SessionState[] {
   const enc = (i: number, accs: Accs) => step.fields[i]!.calls.map((c, j) => c.aggregate.encode(accs[j]));
-  return [...sessions.order.values()].map((s) => ({
+  return [...sessions.order].map((s) => ({
     key: s.key,
     keys: s.keys.map(encodeValue),
     first: s.first,
@@ -225,7 +386,9 @@ export function readSessions(step: AggregateStep, saved: ReadonlyArray<SessionSt
       keys.push(v.right);
     }
     const atoms = out.atoms(keys, []);
-    if (s.key !== groupKey(keys) || out.find(atoms)) return left(`session ${JSON.stringify(s.key)} does not match its keys or is there twice`);
+    // With event time and `after … idle`, a key may have several windows.
+    const windows = step.eventTime !== undefined && step.flush.some((f) => f.kind === "idle");
+    if (s.key !== groupKey(keys) || (!windows && out.find(atoms))) return left(`session ${JSON.stringify(s.key)} does not match its keys or is there twice`);
     if (s.fields.length !== step.fields.length) {
       return left(`session ${JSON.stringify(s.key)} holds ${s.fields.length} field(s), the aggregate has ${step.fields.length} (${step.fields.map((f) => f.name).join(", ")})`);
     }
@@ -265,17 +428,44 @@ export const openAggregate: OpenOperator<AggregateStep> = (step, saved, ctx) => 
   const sessions = decodeSessions(step, saved.sessions ?? []);
   let absorbed = 0;
   let created = 0;
+  if (!step.eventTime) {
+    return {
+      take(_input, records) {
+        addRecords(step, records, sessions, ctx);
+        absorbed += records.length;
+        return undefined;
+      },
+      finish() {
+        const ports = flushSessions(step, sessions, ctx);
+        created += ports.get(MAIN)!.length;
+        return ports;
+      },
+      close: () => ({ state: { sessions: encodeSessions(step, sessions) }, balance: { absorbed, created }, openSessions: sessions.size }),
+    };
+  }
+  const clock: EventClock = { watermark: saved.watermark ?? null };
+  // Why each record is late, only when the reasons are shown (the `late` port goes to rejects).
+  const port = step.ports.find((p) => p.name === LATE);
+  const reasons: string[] | undefined = port && port.consumers === 0 && port.fate === "rejects" ? [] : undefined;
+  let late = 0;
   return {
     take(_input, records) {
-      addRecords(step, records, sessions, ctx);
-      absorbed += records.length;
-      return undefined;
+      const lateRecords: Rec[] = [];
+      addEventRecords(step, records, sessions, clock, ctx, lateRecords, reasons);
+      absorbed += records.length - lateRecords.length;
+      late += lateRecords.length;
+      return lateRecords.length ? new Map([[LATE, lateRecords]]) : undefined;
     },
     finish() {
-      const ports = flushSessions(step, sessions, ctx);
+      const ports = flushSessions(step, sessions, ctx, clock.watermark);
       created += ports.get(MAIN)!.length;
       return ports;
     },
-    close: () => ({ state: { sessions: encodeSessions(step, sessions) }, balance: { absorbed, created }, openSessions: sessions.size }),
+    close: () => ({
+      state: { sessions: encodeSessions(step, sessions), ...(clock.watermark !== null ? { watermark: clock.watermark } : {}) },
+      balance: { absorbed, created, late },
+      openSessions: sessions.size,
+      ...(reasons ? { lateReasons: reasons } : {}),
+    }),
   };
 };

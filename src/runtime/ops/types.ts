@@ -63,6 +63,8 @@ export interface OperatorResult {
   readonly openSessions?: number;
   /** A sink's records, JSON-ready, in arrival order. */
   readonly output?: ReadonlyArray<JsonRecord>;
+  /** An event-time aggregate: why each record it handed to its `late` port is late, in the same order. */
+  readonly lateReasons?: ReadonlyArray<string>;
   /** An audit step's events, in arrival order. */
   readonly audit?: ReadonlyArray<Rec>;
 }
