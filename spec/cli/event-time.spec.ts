@@ -34,7 +34,11 @@ test("a late record in a later invocation with --state goes to rejects with its 
   // The watermark (3 Nov 06:00 less a day) has passed October's close (2 Nov): October is billed, November stays open.
   assert.equal(readJsonl(path.join(dir, "one/out/usage.jsonl")), [{ account: "a", period: "2026-10-01T00:00:00.000Z", qty: 2 }]);
   assert.match(r.stdout, "open sessions kept in the state: usage 1");
-  assert.is(JSON.parse(fs.readFileSync(state, "utf8")).payload.watermarks.usage, Date.parse("2026-11-02T06:00:00Z"));
+  const shown = await interpret(["state", "show", state, "--json"]);
+  assert.is(shown.code, 0, shown.stderr);
+  const usage = (JSON.parse(shown.stdout) as { sessions: { step: string; open: number; watermark: string | null }[] }).sessions.find((s) => s.step === "usage");
+  assert.equal(usage && { open: usage.open, watermark: usage.watermark }, { open: 1, watermark: "2026-11-02T06:00:00.000Z" });
+  assert.match((await interpret(["state", "show", state])).stdout, "usage: 1 open, event time watermark 2026-11-02T06:00:00.000Z");
 
   r = await run("b.jsonl", "two");
   assert.is(r.code, 0, r.stderr);

@@ -32,6 +32,8 @@ interface StateShown {
   readonly sessions: ReadonlyArray<{
     readonly step: string;
     readonly open: number;
+    /** An event-time aggregate's watermark: records due at or before it are late. */
+    readonly watermark: string | null;
     readonly sessions: ReadonlyArray<{ readonly key: string; readonly first: string; readonly last: string; readonly due: string | null }>;
   }>;
   /** With --key: where the key is remembered. */
@@ -52,9 +54,12 @@ const showKey = (k: string): string => (k.startsWith("\u0000") ? JSON.stringify(
 
 function sessionsOf(state: State | null): StateShown["sessions"] {
   if (!state) return [];
-  return Object.entries(state.sessions).map(([step, list]) => ({
+  const marks: Readonly<Record<string, number>> = state.watermarks ?? {};
+  const steps = [...new Set([...Object.keys(state.sessions), ...Object.keys(marks)])];
+  return steps.map((step) => ({ step, list: Object.hasOwn(state.sessions, step) ? state.sessions[step]! : [] })).map(({ step, list }) => ({
     step,
     open: list.length,
+    watermark: Object.hasOwn(marks, step) ? iso(marks[step]!) : null,
     sessions: list.map((s) => ({ key: showKey(s.key), first: iso(s.first), last: iso(s.last), due: s.due === null ? null : iso(s.due) })),
   }));
 }
@@ -164,7 +169,7 @@ function renderText(s: StateShown): string {
   if (!s.sessions.length) lines.push("  (none)");
   const SHOWN = 20;
   for (const a of s.sessions) {
-    lines.push(`  ${a.step}: ${a.open} open`);
+    lines.push(`  ${a.step}: ${a.open} open${a.watermark ? `, event time watermark ${a.watermark}` : ""}`);
     for (const x of a.sessions.slice(0, SHOWN)) lines.push(`    ${x.key}: first ${x.first}, last ${x.last}${x.due ? `, due ${x.due}` : ""}`);
     if (a.open > SHOWN) lines.push(`    … and ${a.open - SHOWN} more (--json lists every one)`);
   }
