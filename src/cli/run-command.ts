@@ -14,6 +14,8 @@ import { loadTables } from "./load-tables.js";
 import { BUILTIN_DIR, guardedFiles, loadJsonArrays, outputClashes, outputFiles, planOutputs, reportClash, type Output } from "./outputs.js";
 import { shownPath } from "./paths.js";
 import { runOptions, type RunOptions } from "./run-options.js";
+import { undeclaredNames } from "./undeclared.js";
+import { csvHeaderHints } from "./csv-hints.js";
 import { openFeeds, type Feeds, type Take } from "./source-feed.js";
 import { addRun, balanceLine, newSummary, renderJson, renderText, reportOf, type Summary } from "./summary.js";
 
@@ -50,7 +52,7 @@ async function runStream(options: RunOptions, io: CliIO): Promise<number> {
   const stream = await loadStream(io.cwd, options.file);
   if (isLeft(stream)) return fail(io, EXIT.usage, [stream.left]);
   const loaded = stream.right;
-  if (loaded.diagnostics.length) io.stderr(renderDiagnostics(loaded));
+  if (loaded.diagnostics.length) io.stderr(renderDiagnostics(loaded, io));
   const plan = loaded.plan;
   if (!plan) return EXIT.streamErrors;
   if (plan.steps.length === 0) {
@@ -73,6 +75,7 @@ async function runStream(options: RunOptions, io: CliIO): Promise<number> {
   if (reportClashes) clashes.push(reportClashes);
   if (clashes.length) return fail(io, EXIT.usage, clashes);
 
+  for (const hint of await csvHeaderHints(plan, streamDir, io.cwd)) io.stderr(`interpret: hint: ${hint}\n`);
   const tables = await loadTables(plan, streamDir);
   if (isLeft(tables)) return fail(io, EXIT.usage, tables.left);
   // A commit that a killed process left half done is finished (or undone) before the state is read.
@@ -191,6 +194,10 @@ async function runAll(a: RunAll): Promise<number> {
     const committed = await commitFiles({ journal: a.journal, stream: runner.plan.stream, files });
     if (isLeft(committed)) return fail(io, EXIT.runFailed, [`run ${runNo}: ${committed.left.message}`]);
     addRun(summary, result);
+    for (const s of result.report.steps) {
+      const total = s.undeclaredFields ? summary.steps.find((t) => t.step === s.step) : undefined;
+      if (total) undeclaredNames(runner.plan, s.step, current.batches[s.step], total.undeclaredNames);
+    }
     summary.seconds = (performance.now() - started) / 1000;
     if (last) return EXIT.ok;
     taken = next ?? (await feeds.take());
