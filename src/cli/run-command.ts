@@ -1,7 +1,7 @@
 // `interpret [run] FILE.stream [options]`: runs a stream over its sources,
 // writes every sink, the rejects and the audit log, commits each run's outputs
 // together with the state file, and prints the report.
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { isLeft, isRight, left, right, type Either } from "fp-ts/lib/Either.js";
 import { balanceHolds, prepareRunner, reportHtml, StateCodec, streamGraph, type Runner, type State } from "../index.js";
@@ -38,6 +38,19 @@ function runCount(options: RunOptions, runner: Runner): Either<string, number | 
   return right(n);
 }
 
+/** Why `--out DIR` cannot be the output folder: it, or a folder above it, is a file. */
+async function outNotFolder(dir: string): Promise<string | undefined> {
+  for (let at = dir, first = true; ; at = path.dirname(at), first = false) {
+    try {
+      const st = await stat(at);
+      if (st.isDirectory()) return undefined;
+      return first ? "is a file, not a folder" : `is inside ${at}, which is a file`;
+    } catch {
+      if (path.dirname(at) === at) return undefined;
+    }
+  }
+}
+
 export const runCommand: Command = (argv, io) =>
   withCommand(RUN, argv, io, async (parsed) => {
     const options = runOptions(parsed);
@@ -61,6 +74,8 @@ async function runStream(options: RunOptions, io: CliIO): Promise<number> {
 
   const streamDir = path.dirname(loaded.absolute);
   const base = options.out !== undefined ? path.resolve(io.cwd, options.out) : streamDir;
+  const notFolder = options.out !== undefined ? await outNotFolder(base) : undefined;
+  if (notFolder) return fail(io, EXIT.usage, [`--out ${options.out} ${notFolder}; --out names the folder the outputs go under (e.g. --out results), and the sinks' paths say the files`]);
   const planned = planOutputs(plan, base, io.cwd);
   if (isLeft(planned)) return fail(io, EXIT.usage, planned.left);
   const outputs = planned.right;
