@@ -105,6 +105,26 @@ test("a file source's files are guarded too, through a glob", async () => {
   assert.is(fs.readFileSync(path.join(dir, "data/a.jsonl"), "utf8"), '{"id":"a"}\n');
 });
 
+test("an output a file source's glob would match is refused even before it exists (a later run would read it back)", async () => {
+  for (const sinkPath of ["data/b.jsonl", "data/new/../c.jsonl"]) {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, "data"));
+    fs.writeFileSync(path.join(dir, "data/a.jsonl"), '{"id":"a"}\n');
+    fs.writeFileSync(path.join(dir, "s.stream"), `source orders from jsonl "data/*.jsonl" { id string }\nsink out from orders to jsonl "${sinkPath}"\n`);
+    const r = await interpret(["s.stream", "--now", NOW], { cwd: dir });
+    assert.is(r.code, 2, sinkPath);
+    assert.match(r.stderr, /sink `out` writes data\/[bc]\.jsonl, which the pattern of source `orders` matches, so a later run would read it back as input/);
+    assert.equal(fs.readdirSync(path.join(dir, "data")), ["a.jsonl"], "nothing was written");
+  }
+  // Outside the pattern: the run goes ahead.
+  const dir = tempDir();
+  fs.mkdirSync(path.join(dir, "data"));
+  fs.writeFileSync(path.join(dir, "data/a.jsonl"), '{"id":"a"}\n');
+  fs.writeFileSync(path.join(dir, "s.stream"), `source orders from jsonl "data/*.jsonl" { id string }\nsink out from orders to jsonl "data/a.csv.out"\n`);
+  const fine = await interpret(["s.stream", "--now", NOW], { cwd: dir });
+  assert.is(fine.code, 0, fine.stderr);
+});
+
 test("a forged journal in the output folder: exit 2 with a message, and the files it names are untouched", async () => {
   const dir = folder(stream("lines.jsonl"));
   const victim = path.join(dir, "victim.txt");

@@ -197,6 +197,35 @@ test("a host function's result that is no value (cyclic, a function) is null; th
   const runner = createRunner(plan, GOOD_OPTIONS);
   const r = runner.run({ sources: { s: [{ id: "cyc" }, { id: "fn" }, { id: "a" }] }, now: NOW });
   assert.equal(r.outputs.o!.map((x) => [x.id, x.h]), [["cyc", null], ["fn", null], ["a", "a"]]);
+  // Not silently: each such call is an error of the step that made it.
+  const m = r.report.steps.find((s) => s.step === "m")!;
+  assert.is(m.errors, 2);
+  assert.is(m.firstError, "hostf: host function `hostf` returned a cyclic value");
+  assert.equal(r.report.steps.filter((s) => s.errors !== undefined).map((s) => s.step), ["m"]);
+});
+
+test("a host function that throws gives null, and each throw counts as an error of its step", () => {
+  const text = `source s { n int }
+map m from s { n = n  y = flaky(n) }
+validate v from m { require flaky(n) != null else "no rate" }
+sink o from v to jsonl "o.jsonl"`;
+  const flaky = { params: ["int"], returns: "int", impl: (x: unknown) => { if (x === 2) throw new Error("rate service down"); return x; } };
+  const c = compile(text, { filename: "t.stream", functions: { flaky } as never });
+  if (c._tag === "Left") throw new Error(c.left.map((d) => d.message).join("\n"));
+  const runner = createRunner(c.right);
+  const r = runner.run({ sources: { s: [{ n: 1 }, { n: 2 }, { n: 3 }, { n: 2 }] }, now: NOW });
+  assert.equal(r.outputs.o!.map((x) => [x.n, x.y]), [[1, 1], [3, 3]]);
+  const errors = Object.fromEntries(r.report.steps.map((s) => [s.step, [s.errors, s.firstError]]));
+  assert.equal(errors, {
+    s: [undefined, undefined],
+    m: [2, "flaky: rate service down"],
+    v: [2, "flaky: rate service down"],
+    o: [undefined, undefined],
+  });
+  // The next run counts afresh.
+  const again = runner.run({ sources: { s: [{ n: 2 }] }, now: NOW });
+  assert.is(again.report.steps.find((s) => s.step === "m")!.errors, 1);
+  assert.is(again.report.balanced, true);
 });
 
 // Values a hostile host might hand anywhere: anything fast-check makes, plus

@@ -368,24 +368,16 @@ export class ExprChecker {
       e.args.forEach((a) => this.type(scope, a));
       return T.any;
     }
-    if (name === "random_key") {
-      const table = this.tableNamed(scope, e.args[0]!);
-      if (table === undefined) {
-        this.ctx.report("E1006.tableArgument", { fn: name }, e.args[0]!.span, {
-          hint: didYouMean(e.args[0]!.kind === "NameRef" ? e.args[0]!.name.name : "", this.ctx.tables.keys()),
-        });
-      } else {
-        this.ctx.usedTables.add(table);
-        this.ctx.refs.set(e.args[0]!, { kind: "table", name: table });
-        this.set(e.args[0]!, T.any);
-      }
-      return T.string;
+    const tableArgs = new Set(def.tableParams ?? []);
+    for (const i of tableArgs) {
+      const arg = e.args[i];
+      if (arg) this.tableArgument(scope, name, arg);
     }
     const inner: Scope =
       def.context === "aggregate" && scope.context === "aggregate"
         ? { ...scope, inAggregate: true, fields: scope.aggregateInput ?? scope.fields, what: scope.aggregateWhat ?? scope.what }
         : scope;
-    const args = e.args.map((a) => this.type(inner, a));
+    const args = e.args.map((a, i) => (tableArgs.has(i) ? T.any : this.type(inner, a)));
     const result = def.check(args);
     if (!result.ok) {
       const at = result.arg !== undefined ? e.args[result.arg]?.span ?? e.span : e.span;
@@ -393,6 +385,20 @@ export class ExprChecker {
       return T.any;
     }
     return result.type;
+  }
+
+  /** An argument that must name a table (a function's `tableParams`): resolved here, read by the compile step. */
+  private tableArgument(scope: Scope, fn: string, arg: A.Expr): void {
+    const table = this.tableNamed(scope, arg);
+    if (table === undefined) {
+      this.ctx.report("E1006.tableArgument", { fn }, arg.span, {
+        hint: didYouMean(arg.kind === "NameRef" ? arg.name.name : "", this.ctx.tables.keys()),
+      });
+      return;
+    }
+    this.ctx.usedTables.add(table);
+    this.ctx.refs.set(arg, { kind: "table", name: table });
+    this.set(arg, T.any);
   }
 
   private binary(scope: Scope, e: A.Binary): Type {

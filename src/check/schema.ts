@@ -15,25 +15,41 @@ const TYPE_ALIASES: Readonly<Record<string, string>> = {
   time: "timestamp", instant: "timestamp", interval: "duration", array: "list", dict: "map", object: "map",
 };
 
-export function resolveTypeRef(ctx: CheckContext, ref: A.TypeRef): Type {
+export type TypeProblem = "unknown" | "needsElement" | "noArgument";
+
+/**
+ * The type a written type names; each part that names none is handed to
+ * `onBad` and is `any`. `any` itself is a name only for host function types.
+ */
+export function typeOfRef(ref: A.TypeRef, onBad: (ref: A.TypeRef, problem: TypeProblem) => void, options: { readonly any?: boolean } = {}): Type {
   const name = ref.name.name;
+  if (options.any && name === "any" && ref.args.length === 0) return T.any;
   const arity = name === "list" || name === "map" ? 1 : 0;
   if (!TYPE_NAMES.includes(name)) {
-    ctx.report("E2007.unknown", { name }, ref.name.span, {
-      hint:
-        (Object.hasOwn(TYPE_ALIASES, name.toLowerCase()) ? `did you mean \`${TYPE_ALIASES[name.toLowerCase()]}\`?` : undefined) ??
-        didYouMean(name, TYPE_NAMES) ??
-        `types are ${TYPE_NAMES.join(", ")}`,
-    });
+    onBad(ref, "unknown");
     return T.any;
   }
   if (ref.args.length !== arity) {
-    ctx.report(arity ? "E2007.needsElement" : "E2007.noArgument", { name }, ref.span);
+    onBad(ref, arity ? "needsElement" : "noArgument");
     return T.any;
   }
-  if (name === "list") return T.list(resolveTypeRef(ctx, ref.args[0]!));
-  if (name === "map") return T.map(resolveTypeRef(ctx, ref.args[0]!));
+  if (name === "list") return T.list(typeOfRef(ref.args[0]!, onBad, options));
+  if (name === "map") return T.map(typeOfRef(ref.args[0]!, onBad, options));
   return { kind: name as (typeof SCALAR_NAMES)[number] };
+}
+
+export function resolveTypeRef(ctx: CheckContext, ref: A.TypeRef): Type {
+  return typeOfRef(ref, (bad, problem) => {
+    const name = bad.name.name;
+    if (problem === "unknown") {
+      ctx.report("E2007.unknown", { name }, bad.name.span, {
+        hint:
+          (Object.hasOwn(TYPE_ALIASES, name.toLowerCase()) ? `did you mean \`${TYPE_ALIASES[name.toLowerCase()]}\`?` : undefined) ??
+          didYouMean(name, TYPE_NAMES) ??
+          `types are ${TYPE_NAMES.join(", ")}`,
+      });
+    } else ctx.report(problem === "needsElement" ? "E2007.needsElement" : "E2007.noArgument", { name }, bad.span);
+  });
 }
 
 export const fieldName = (f: A.SchemaField): string => f.path.map((p) => p.name).join(".");

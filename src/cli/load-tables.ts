@@ -9,7 +9,7 @@ export type Tables = NonNullable<RunnerOptions["tables"]>;
 
 /** Every table's rows, or every problem reading them. */
 export async function loadTables(plan: Plan, baseDir: string): Promise<Either<string[], Tables>> {
-  const tables: Record<string, Tables[string]> = {};
+  const tables = Object.create(null) as Record<string, Tables[string]>;
   const errors: string[] = [];
   for (const t of plan.tables) {
     const read = await readTable({ path: t.path, baseDir, format: t.format, ...(t.delimiter !== undefined ? { delimiter: t.delimiter } : {}) });

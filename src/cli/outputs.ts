@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import fg from "fast-glob";
+import micromatch from "micromatch";
 import { left, right, type Either } from "fp-ts/lib/Either.js";
 import { addToJsonArray, jsonArrayEnd, writeCsv, writeJsonl, type CommitFile, type JsonArrayEnd, type JsonRecord } from "../io/index.js";
 import type { Plan, RunResult } from "../index.js";
@@ -63,6 +64,8 @@ const describe = (o: Output): string => (o.builtin ? `the built-in ${o.name} out
 export interface Guarded {
   readonly what: string;
   readonly absolute: string;
+  /** For a file source's glob: the pattern (absolute), which also guards files it does not match yet. */
+  readonly glob?: string;
 }
 
 /** The same file, seen through symbolic links and `./` alike; a missing file by its resolved path. */
@@ -97,6 +100,8 @@ export async function guardedFiles(
       // A glob that cannot be expanded is reported when the source opens; here it guards nothing.
       const names = await fg(step.file.path, { cwd: where.streamDir, onlyFiles: true, absolute: true }).catch(() => []);
       for (const absolute of names) out.push({ what, absolute });
+      // An output the glob would match, even one not written yet, is read back as input by the next invocation.
+      out.push({ what, absolute: path.resolve(where.streamDir, step.file.path), glob: path.resolve(where.streamDir, step.file.path) });
     }
   }
   for (const t of plan.tables) out.push({ what: `the file of table \`${t.name}\``, absolute: path.resolve(where.streamDir, t.path) });
@@ -110,11 +115,17 @@ export async function guardedFiles(
  */
 export function outputClashes(outputs: ReadonlyArray<Output>, guarded: ReadonlyArray<Guarded>, cwd: string): string[] {
   const byPath = new Map<string, Guarded>();
-  for (const g of guarded) if (!byPath.has(samePath(g.absolute))) byPath.set(samePath(g.absolute), g);
+  for (const g of guarded) if (g.glob === undefined && !byPath.has(samePath(g.absolute))) byPath.set(samePath(g.absolute), g);
+  const globs = guarded.filter((g) => g.glob !== undefined);
   const errors: string[] = [];
   for (const o of outputs) {
     const g = byPath.get(samePath(o.absolute));
-    if (g) errors.push(`${describe(o)} would overwrite ${shownPath(cwd, o.absolute)}, which is ${g.what}; give the output its own file`);
+    if (g) {
+      errors.push(`${describe(o)} would overwrite ${shownPath(cwd, o.absolute)}, which is ${g.what}; give the output its own file`);
+      continue;
+    }
+    const matched = globs.find((x) => micromatch.isMatch(o.absolute, x.glob!) || micromatch.isMatch(samePath(o.absolute), x.glob!));
+    if (matched) errors.push(`${describe(o)} writes ${shownPath(cwd, o.absolute)}, which the pattern of ${matched.what.replace(/^a file of /, "")} matches, so a later run would read it back as input; give the output a path outside the pattern`);
   }
   return errors;
 }

@@ -85,7 +85,7 @@ export async function openFeeds(options: FeedOptions): Promise<Either<string[], 
   const { plan, runner } = options;
   const errors: string[] = [];
   const sources = plan.steps.filter((s): s is SourceStep => s.kind === "source");
-  const hostBatches: Record<string, SourceBatch> = {};
+  const hostBatches = Object.create(null) as Record<string, SourceBatch>;
   for (const [name, file] of Object.entries(options.inputs)) {
     const step = sources.find((s) => s.name === name);
     if (!step) {
@@ -113,7 +113,7 @@ export async function openFeeds(options: FeedOptions): Promise<Either<string[], 
   const files: { name: string; format: Format; source: FileSource }[] = [];
   for (const step of sources) {
     if (step.origin !== "file" || !step.file) continue;
-    const saved = options.saved[step.name];
+    const saved = Object.hasOwn(options.saved, step.name) ? options.saved[step.name] : undefined;
     let resume: SourcePosition | undefined;
     if (saved !== undefined) {
       const decoded = SourcePositionCodec.decode(saved);
@@ -156,8 +156,8 @@ export async function openFeeds(options: FeedOptions): Promise<Either<string[], 
   const feeds: Feeds = {
     hasFileSources: files.length > 0,
     async take() {
-      const batches: Record<string, SourceBatch> = {};
-      const positions: Record<string, SourcePosition> = {};
+      const batches = Object.create(null) as Record<string, SourceBatch>;
+      const positions = Object.create(null) as Record<string, SourcePosition>;
       if (first) Object.assign(batches, hostBatches);
       first = false;
       let exhausted = true;

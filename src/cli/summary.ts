@@ -14,6 +14,9 @@ export interface StepTotal {
   undeclaredFields: number;
   /** Some of the undeclared fields' names (src/cli/undeclared.ts). */
   readonly undeclaredNames: Set<string>;
+  /** Function calls that failed (each gave null), and the first one's text. */
+  errors: number;
+  firstError?: string;
 }
 
 export interface Summary {
@@ -77,12 +80,14 @@ export function addRun(summary: Summary, result: RunResult): void {
   for (const s of r.steps) {
     let total = summary.steps.find((t) => t.step === s.step);
     if (!total) {
-      total = { step: s.step, kind: s.kind, in: 0, out: {}, ms: 0, undeclaredFields: 0, undeclaredNames: new Set() };
+      total = { step: s.step, kind: s.kind, in: 0, out: Object.create(null) as Record<string, number>, ms: 0, undeclaredFields: 0, undeclaredNames: new Set(), errors: 0 };
       summary.steps.push(total);
     }
     total.in += s.in;
     total.ms += s.ms;
     total.undeclaredFields += s.undeclaredFields ?? 0;
+    total.errors += s.errors ?? 0;
+    total.firstError ??= s.firstError;
     for (const [port, n] of Object.entries(s.out)) total.out[port] = (total.out[port] ?? 0) + n;
   }
   for (const reject of result.rejects) {
@@ -159,6 +164,11 @@ export function renderText(summary: Summary, written: ReadonlyArray<Written>, st
   lines.push(`balance  ${balanceLine(b)}`);
   const undeclared = summary.steps.filter((s) => s.undeclaredFields > 0);
   if (undeclared.length) lines.push(`undeclared fields dropped: ${undeclared.map((s) => `${s.step} ${int(s.undeclaredFields)}${namesOf(s)}`).join(", ")}`);
+  const failing = summary.steps.filter((s) => s.errors > 0);
+  if (failing.length) {
+    lines.push("", "function calls that failed (each gave null)");
+    lines.push(...table(failing.map((s) => [s.step, plural(s.errors, "call"), `first: ${s.firstError ?? "?"}`]), new Set([1])).map((l) => `  ${l}`));
+  }
   const open = Object.entries(summary.openSessions).filter(([, n]) => n > 0);
   if (open.length) lines.push(`open sessions kept in the state: ${open.map(([step, n]) => `${step} ${int(n)}`).join(", ")}`);
   const rejects = rejectRows(summary);
@@ -192,7 +202,7 @@ export function reportOf(summary: Summary, written: ReadonlyArray<Written>, stat
     firstRun: summary.firstRun,
     lastRun: summary.lastRun,
     seconds: Number(summary.seconds.toFixed(3)),
-    steps: summary.steps.map((s) => ({ step: s.step, kind: s.kind, in: s.in, out: s.out, ms: Number(s.ms.toFixed(3)), ...(s.undeclaredFields ? { undeclaredFields: s.undeclaredFields } : {}), ...(s.undeclaredNames.size ? { undeclaredFieldNames: [...s.undeclaredNames] } : {}) })),
+    steps: summary.steps.map((s) => ({ step: s.step, kind: s.kind, in: s.in, out: s.out, ms: Number(s.ms.toFixed(3)), ...(s.undeclaredFields ? { undeclaredFields: s.undeclaredFields } : {}), ...(s.undeclaredNames.size ? { undeclaredFieldNames: [...s.undeclaredNames] } : {}), ...(s.errors ? { errors: s.errors, firstError: s.firstError } : {}) })),
     balance: summary.balance,
     balanced: balanceHolds(summary.balance),
     openSessions: summary.openSessions,

@@ -49,7 +49,7 @@ export function renderDiagnostic(d: Diagnostic, sources: SourceMap, options: Ren
   const p = palette(options.color === true, d.severity);
   const out: string[] = [`${p.severity(`${d.severity}[${d.code}]`)}${p.bold(`: ${d.message}`)}`];
   const primary = d.labels.find((l) => l.primary) ?? d.labels[0];
-  const text = sources[d.file];
+  const text = Object.hasOwn(sources, d.file) ? sources[d.file] : undefined;
   const gutter = " ".repeat(1 + Math.max(1, ...d.labels.map((l) => String(l.span.line).length)));
   if (primary) {
     out.push(`  ${p.gutter("-->")} ${d.file}:${primary.span.line}:${primary.span.column}`);

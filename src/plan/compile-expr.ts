@@ -2,13 +2,12 @@
 // record and no user text is ever evaluated as code.
 import type * as A from "../syntax/ast.js";
 import type { CheckedStream } from "../check/checked.js";
-import { compare, compileBinary, negate, type ComparisonOp } from "../values/ops.js";
+import { compare, compileBinary, negate, widenTo, type ComparisonOp } from "../values/ops.js";
 import { compileRegex } from "../values/regex.js";
-import { randomChoice, randomInt, chance } from "../values/random.js";
 import { T, type Type } from "../values/types.js";
 import Big from "big.js";
-import { builtins } from "../values/functions/registry.js";
-import { Duration, Timestamp, compareValues, isMap, isRecord, setField, valueEquals, type Value } from "../values/value.js";
+import { compileCall as compileFunctionCall } from "../values/functions/registry.js";
+import { Duration, compareValues, isMap, isRecord, setField, valueEquals, type Value } from "../values/value.js";
 import type { Fn, Frame, RunEnv, TableData } from "./env.js";
 
 export interface CompileScope {
@@ -145,11 +144,17 @@ export function compileExpr(e: A.Expr, scope: CompileScope): Fn {
     }
     case "If": {
       const cond = c(e.cond);
-      const then = c(e.then);
-      const otherwise = c(e.otherwise);
+      const then = widened(c(e.then), typeOf(e), typeOf(e.then));
+      const otherwise = widened(c(e.otherwise), typeOf(e), typeOf(e.otherwise));
       return (r, f) => (cond(r, f) === true ? then(r, f) : otherwise(r, f));
     }
   }
+}
+
+/** `fn`, its value widened to the type its `??` or `if` was given (decimal ?? number is a number). */
+function widened(fn: Fn, to: Type, from: Type): Fn {
+  const widen = widenTo(to, from);
+  return widen ? (r, f) => widen(fn(r, f)) : fn;
 }
 
 function compileRef(res: NonNullable<ReturnType<CheckedStream["refs"]["get"]>>, scope: CompileScope): Fn {
@@ -197,11 +202,15 @@ function compileBinaryExpr(e: A.Binary, scope: CompileScope, c: (x: A.Expr) => F
   }
   const right = c(e.right);
   switch (e.op) {
-    case "??":
+    case "??": {
+      const type = typeOf(e);
+      const l = widened(left, type, typeOf(e.left));
+      const rr = widened(right, type, typeOf(e.right));
       return (r, f) => {
-        const v = left(r, f);
-        return v === null ? right(r, f) : v;
+        const v = l(r, f);
+        return v === null ? rr(r, f) : v;
       };
+    }
     case "and":
       return (r, f) => truthy(left(r, f)) && truthy(right(r, f));
     case "or":
@@ -230,137 +239,15 @@ function compileBinaryExpr(e: A.Binary, scope: CompileScope, c: (x: A.Expr) => F
 function compileCall(e: A.Call, scope: CompileScope, c: (x: A.Expr) => Fn): Fn {
   const slot = scope.aggregateSlots?.get(e);
   if (slot !== undefined) return (_r, f) => f.locals[slot] ?? null;
-  const name = e.callee.name;
-  const args = e.args.map(c);
-  switch (name) {
-    case "now":
-      return (_r, f) => f.env.now;
-    case "seq":
-      return (_r, f) => f.seq;
-    case "run":
-      return (_r, f) => f.env.run;
-    case "random_int": {
-      const [lo, hi] = args as [Fn, Fn];
-      return (r, f) => {
-        const a = lo(r, f);
-        const b = hi(r, f);
-        return typeof a === "number" && typeof b === "number" ? randomInt(f.random, a, b) : null;
-      };
-    }
-    case "random_choice": {
-      const [list] = args as [Fn];
-      return (r, f) => {
-        const l = list(r, f);
-        return Array.isArray(l) ? randomChoice(f.random, l as ReadonlyArray<Value>) : null;
-      };
-    }
-    case "chance": {
-      const [p] = args as [Fn];
-      return (r, f) => {
-        const x = p(r, f);
-        return typeof x === "number" ? chance(f.random, x) : x instanceof Big ? chance(f.random, Number(x)) : null;
-      };
-    }
-    case "random_key": {
-      const res = scope.checked.refs.get(e.args[0]!);
-      const table = res?.kind === "table" ? res.name : "";
-      return (_r, f) => {
-        const keys = f.env.tables.get(table)?.keyList ?? [];
-        return keys.length ? randomChoice(f.random, keys) : null;
-      };
-    }
+  const def = scope.checked.functions.get(e.callee.name);
+  if (!def) return NULL_FN;
+  const tables = new Map<number, string>();
+  for (const i of def.tableParams ?? []) {
+    const res = e.args[i] && scope.checked.refs.get(e.args[i]!);
+    if (res?.kind === "table") tables.set(i, res.name);
   }
-  const def = scope.checked.functions.get(name);
-  const truncate = def !== undefined && def === builtins.get(name) && args.length === 1 ? utcTruncation(name) : undefined;
-  if (truncate) {
-    const [a] = args as [Fn];
-    return (r, f) => {
-      const t = a(r, f);
-      return t instanceof Timestamp ? truncate(t) : null;
-    };
-  }
-  const impl = def?.impl;
-  if (!impl) return NULL_FN;
-  const safe = (...xs: Value[]): Value => {
-    // Host functions may throw; a call that cannot answer is null.
-    try {
-      const v = impl(...xs);
-      return v === undefined ? null : v;
-    } catch {
-      return null;
-    }
-  };
-  switch (args.length) {
-    case 0:
-      return () => safe();
-    case 1: {
-      const [a] = args as [Fn];
-      return (r, f) => safe(a(r, f));
-    }
-    case 2: {
-      const [a, b] = args as [Fn, Fn];
-      return (r, f) => safe(a(r, f), b(r, f));
-    }
-    case 3: {
-      const [a, b, d] = args as [Fn, Fn, Fn];
-      return (r, f) => safe(a(r, f), b(r, f), d(r, f));
-    }
-    default:
-      return (r, f) => safe(...args.map((a) => a(r, f)));
-  }
-}
-
-/**
- * `year month day hour` of a timestamp, specialised: the same instants as the
- * built-ins compute with luxon in UTC, with Date arithmetic (these run once per
- * record in most aggregate keys). Out of Date's range the result is null, as
- * luxon's invalid DateTime gives. Each call site remembers the last period it
- * computed and hands out the same (immutable) Timestamp while records fall in
- * it, as a batch's records mostly do.
- */
-function utcTruncation(name: string): ((t: Timestamp) => Value) | undefined {
-  /** [start, end) of the period holding `ms`. */
-  let period: ((ms: number) => [number, number]) | undefined;
-  switch (name) {
-    case "hour":
-    case "day": {
-      const unit = name === "hour" ? 3_600_000 : 86_400_000;
-      period = (ms) => {
-        const start = ms - (((ms % unit) + unit) % unit);
-        return [start, start + unit];
-      };
-      break;
-    }
-    case "month":
-      period = (ms) => {
-        const d = new Date(ms);
-        return [Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)];
-      };
-      break;
-    case "year":
-      period = (ms) => {
-        const y = new Date(ms).getUTCFullYear();
-        return [Date.UTC(y, 0, 1), Date.UTC(y + 1, 0, 1)];
-      };
-      break;
-    default:
-      return undefined;
-  }
-  const of = period;
-  let lo = 0;
-  let hi = 0; // empty until the first call
-  let last: Timestamp | null = null;
-  return (t) => {
-    const ms = t.ms;
-    if (ms >= lo && ms < hi) return last;
-    if (!Number.isFinite(new Date(ms).getTime())) return null;
-    const [start, end] = of(ms);
-    if (!Number.isFinite(start)) return null;
-    last = new Timestamp(start);
-    lo = start;
-    hi = Number.isFinite(end) ? end : start;
-    return last;
-  };
+  const args = e.args.map((a, i) => (tables.has(i) ? NULL_FN : c(a)));
+  return compileFunctionCall(def, args, { tables }) ?? NULL_FN;
 }
 
 // Literal values, built once.

@@ -1,6 +1,7 @@
 // What compiled expressions read at run time besides the record: the run's
 // clock and number, the loaded tables, params and consts, and block locals.
 import { Timestamp, type Rec, type Value } from "../values/value.js";
+import type { Faults } from "../values/functions/registry.js";
 
 /** A loaded lookup table. */
 export interface TableData {
@@ -21,6 +22,12 @@ export interface RunEnv {
   readonly tables: ReadonlyMap<string, TableData>;
   readonly params: Readonly<Record<string, Value>>;
   readonly consts: Readonly<Record<string, Value>>;
+  /**
+   * Function calls that failed (a host function threw) while the current
+   * operator call ran: the run loop reads and resets it around each call, as it
+   * times them, and reports the count per step.
+   */
+  readonly faults: Faults;
 }
 
 /**
@@ -43,6 +50,7 @@ export const constantEnv = (params: Readonly<Record<string, Value>> = {}, consts
   tables: new Map(),
   params,
   consts,
+  faults: { count: 0 },
 });
 
 /** The value of an expression that reads no record: a literal, a param, a const. */

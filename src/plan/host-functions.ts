@@ -1,6 +1,8 @@
 // Functions a host registers, with their types written as in the language
 // (`"string"`, `"list<int>"`), so the checker treats them like built-ins.
-import { SCALAR_NAMES, T, assignable, typeToString, type Type } from "../values/types.js";
+import { assignable, typeToString, type Type } from "../values/types.js";
+import { parseType } from "../syntax/parse.js";
+import { typeOfRef } from "../check/schema.js";
 import type { FunctionDef } from "../values/functions/registry.js";
 import type { Value } from "../values/value.js";
 import { message, type Message } from "../diagnostics/codes.js";
@@ -11,16 +13,17 @@ export interface HostFunction {
   readonly impl: (...args: Value[]) => Value;
 }
 
-/** `list<map<int>>` -> Type, or undefined for a bad name. */
-export function parseTypeText(text: string): Type | undefined {
-  const s = text.replace(/\s+/g, "");
-  const m = /^(list|map)<(.+)>$/.exec(s);
-  if (m) {
-    const inner = parseTypeText(m[2]!);
-    return inner && (m[1] === "list" ? T.list(inner) : T.map(inner));
-  }
-  if (s === "any") return T.any;
-  return (SCALAR_NAMES as ReadonlyArray<string>).includes(s) ? ({ kind: s } as Type) : undefined;
+/**
+ * A type as the host writes it (`"list<map<int>>"`, `"any"`), read by the
+ * language's own type grammar (`parseType`) and resolved as a schema's type is;
+ * undefined for text that names no type.
+ */
+export function hostType(text: string): Type | undefined {
+  const ref = parseType(text);
+  if (!ref) return undefined;
+  let ok = true;
+  const type = typeOfRef(ref, () => (ok = false), { any: true });
+  return ok ? type : undefined;
 }
 
 export function hostFunctionDefs(functions: Readonly<Record<string, HostFunction>>, builtinNames: ReadonlySet<string>): { defs: FunctionDef[]; errors: Message[] } {
@@ -35,9 +38,9 @@ export function hostFunctionDefs(functions: Readonly<Record<string, HostFunction
       errors.push(message("E1016.identifier", { name }));
       continue;
     }
-    const params = f.params.map(parseTypeText);
-    const returns = parseTypeText(f.returns);
-    const bad = [...f.params, f.returns].filter((t) => !parseTypeText(t));
+    const params = f.params.map(hostType);
+    const returns = hostType(f.returns);
+    const bad = [...f.params, f.returns].filter((t) => !hostType(t));
     if (bad.length || !returns || params.some((p) => !p)) {
       errors.push(message("E1016.type", { name, types: bad.map((b) => `\`${b}\``).join(", ") }));
       continue;

@@ -10,6 +10,13 @@ export interface StepReport {
   readonly ms: number;
   /** Sources: fields present in the input that the schema does not declare (dropped). */
   readonly undeclaredFields?: number;
+  /**
+   * Function calls of this step that failed (a host function threw or handed back
+   * no value of the language): each call's value was null. Absent when none did.
+   */
+  readonly errors?: number;
+  /** The first failure, `function: reason`. */
+  readonly firstError?: string;
 }
 
 export interface Balance {

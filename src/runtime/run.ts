@@ -12,12 +12,12 @@
 // several inputs takes an input's records only once every earlier input is
 // complete (they wait until then), and what is reported per step (rejects,
 // audit events) is put in step order at the end.
-import { produce } from "immer";
 import type { JsonRecord } from "../model/json-record.js";
 import { portKey } from "../model/ports.js";
 import type { RunEnv, TableData } from "../plan/env.js";
 import type { OutputPort, Plan, Step } from "../plan/plan.js";
 import { toJson } from "../values/json.js";
+import type { Faults } from "../values/functions/registry.js";
 import type { Rec, Timestamp, Value } from "../values/value.js";
 import { openOperator } from "./ops/operators.js";
 import type { SourceBatch } from "./ops/source.js";
@@ -25,6 +25,7 @@ import type { Operator, OperatorResult, Ports, RunContext } from "./ops/types.js
 import { rejectRecord } from "./rejects.js";
 import { ZERO_BALANCE, addBalances, balanceHolds, type Balance, type RunReport, type StepReport } from "./report.js";
 import { stepState, type State } from "./state.js";
+import { put } from "../model/dict.js";
 
 export type { JsonRecord };
 
@@ -93,6 +94,9 @@ interface Node {
   in: number;
   readonly out: Record<string, number>;
   ms: number;
+  /** Function calls that failed in this step's work (docs/embedding.md), and the first one's text. */
+  errors: number;
+  firstError?: string;
   /** Per port without consumers that goes to rejects: its records, in order. */
   readonly rejected: Map<string, Rec[]>;
   finished: boolean;
@@ -113,7 +117,19 @@ class Flow {
     private readonly chunkSize: number,
     private readonly timer: Timer,
     private readonly captured: Map<string, Rec[]> | undefined,
+    private readonly faults: Faults,
   ) {}
+
+  /** After one operator call that began at `started`: its time, and the function calls that failed in it. */
+  account(node: Node, started: number): void {
+    node.ms += this.timer() - started;
+    const faults = this.faults;
+    if (faults.count === 0) return;
+    node.errors += faults.count;
+    node.firstError ??= faults.first;
+    faults.count = 0;
+    delete faults.first;
+  }
 
   /** Runs a source: every chunk it pulls goes on before the next is read. */
   drain(node: Node): void {
@@ -121,7 +137,7 @@ class Flow {
     for (;;) {
       const started = this.timer();
       const ports = op.pull!();
-      node.ms += this.timer() - started;
+      this.account(node, started);
       if (ports === undefined) break;
       this.hand(node, ports);
     }
@@ -149,7 +165,7 @@ class Flow {
     this.finished.push(node);
     const started = this.timer();
     const ports = node.op.finish();
-    node.ms += this.timer() - started;
+    this.account(node, started);
     if (ports) this.hand(node, ports);
     for (const consumers of node.consumers) for (const c of consumers) this.close(c.node, c.input);
   }
@@ -163,7 +179,7 @@ class Flow {
     node.in += records.length;
     const started = this.timer();
     const ports = node.op.take!(input, records);
-    node.ms += this.timer() - started;
+    this.account(node, started);
     if (ports) this.hand(node, ports);
   }
 
@@ -201,17 +217,18 @@ class Flow {
 
 export function run(plan: Plan, context: RunnerContext, state: State, input: RunInput, now: Timestamp): RunResult {
   const runNo = state.runs + 1;
-  const env: RunEnv = { now, run: runNo, tables: context.tables, params: context.params, consts: context.consts };
+  const faults: Faults = { count: 0 };
+  const env: RunEnv = { now, run: runNo, tables: context.tables, params: context.params, consts: context.consts, faults };
   const chunkSize = Math.max(1, Math.floor(input.chunkSize ?? CHUNK_SIZE));
   const ctx: RunContext = { env, stream: plan.stream, nowMs: now.ms, final: input.final === true, chunkSize, sources: input.sources };
   const timer = input.timer ?? NO_TIMER;
   const captured = input.capture ? new Map<string, Rec[]>() : undefined;
-  const flow = new Flow(chunkSize, timer, captured);
+  const flow = new Flow(chunkSize, timer, captured, faults);
 
   const nodes: Node[] = plan.steps.map((step) => {
     const started = timer();
     const op = openOperator(step, stepState(state, step.name), ctx);
-    return {
+    const node: Node = {
       step,
       op,
       consumers: step.ports.map(() => []),
@@ -220,10 +237,13 @@ export function run(plan: Plan, context: RunnerContext, state: State, input: Run
       cursor: 0,
       in: 0,
       out: Object.fromEntries(step.ports.map((p) => [p.name, 0])),
-      ms: timer() - started,
+      ms: 0,
+      errors: 0,
       rejected: new Map(),
       finished: false,
     };
+    flow.account(node, started);
+    return node;
   });
   const byName = new Map(nodes.map((n) => [n.step.name, n]));
   for (const node of nodes) {
@@ -243,7 +263,7 @@ export function run(plan: Plan, context: RunnerContext, state: State, input: Run
   for (const node of flow.finished) {
     const started = timer();
     node.result = node.op.close();
-    node.ms += timer() - started;
+    flow.account(node, started);
   }
   return assemble(plan, state, runNo, now, nodes, flow, captured);
 }
@@ -259,24 +279,33 @@ function assemble(plan: Plan, state: State, runNo: number, now: Timestamp, nodes
     const r = node.result!;
     for (const p of step.ports) for (const rec of node.rejected.get(p.name) ?? []) rejects.push(rejectRecord(step, p.name, runNo, rec));
     for (const e of r.audit ?? []) audit.push(jsonRecord(e));
-    if (r.output) outputs[step.name] = r.output;
+    if (r.output) put(outputs, step.name, r.output);
     if (r.balance) balance = addBalances(balance, { ...ZERO_BALANCE, ...r.balance });
-    return { step: step.name, kind: step.kind, in: r.in ?? node.in, out: node.out, ms: node.ms, ...(r.undeclaredFields !== undefined ? { undeclaredFields: r.undeclaredFields } : {}) };
+    return {
+      step: step.name,
+      kind: step.kind,
+      in: r.in ?? node.in,
+      out: node.out,
+      ms: node.ms,
+      ...(r.undeclaredFields !== undefined ? { undeclaredFields: r.undeclaredFields } : {}),
+      ...(node.errors ? { errors: node.errors, firstError: node.firstError! } : {}),
+    };
   });
   const openSessions: Record<string, number> = {};
-  for (const node of flow.finished) if (node.result!.openSessions !== undefined) openSessions[node.step.name] = node.result!.openSessions;
-  const nextState = produce(state, (draft) => {
-    draft.runs = runNo;
-    for (const node of flow.finished) {
-      const kept = node.result!.state;
-      if (kept?.dedup !== undefined) (draft.dedup as Record<string, NonNullable<typeof kept.dedup>>)[node.step.name] = kept.dedup;
-      if (kept?.sessions !== undefined) draft.sessions[node.step.name] = kept.sessions;
-    }
-  });
+  for (const node of flow.finished) if (node.result!.openSessions !== undefined) put(openSessions, node.step.name, node.result!.openSessions);
+  // Spread and `put` keep a step named `__proto__` an own key (immer's drafts did not).
+  const dedup: State["dedup"] = { ...state.dedup };
+  const sessions: State["sessions"] = { ...state.sessions };
+  for (const node of flow.finished) {
+    const kept = node.result!.state;
+    if (kept?.dedup !== undefined) put(dedup, node.step.name, kept.dedup);
+    if (kept?.sessions !== undefined) put(sessions, node.step.name, kept.sessions);
+  }
+  const nextState: State = Object.freeze({ ...state, runs: runNo, dedup: Object.freeze(dedup), sessions: Object.freeze(sessions) });
   const report: RunReport = { run: runNo, now: toJson(now) as string, steps, balance, balanced: balanceHolds(balance), openSessions };
   const result: RunResult = { state: nextState, outputs, rejects, audit, report };
   if (!captured) return result;
   const ports: Record<string, JsonRecord[]> = {};
-  for (const step of plan.steps) for (const p of step.ports) ports[portKey(step.name, p.name)] = (captured.get(portKey(step.name, p.name)) ?? []).map(jsonRecord);
+  for (const step of plan.steps) for (const p of step.ports) put(ports, portKey(step.name, p.name), (captured.get(portKey(step.name, p.name)) ?? []).map(jsonRecord));
   return { ...result, ports };
 }

@@ -14,6 +14,7 @@ import { run as runPlan, type RunnerContext, type RunResult, type Timer } from "
 import { StateCodec, emptyState, type State } from "./state.js";
 import { buildTable, type TableRow } from "./tables.js";
 import { HostReader, copyJson, describeValue, isObject, thrownMessage } from "../values/host-data.js";
+import { dict, own } from "../model/dict.js";
 
 export interface RunnerOptions {
   /** Rows of every table, raw (as parsed from JSON or CSV). */
@@ -81,7 +82,7 @@ function loadState(plan: Plan, raw: unknown, reader: HostReader): State {
   const state = decoded.right;
   for (const step of plan.steps) {
     if (step.kind !== "aggregate") continue;
-    const sessions = readSessions(step, state.sessions[step.name] ?? []);
+    const sessions = readSessions(step, own(state.sessions, step.name) ?? []);
     if (isLeft(sessions)) reader.problem(`the state's sessions of \`${step.name}\` do not fit this stream (${sessions.left}); was the aggregate changed?`);
   }
   return state;
@@ -201,7 +202,7 @@ function readRequest(plan: Plan, request: unknown): Either<ReadonlyArray<string>
         : `the run clock \`now\` must be an ISO-8601 timestamp (text) or a Date, got ${describeValue(rawNow)}`,
     );
   }
-  const sources: Record<string, SourceBatch> = {};
+  const sources = dict<SourceBatch>();
   for (const [name, v] of reader.entries(reader.get(request, "sources", "the run request"), "the run request's `sources`", "batches by source name") ?? []) {
     if (!plan.steps.some((s) => s.kind === "source" && s.name === name)) reader.problem(`the stream has no source \`${name}\``);
     else {
@@ -260,7 +261,7 @@ export function prepareRunner(plan: Plan, options: unknown = {}, tuning: RunnerT
       // Without a clock of its own, the end of input happens at the last run's clock; with no run yet, there is none to assume.
       const now = given ?? lastNow;
       if (now === undefined) throw new RunnerError(["finish() before any run needs a clock: runner.finish({ now: \"2026-11-20T12:00:00Z\" })"]);
-      const empty: Record<string, SourceBatch> = {};
+      const empty = dict<SourceBatch>();
       for (const s of plan.steps) if (s.kind === "source") empty[s.name] = { records: [] };
       return runner.run({ sources: empty, now: now as Clock, final: true });
     },

@@ -2,6 +2,7 @@
 // seen at, open aggregate sessions, and the positions of file sources. It is
 // plain JSON, versioned, and decoded with an io-ts codec wherever it enters.
 import * as t from "io-ts";
+import { own } from "../model/dict.js";
 
 /** The version of the run state's shape (dedup, sessions, sources); the state file's envelope has its own. */
 export const RUN_STATE_VERSION = 1;
@@ -45,6 +46,6 @@ export interface StepState {
   readonly sessions?: State["sessions"][string];
 }
 
-export const stepState = (state: State, step: string): StepState => ({ dedup: state.dedup[step], sessions: state.sessions[step] });
+export const stepState = (state: State, step: string): StepState => ({ dedup: own(state.dedup, step), sessions: own(state.sessions, step) });
 
 export const emptyState = (): State => ({ version: RUN_STATE_VERSION, runs: 0, dedup: {}, sessions: {}, sources: {} });

@@ -4,7 +4,7 @@ import type { CstNode, IToken } from "chevrotain";
 import { MAX_NESTING, streamParser } from "../../grammar/parser.js";
 import { diagnostic, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { message as registryMessage } from "../diagnostics/codes.js";
-import type { Decl, StreamFile } from "./ast.js";
+import type { Decl, StreamFile, TypeRef } from "./ast.js";
 import { AstBuilder } from "./build-ast.js";
 import { lex } from "./lex.js";
 import { syntaxDiagnostics } from "./parse-errors.js";
@@ -76,4 +76,26 @@ function nestingDiagnostics(file: string, lines: LineIndex, decls: ReadonlyArray
     }));
   }
   return { diagnostics, explains };
+}
+
+/**
+ * A type written as in the language (`list<map<int>>`), parsed by the grammar's
+ * own `typeRef` rule: the one type parser, also for host function types. Undefined
+ * when the text is not exactly one type.
+ */
+export function parseType(text: string): TypeRef | undefined {
+  const lines = new LineIndex(text);
+  try {
+    const lexed = lex(text, "<type>", lines);
+    if (lexed.diagnostics.length) return undefined;
+    streamParser.tooDeep = [];
+    streamParser.input = lexed.tokens;
+    const cst = streamParser.typeRef();
+    if (streamParser.errors.length || streamParser.tooDeep.length) return undefined;
+    const builder = new AstBuilder(lexed, lines, "<type>");
+    const ref = builder.visit(cst) as TypeRef;
+    return builder.diagnostics.length ? undefined : ref;
+  } catch {
+    return undefined;
+  }
 }

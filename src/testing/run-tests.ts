@@ -16,6 +16,7 @@ import type { RunResult } from "../runtime/run.js";
 import type { SourceBatch } from "../runtime/ops/source.js";
 import { compareCount, compareRecords } from "./compare.js";
 import { literalToRaw, recordList } from "./literal.js";
+import { dict } from "../model/dict.js";
 
 /** The run clock of a test that writes no `now`. */
 export const DEFAULT_TEST_NOW = "1970-01-01T00:00:00Z";
@@ -196,7 +197,7 @@ function runOne(plan: Plan, decl: A.TestDecl, options: TestOptions): TestFailure
   const all: RunResult[] = [];
   try {
     runs.forEach((scope, i) => {
-      const sources: Record<string, SourceBatch> = {};
+      const sources = dict<SourceBatch>();
       for (const s of plan.steps) {
         if (s.kind !== "source") continue;
         sources[s.name] = { records: scope.sources.get(s.name) ?? shape.top.sources.get(s.name) ?? [] };

@@ -16,7 +16,7 @@
 // non-finite results and decimals beyond the exponent bound (convert.ts).
 import Big from "big.js";
 import { DECIMAL_MAX_EXPONENT, Duration, Timestamp, compareValues, intOf, toBigInt, valueEquals, type Value } from "./value.js";
-import type { Type } from "./types.js";
+import { isNumeric, type Type } from "./types.js";
 
 export type ArithmeticOp = "+" | "-" | "*" | "/" | "%";
 export type ComparisonOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
@@ -227,4 +227,16 @@ export function compileBinary(op: ArithmeticOp, left: Type, right: Type): (a: Va
   if (left.kind === "number" && right.kind === "decimal") return (a, b) => arithmetic(op, toNumber(a), toNumber(b));
   if (left.kind === "decimal" && right.kind === "number") return (a, b) => arithmetic(op, toNumber(a), toNumber(b));
   return (a, b) => arithmetic(op, a, b);
+}
+
+/**
+ * A value of one numeric type as the wider type a `??` or `if` was typed with
+ * (`unify`: int and decimal give decimal, number with either gives number), so
+ * that the value has the type the checker gave it. Anything else is unchanged.
+ */
+export function widenTo(to: Type, from: Type): ((v: Value) => Value) | undefined {
+  if (to.kind === from.kind || !isNumeric(from)) return undefined;
+  if (to.kind === "number") return (v) => (typeof v === "bigint" ? Number(v) : v instanceof Big ? Number(v.toString()) : v);
+  if (to.kind === "decimal" && from.kind === "int") return (v) => (typeof v === "number" ? new Big(v) : typeof v === "bigint" ? new Big(v.toString()) : v);
+  return undefined;
 }

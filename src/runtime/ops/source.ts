@@ -9,6 +9,7 @@ import { MAIN } from "../../model/ports.js";
 import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../../model/nesting.js";
 import type { OpContext, OpenOperator, Ports } from "./types.js";
 import { describeValue, thrownMessage } from "../../values/host-data.js";
+import { own } from "../../model/dict.js";
 
 /** One source's input for a run. */
 export interface SourceBatch {
@@ -126,7 +127,7 @@ function rawValue(raw: unknown): Value {
  * that did not decode and every malformed line, in file order, on `invalid`.
  */
 export const openSource: OpenOperator<SourceStep> = (step, _saved, ctx) => {
-  const given = ctx.sources[step.name];
+  const given = own(ctx.sources, step.name);
   let generate = !given && step.simulate !== undefined;
   const n = given?.records.length ?? 0;
   const malformed = given?.malformed ?? [];

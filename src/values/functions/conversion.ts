@@ -6,7 +6,7 @@ import { T } from "../types.js";
 import { Duration, Timestamp, intOf, type Value } from "../value.js";
 import { parseBool, parseDecimal, parseIntText, parseNumber, parseTimestamp } from "../convert.js";
 import { durationToIso, timestampToIso, toJson } from "../json.js";
-import { anyParam, scalarParam, sig, type FunctionDef } from "./def.js";
+import { anyParam, example, scalarParam, sig, type Example, type BuiltinDef } from "./def.js";
 import { parseTime } from "./time.js";
 
 /** The text of a value: decimals exact, timestamps and durations ISO-8601, lists/maps/records as JSON. */
@@ -72,33 +72,42 @@ export function toTimestamp(v: Value, pattern?: Value): Value {
   return null;
 }
 
-const conv = (name: string, result: "int" | "number" | "decimal" | "bool", impl: (v: Value) => Value): FunctionDef => ({
+const conv = (name: string, result: "int" | "number" | "decimal" | "bool", impl: (v: Value) => Value, examples: ReadonlyArray<Example>): BuiltinDef => ({
   name,
   signature: `${name}(x) -> ${result}`,
   minArgs: 1,
   maxArgs: 1,
+  group: "conversion",
+  doc: "`(x scalar) -> T`; `int` truncates toward zero (null outside 64 bits); a bool gives 1/0",
+  examples,
   check: sig(name, [scalarParam], T[result]),
   impl,
 });
 
-export const conversionFunctions: ReadonlyArray<FunctionDef> = [
+export const conversionFunctions: ReadonlyArray<BuiltinDef> = [
   {
     name: "string",
     signature: "string(x) -> string",
     minArgs: 1,
     maxArgs: 1,
+    group: "conversion",
+    doc: "`(x) -> string` (decimals exact, timestamps/durations ISO-8601, lists/maps as JSON)",
+    examples: [example("string(0.10)", '"0.1"'), example("string(15m)", '"PT15M"'), example("string([1, 2])", '"[1,2]"')],
     check: sig("string", [anyParam], T.string),
     impl: (v) => (v === null ? null : valueToString(v)),
   },
-  conv("int", "int", toInt),
-  conv("number", "number", toNumber),
-  conv("decimal", "decimal", toDecimal),
-  conv("bool", "bool", toBool),
+  conv("int", "int", toInt, [example("int(-2.7)", "-2"), example('int("42")', "42"), example("int(true)", "1")]),
+  conv("number", "number", toNumber, [example('number("1.5")', "number(1.5)")]),
+  conv("decimal", "decimal", toDecimal, [example('decimal("0.10000000000000000001")', "0.10000000000000000001")]),
+  conv("bool", "bool", toBool, [example('bool("TRUE")', "true"), example("bool(0)", "false")]),
   {
     name: "timestamp",
     signature: "timestamp(s string[, pattern string]) -> timestamp",
     minArgs: 1,
     maxArgs: 2,
+    group: "conversion",
+    doc: "`(s string[, pattern string]) -> timestamp` (an int/number is epoch milliseconds)",
+    examples: [example('timestamp("2026-11-20")', 'timestamp("2026-11-20T00:00:00Z")'), example("timestamp(0)", 'timestamp("1970-01-01T00:00:00Z")')],
     check: sig(
       "timestamp",
       [{ describe: "a string, timestamp or epoch milliseconds", accepts: (t) => ["string", "timestamp", "int", "number", "any", "null"].includes(t.kind) }, T.string],

@@ -1,9 +1,61 @@
 // The shape of a built-in function and helpers to state its static signature.
+// A definition owns everything about its function: signature, static check, what
+// it reads from the run besides its arguments, how a call compiles, and the
+// documented examples (which spec/values/function-examples.spec.ts runs).
 import { T, assignable, isNumeric, typeToString, unify, type Type } from "../types.js";
-import type { Value } from "../value.js";
+import type { Rec, Timestamp, Value } from "../value.js";
 import { message, type Message } from "../../diagnostics/codes.js";
 
 export type CheckResult = { readonly ok: true; readonly type: Type } | { readonly ok: false; readonly message: Message; readonly arg?: number };
+
+/** What a call may read from the run besides its arguments. */
+export type FrameNeed = "clock" | "run" | "seq" | "random" | "tables";
+
+/** Calls whose implementation threw, counted per step (a host function's way of not answering). */
+export interface Faults {
+  count: number;
+  /** The first failure's text, `fn: reason`, for the report. */
+  first?: string;
+}
+
+/**
+ * What a compiled call sees of the frame the planner hands every compiled
+ * expression (`plan/env.ts` Frame has this shape): the run's clock, number,
+ * tables and fault counter, and in `simulate` sources the position and generator.
+ */
+export interface CallFrame {
+  readonly env: {
+    readonly now: Timestamp;
+    readonly run: number;
+    readonly tables: ReadonlyMap<string, { readonly keyList: ReadonlyArray<Value> }>;
+    readonly faults: Faults;
+  };
+  readonly seq: number;
+  readonly random: () => number;
+}
+
+/** A compiled argument or call: record and frame in, value out. */
+export type Compiled<F extends CallFrame = CallFrame> = (rec: Rec, frame: F) => Value;
+
+/** What the checker resolved at a call site that a compile step may use. */
+export interface CallSite {
+  /** For each table parameter's argument index, the table it names. */
+  readonly tables: ReadonlyMap<number, string>;
+}
+
+/** Where a function is listed in docs/language.md's table. */
+export type FunctionGroup = "text" | "numbers" | "conversion" | "time" | "other" | "simulate" | "aggregate";
+
+/**
+ * A documented example: `call` evaluates to `result` (both in the language). An
+ * aggregate's example folds the elements of the list `over` as the records' `x`.
+ * Examples run with the run clock at `2026-11-20T10:00:00Z`, in run 1, at position 1.
+ */
+export interface Example {
+  readonly call: string;
+  readonly result: string;
+  readonly over?: string;
+}
 
 export interface FunctionDef {
   readonly name: string;
@@ -14,11 +66,30 @@ export interface FunctionDef {
   readonly maxArgs: number;
   /** Only allowed in this context. */
   readonly context?: "simulate" | "aggregate";
+  /** Its row in docs/language.md's function table: the group and the text beside the name (built-ins; a host's functions have none). */
+  readonly group?: FunctionGroup;
+  readonly doc?: string;
+  readonly examples?: ReadonlyArray<Example>;
+  /** What a call reads from the run; a function without `needs` depends on its arguments only. */
+  readonly needs?: ReadonlyArray<FrameNeed>;
+  /** Argument positions that name a table (`random_key(plans)`): resolved by the checker, handed to `compile`. */
+  readonly tableParams?: ReadonlyArray<number>;
   /** Static typing: the result type, or an error naming the bad argument. */
   readonly check: (args: ReadonlyArray<Type>) => CheckResult;
-  /** Undefined for functions the expression compiler implements itself (now, seq, run, random_*, chance, aggregates). */
+  /** A total implementation over argument values (the planner wraps the call; a throw counts as a fault and gives null). */
   readonly impl?: (...args: Value[]) => Value;
+  /**
+   * Compiles a call once: for functions that read the frame (`needs`) or keep
+   * state per call site. Takes precedence over `impl`; aggregates have neither
+   * (the aggregate step folds them).
+   */
+  readonly compile?: <F extends CallFrame>(args: ReadonlyArray<Compiled<F>>, site: CallSite) => Compiled<F>;
 }
+
+/** A built-in: documented, with examples. */
+export type BuiltinDef = FunctionDef & { readonly group: FunctionGroup; readonly doc: string; readonly examples: ReadonlyArray<Example> };
+
+export const example = (call: string, result: string, over?: string): Example => (over === undefined ? { call, result } : { call, result, over });
 
 /** A parameter: a type (int also fits number/decimal) or a predicate with its description. */
 export type Param = Type | { readonly describe: string; readonly accepts: (t: Type) => boolean };
@@ -69,4 +140,58 @@ export function unifyArgs(name: string, args: ReadonlyArray<Type>): CheckResult 
     t = u;
   }
   return { ok: true, type: t };
+}
+
+/**
+ * How the planner compiles a call of `def`: its own compile step, or its
+ * implementation called with the arguments' values. Either way a throw is a
+ * fault of the step (counted in the report) and the call's value is null.
+ */
+export function compileCall<F extends CallFrame>(def: FunctionDef, args: ReadonlyArray<Compiled<F>>, site: CallSite): Compiled<F> | undefined {
+  if (def.compile) {
+    const call = def.compile(args, site);
+    return (r, f) => {
+      try {
+        return call(r, f);
+      } catch (error) {
+        return fault(f, def.name, error);
+      }
+    };
+  }
+  const impl = def.impl;
+  if (!impl) return undefined;
+  const name = def.name;
+  const safe = (f: F, ...xs: Value[]): Value => {
+    try {
+      const v = impl(...xs);
+      return v === undefined ? null : v;
+    } catch (error) {
+      return fault(f, name, error);
+    }
+  };
+  switch (args.length) {
+    case 0:
+      return (_r, f) => safe(f);
+    case 1: {
+      const [a] = args as [Compiled<F>];
+      return (r, f) => safe(f, a(r, f));
+    }
+    case 2: {
+      const [a, b] = args as [Compiled<F>, Compiled<F>];
+      return (r, f) => safe(f, a(r, f), b(r, f));
+    }
+    case 3: {
+      const [a, b, d] = args as [Compiled<F>, Compiled<F>, Compiled<F>];
+      return (r, f) => safe(f, a(r, f), b(r, f), d(r, f));
+    }
+    default:
+      return (r, f) => safe(f, ...args.map((a) => a(r, f)));
+  }
+}
+
+function fault(f: CallFrame, name: string, error: unknown): null {
+  const faults = f.env.faults;
+  faults.count++;
+  faults.first ??= `${name}: ${error instanceof Error ? error.message : String(error)}`;
+  return null;
 }

@@ -6,7 +6,7 @@
 import Big from "big.js";
 import { T, type Type } from "../types.js";
 import { compareValues, intOf, type Value } from "../value.js";
-import { numericParam, sig, unifyArgs, type CheckResult, type FunctionDef } from "./def.js";
+import { example, numericParam, sig, unifyArgs, type CheckResult, type Example, type BuiltinDef } from "./def.js";
 import { message } from "../../diagnostics/codes.js";
 
 const ROUND_HALF_UP = 1; // big.js: half away from zero
@@ -81,28 +81,44 @@ const ordered = (name: string) => (args: ReadonlyArray<Type>): CheckResult => {
   }
   return u;
 };
-const unary = (name: string, impl: (x: Value) => Value): FunctionDef => ({
+const unary = (name: string, impl: (x: Value) => Value, examples: ReadonlyArray<Example>): BuiltinDef => ({
   name,
   signature: `${name}(x int/number/decimal) -> the type of x`,
   minArgs: 1,
   maxArgs: 1,
+  group: "numbers",
+  doc: "`(x N) -> N`, the argument's numeric type",
+  examples,
   check: sig(name, [numericParam], sameAsArg),
   impl,
 });
+const extremeDef = (name: string, sign: 1 | -1, examples: ReadonlyArray<Example>): BuiltinDef => ({
+  name,
+  signature: `${name}(x, …) -> x`,
+  minArgs: 1,
+  maxArgs: Infinity,
+  group: "numbers",
+  doc: "`(x, …) -> x`, ignoring nulls",
+  examples,
+  check: ordered(name),
+  impl: extreme(sign),
+});
 
-export const numberFunctions: ReadonlyArray<FunctionDef> = [
-  unary("abs", abs),
+export const numberFunctions: ReadonlyArray<BuiltinDef> = [
+  unary("abs", abs, [example("abs(-2.50)", "2.50"), example("abs(-3)", "3")]),
+  unary("floor", floor, [example("floor(-2.5)", "decimal(-3)"), example("floor(number(2.5))", "number(2)")]),
+  unary("ceil", ceil, [example("ceil(2.1)", "decimal(3)"), example("ceil(-2.5)", "decimal(-2)")]),
   {
     name: "round",
     signature: "round(x int/number/decimal[, digits int]) -> the type of x",
     minArgs: 1,
     maxArgs: 2,
+    group: "numbers",
+    doc: "`(x N[, digits int]) -> N`, half away from zero; `digits` may be negative",
+    examples: [example("round(2.5)", "decimal(3)"), example("round(-2.5)", "decimal(-3)"), example("round(number(1.005), 2)", "number(1.01)"), example("round(1250, -2)", "1300")],
     check: sig("round", [numericParam, T.int], sameAsArg),
     impl: round,
   },
-  unary("floor", floor),
-  unary("ceil", ceil),
-  { name: "greatest", signature: "greatest(x, …) -> x", minArgs: 1, maxArgs: Infinity, check: ordered("greatest"), impl: extreme(1) },
-  { name: "least", signature: "least(x, …) -> x", minArgs: 1, maxArgs: Infinity, check: ordered("least"), impl: extreme(-1) },
+  extremeDef("greatest", 1, [example("greatest(1, null, 3)", "3")]),
+  extremeDef("least", -1, [example('least("b", "a")', '"a"')]),
 ];
-
