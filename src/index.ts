@@ -5,7 +5,7 @@
 // RunnerError, when a host hands them bad input (a defect of the host).
 import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
 import type { Diagnostic } from "./diagnostics/diagnostic.js";
-import { formatDiagnostics as renderAll, countSummary } from "./diagnostics/render.js";
+import { formatDiagnostics as renderAll, countSummary, type RenderOptions } from "./diagnostics/render.js";
 import { streamGraph } from "./graph/model.js";
 import { renderSvg } from "./graph/svg.js";
 import { renderDot, renderMermaid, type Direction } from "./graph/text.js";
@@ -39,6 +39,8 @@ export { StateCodec } from "./runtime/state.js";
 export { addBalances, balanceHolds, ZERO_BALANCE } from "./runtime/report.js";
 export { collectTests, runTests } from "./testing/index.js";
 export { countSummary } from "./diagnostics/render.js";
+export type { RenderOptions } from "./diagnostics/render.js";
+export { codeDocs, CODES_PAGE } from "./diagnostics/codes.js";
 export { hasErrors } from "./diagnostics/diagnostic.js";
 export { didYouMean } from "./diagnostics/suggest.js";
 export { streamGraph, type StreamGraph, type GraphNode, type GraphEdge, type NodeKind } from "./graph/model.js";
@@ -103,10 +105,10 @@ export function createRunner(plan: Plan, options: RunnerOptions = {}, tuning: Ru
 export function formatDiagnostics(
   diagnostics: ReadonlyArray<Diagnostic>,
   sources: string | Readonly<Record<string, string>>,
-  options: { readonly summary?: boolean } = {},
+  options: { readonly summary?: boolean } & RenderOptions = {},
 ): string {
   const map = typeof sources === "string" ? Object.fromEntries(diagnostics.map((d) => [d.file, sources])) : sources;
-  const text = renderAll(diagnostics, map);
+  const text = renderAll(diagnostics, map, options);
   return options.summary === false ? text : `${text}\n\n${countSummary(diagnostics)}`;
 }
 

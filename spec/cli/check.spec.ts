@@ -22,11 +22,13 @@ test("check: a broken stream shows every diagnostic with file:line:col and exits
   fs.writeFileSync(path.join(dir, "broken.stream"), 'stream broken\nsource a { v int }\nsink s from b to jsonl "o.jsonl"\nsink t from a to jsonl "o.jsonl" {\n');
   const r = await interpret(["check", "broken.stream"], { cwd: dir });
   assert.is(r.code, 1);
-  assert.match(r.stdout, /error\[E\d+\]: unknown step `b`/);
-  assert.match(r.stdout, /--> broken\.stream:3:13/);
-  assert.match(r.stdout, /3 \| sink s from b to jsonl "o\.jsonl"\n\s+\|\s+\^/);
-  assert.match(r.stdout, /did you mean `a`\?/);
-  assert.match(r.stdout, /\d+ errors?, \d+ warnings?\n$/);
+  assert.is(r.stdout, "", "diagnostics go to standard error");
+  assert.match(r.stderr, /error\[E\d+\]: unknown step `b`/);
+  assert.match(r.stderr, /--> broken\.stream:3:13/);
+  assert.match(r.stderr, /3 \| sink s from b to jsonl "o\.jsonl"\n\s+\|\s+\^/);
+  assert.match(r.stderr, /did you mean `a`\?/);
+  assert.match(r.stderr, /\n  = see docs\/codes\.md#e1002\n/);
+  assert.match(r.stderr, /\d+ errors?, \d+ warnings?\n$/);
 });
 
 test("check: a missing file is exit 2 with a message, not a stack trace", async () => {

@@ -17,7 +17,10 @@ export interface Captured {
   readonly stderr: string;
 }
 
-export async function interpret(argv: ReadonlyArray<string>, options: { cwd?: string; stdin?: string } = {}): Promise<Captured> {
+export async function interpret(
+  argv: ReadonlyArray<string>,
+  options: { cwd?: string; stdin?: string; env?: Readonly<Record<string, string>>; isTTY?: boolean } = {},
+): Promise<Captured> {
   let stdout = "";
   let stderr = "";
   const io: CliIO = {
@@ -25,8 +28,8 @@ export async function interpret(argv: ReadonlyArray<string>, options: { cwd?: st
     stderr: (t) => void (stderr += t),
     stdin: Readable.from(options.stdin !== undefined ? [options.stdin] : []),
     cwd: options.cwd ?? REPO,
-    env: {},
-    isTTY: false,
+    env: options.env ?? {},
+    isTTY: options.isTTY ?? false,
   };
   const code = await runCli(argv, io);
   return { code, stdout, stderr };

@@ -43,7 +43,7 @@ async function common(spec: CommandSpec, parsed: Parsed, io: CliIO): Promise<Com
   const loaded = await loadStream(io.cwd, file);
   if (isLeft(loaded)) return say(io, EXIT.usage, loaded.left);
   const stream = loaded.right;
-  if (stream.diagnostics.length) io.stderr(renderDiagnostics(stream));
+  if (stream.diagnostics.length) io.stderr(renderDiagnostics(stream, io));
   if (!stream.plan) return EXIT.streamErrors;
   const plan = stream.plan;
   const simulated = plan.steps.filter((s): s is SourceStep => s.kind === "source" && s.origin === "simulate");

@@ -25,15 +25,15 @@ export const RUN: CommandSpec = {
 export const CHECK: CommandSpec = {
   name: "check",
   args: "FILE.stream…",
-  summary: "Parses and checks each stream without running it: its diagnostics, or one line per clean file.",
-  options: [],
-  more: "exit codes: 0 every file is clean, 1 a file has errors, 2 a file cannot be read",
+  summary: "Parses and checks each stream without running it: its diagnostics (on standard error), or one line per clean file. - reads a stream from standard input.",
+  options: [{ name: "json", help: "one JSON document of every file and diagnostic (code, severity, message, range, hint), for CI annotations" }],
+  more: "exit codes: 0 every file is clean, 1 a file has errors, 2 a file cannot be read\ncolour: on a terminal; never with NO_COLOR, always with FORCE_COLOR",
 };
 
 export const FMT: CommandSpec = {
   name: "fmt",
   args: "FILE.stream…",
-  summary: "Prints the canonical formatting of each stream, rewrites the files that differ (--write), or lists them (--check).",
+  summary: "Prints the canonical formatting of each stream, rewrites the files that differ (--write), or lists them (--check). - reads a stream from standard input.",
   options: [
     { name: "write", short: "w", help: "rewrite the files that are not formatted" },
     { name: "check", help: "list the files that are not formatted and exit 1 if there is one" },

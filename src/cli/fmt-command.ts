@@ -3,14 +3,13 @@
 // `--check` lists them and exits 1 (for CI). A file with syntax errors is not
 // formatted (exit 1).
 import { writeFile } from "node:fs/promises";
-import path from "node:path";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { formatDiagnostics, formatStream } from "../index.js";
 import { describeError } from "../io/index.js";
 import { flagOption, usageError, withCommand } from "./args.js";
-import { EXIT, type Command } from "./cli-io.js";
+import { EXIT, STDIN_FILE, useColor, type Command } from "./cli-io.js";
 import { FMT } from "./commands.js";
-import { readText, shownPath } from "./paths.js";
+import { readStreamText } from "./load-stream.js";
 
 export const fmtCommand: Command = (argv, io) =>
   withCommand(FMT, argv, io, async (parsed) => {
@@ -24,20 +23,26 @@ export const fmtCommand: Command = (argv, io) =>
       return EXIT.usage;
     }
     const mode = flagOption(parsed, "check") ? "check" : flagOption(parsed, "write") ? "write" : "print";
+    if (files.includes(STDIN_FILE) && mode === "write") {
+      io.stderr(usageError(FMT, "--write cannot rewrite standard input (-); print it and redirect, or name the file"));
+      return EXIT.usage;
+    }
+    if (files.filter((f) => f === STDIN_FILE).length > 1) {
+      io.stderr(usageError(FMT, "standard input (-) can be read once"));
+      return EXIT.usage;
+    }
     let exit: number = EXIT.ok;
     for (const file of files) {
-      const absolute = path.resolve(io.cwd, file);
-      const display = shownPath(io.cwd, absolute);
-      const read = await readText(absolute, display);
+      const read = await readStreamText(io.cwd, file, io.stdin);
       if (isLeft(read)) {
         io.stderr(`interpret: ${read.left}\n`);
         exit = Math.max(exit, EXIT.usage);
         continue;
       }
-      const text = read.right;
+      const { absolute, display, text } = read.right;
       const formatted = formatStream(text, display);
       if (isLeft(formatted)) {
-        io.stderr(`${formatDiagnostics(formatted.left, { [display]: text })}\n${display}: not formatted (fix the syntax errors first)\n`);
+        io.stderr(`${formatDiagnostics(formatted.left, { [display]: text }, { color: useColor(io), links: true })}\n${display}: not formatted (fix the syntax errors first)\n`);
         exit = Math.max(exit, EXIT.streamErrors);
         continue;
       }

@@ -1,9 +1,12 @@
 // Reads and compiles a stream file for the commands: the text, the
 // diagnostics, and the plan when there are no errors.
 import path from "node:path";
-import { isLeft, right, type Either } from "fp-ts/lib/Either.js";
+import type { Readable } from "node:stream";
+import { text as readAll } from "node:stream/consumers";
+import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
 import { compile, formatDiagnostics, type Diagnostic, type Plan } from "../index.js";
-import { readText, shownPath } from "./paths.js";
+import { STDIN_FILE, STDIN_NAME, useColor, type CliIO } from "./cli-io.js";
+import { readText, shownPath, withoutBom } from "./paths.js";
 
 export interface LoadedStream {
   readonly absolute: string;
@@ -16,18 +19,32 @@ export interface LoadedStream {
   readonly plan?: Plan;
 }
 
-/** The stream, or the message saying why its file cannot be read. */
-export async function loadStream(cwd: string, file: string): Promise<Either<string, LoadedStream>> {
+/** A stream file's text: `-` is standard input (shown as `<stdin>`, its folder the working folder). */
+export async function readStreamText(cwd: string, file: string, stdin?: Readable): Promise<Either<string, { absolute: string; display: string; text: string }>> {
+  if (file === STDIN_FILE && stdin) {
+    try {
+      return right({ absolute: path.join(cwd, STDIN_NAME), display: STDIN_NAME, text: withoutBom(await readAll(stdin)) });
+    } catch (error) {
+      return left(`cannot read standard input: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   const absolute = path.resolve(cwd, file);
   const display = shownPath(cwd, absolute);
   const read = await readText(absolute, display);
+  return isLeft(read) ? read : right({ absolute, display, text: read.right });
+}
+
+/** The stream, or the message saying why its file cannot be read. With `stdin`, `-` reads it. */
+export async function loadStream(cwd: string, file: string, stdin?: Readable): Promise<Either<string, LoadedStream>> {
+  const read = await readStreamText(cwd, file, stdin);
   if (isLeft(read)) return read;
-  const text = read.right;
+  const { absolute, display } = read.right;
+  const text = read.right.text;
   const compiled = compile(text, { filename: display });
   return right(isLeft(compiled) ? { absolute, display, text, diagnostics: compiled.left } : { absolute, display, text, diagnostics: compiled.right.warnings, plan: compiled.right });
 }
 
-/** Every diagnostic with its source excerpt, then the count line. */
-export function renderDiagnostics(stream: LoadedStream): string {
-  return `${formatDiagnostics(stream.diagnostics, { [stream.display]: stream.text })}\n`;
+/** Every diagnostic with its source excerpt and the link to its code's page, then the count line; in colour when `io` says so. */
+export function renderDiagnostics(stream: LoadedStream, io: Pick<CliIO, "env" | "isTTY">): string {
+  return `${formatDiagnostics(stream.diagnostics, { [stream.display]: stream.text }, { color: useColor(io), links: true })}\n`;
 }

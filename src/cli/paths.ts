@@ -11,10 +11,14 @@ export function shownPath(cwd: string, absolute: string): string {
   return shown.split(path.sep).join("/");
 }
 
-/** A text file's content, or a message saying in plain words why it cannot be read. */
+/** A UTF-8 byte order mark, which some Windows editors put before the text; not part of it. */
+const BOM = "\uFEFF";
+export const withoutBom = (text: string): string => (text.startsWith(BOM) ? text.slice(1) : text);
+
+/** A text file's content (without a leading byte order mark), or a message saying in plain words why it cannot be read. */
 export async function readText(absolute: string, display: string): Promise<Either<string, string>> {
   try {
-    return right(await readFile(absolute, "utf8"));
+    return right(withoutBom(await readFile(absolute, "utf8")));
   } catch (error) {
     return left(`cannot read ${display}: ${describeError(error)}`);
   }

@@ -18,7 +18,7 @@ export async function loadPlan(file: string, io: CliIO): Promise<Either<number, 
     io.stderr(`interpret: ${stream.left}\n`);
     return left(EXIT.usage);
   }
-  if (stream.right.diagnostics.length) io.stderr(renderDiagnostics(stream.right));
+  if (stream.right.diagnostics.length) io.stderr(renderDiagnostics(stream.right, io));
   return stream.right.plan ? right(stream.right.plan) : left(EXIT.streamErrors);
 }
 

@@ -1,7 +1,7 @@
 // `interpret [run] FILE.stream [options]`: runs a stream over its sources,
 // writes every sink, the rejects and the audit log, commits each run's outputs
 // together with the state file, and prints the report.
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { isLeft, isRight, left, right, type Either } from "fp-ts/lib/Either.js";
 import { balanceHolds, prepareRunner, reportHtml, streamGraph, type Plan, type Runner, type State } from "../index.js";
@@ -14,6 +14,8 @@ import { loadTables } from "./load-tables.js";
 import { BUILTIN_DIR, guardedFiles, loadJsonArrays, outputClashes, outputFiles, planOutputs, reportClash, type Output } from "./outputs.js";
 import { shownPath } from "./paths.js";
 import { runOptions, type RunOptions } from "./run-options.js";
+import { undeclaredNames } from "./undeclared.js";
+import { csvHeaderHints } from "./csv-hints.js";
 import { openFeeds, type Feeds, type Take } from "./source-feed.js";
 import { openStateStore, storeDamagedMessage } from "./state-store.js";
 import { addRun, balanceLine, newSummary, renderJson, renderText, reportOf, type Summary } from "./summary.js";
@@ -51,6 +53,19 @@ export function natsSteps(plan: Plan): string[] {
   );
 }
 
+/** Why `--out DIR` cannot be the output folder: it, or a folder above it, is a file. */
+async function outNotFolder(dir: string): Promise<string | undefined> {
+  for (let at = dir, first = true; ; at = path.dirname(at), first = false) {
+    try {
+      const st = await stat(at);
+      if (st.isDirectory()) return undefined;
+      return first ? "is a file, not a folder" : `is inside ${at}, which is a file`;
+    } catch {
+      if (path.dirname(at) === at) return undefined;
+    }
+  }
+}
+
 export const runCommand: Command = (argv, io) =>
   withCommand(RUN, argv, io, async (parsed) => {
     const options = runOptions(parsed);
@@ -65,7 +80,7 @@ async function runStream(options: RunOptions, io: CliIO): Promise<number> {
   const stream = await loadStream(io.cwd, options.file);
   if (isLeft(stream)) return fail(io, EXIT.usage, [stream.left]);
   const loaded = stream.right;
-  if (loaded.diagnostics.length) io.stderr(renderDiagnostics(loaded));
+  if (loaded.diagnostics.length) io.stderr(renderDiagnostics(loaded, io));
   const plan = loaded.plan;
   if (!plan) return EXIT.streamErrors;
   if (plan.steps.length === 0) {
@@ -77,6 +92,8 @@ async function runStream(options: RunOptions, io: CliIO): Promise<number> {
 
   const streamDir = path.dirname(loaded.absolute);
   const base = options.out !== undefined ? path.resolve(io.cwd, options.out) : streamDir;
+  const notFolder = options.out !== undefined ? await outNotFolder(base) : undefined;
+  if (notFolder) return fail(io, EXIT.usage, [`--out ${options.out} ${notFolder}; --out names the folder the outputs go under (e.g. --out results), and the sinks' paths say the files`]);
   const planned = planOutputs(plan, base, io.cwd);
   if (isLeft(planned)) return fail(io, EXIT.usage, planned.left);
   const outputs = planned.right;
@@ -92,6 +109,7 @@ async function runStream(options: RunOptions, io: CliIO): Promise<number> {
   if (reportClashes) clashes.push(reportClashes);
   if (clashes.length) return fail(io, EXIT.usage, clashes);
 
+  for (const hint of await csvHeaderHints(plan, streamDir, io.cwd)) io.stderr(`interpret: hint: ${hint}\n`);
   const tables = await loadTables(plan, streamDir);
   if (isLeft(tables)) return fail(io, EXIT.usage, tables.left);
   // A commit that a killed process left half done is finished (or undone) before the state is read.
@@ -265,6 +283,10 @@ async function runAll(a: RunAll): Promise<number> {
     } else committed = await commitFiles({ journal: a.journal, stream: runner.plan.stream, files });
     if (isLeft(committed)) return fail(io, EXIT.runFailed, [`run ${runNo}: ${committed.left.message}`]);
     addRun(summary, result);
+    for (const s of result.report.steps) {
+      const total = s.undeclaredFields ? summary.steps.find((t) => t.step === s.step) : undefined;
+      if (total) undeclaredNames(runner.plan, s.step, current.batches[s.step], total.undeclaredNames);
+    }
     summary.seconds = (performance.now() - started) / 1000;
     if (last) return EXIT.ok;
     taken = next ?? (await feeds.take());

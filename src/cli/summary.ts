@@ -3,6 +3,7 @@
 // written; as text for people or as one JSON object (`--json`).
 import { addBalances, balanceHolds, SAMPLES_PER_REASON, ZERO_BALANCE, type Balance, type InvocationReport, type JsonRecord, type RunResult, type StreamGraph } from "../index.js";
 import { jsonText } from "../io/index.js";
+import { UNDECLARED_NAMES } from "./undeclared.js";
 
 export interface StepTotal {
   readonly step: string;
@@ -11,6 +12,8 @@ export interface StepTotal {
   readonly out: Record<string, number>;
   ms: number;
   undeclaredFields: number;
+  /** Some of the undeclared fields' names (src/cli/undeclared.ts). */
+  readonly undeclaredNames: Set<string>;
   /** Function calls that failed (each gave null), and the first one's text. */
   errors: number;
   firstError?: string;
@@ -77,7 +80,7 @@ export function addRun(summary: Summary, result: RunResult): void {
   for (const s of r.steps) {
     let total = summary.steps.find((t) => t.step === s.step);
     if (!total) {
-      total = { step: s.step, kind: s.kind, in: 0, out: Object.create(null) as Record<string, number>, ms: 0, undeclaredFields: 0, errors: 0 };
+      total = { step: s.step, kind: s.kind, in: 0, out: Object.create(null) as Record<string, number>, ms: 0, undeclaredFields: 0, undeclaredNames: new Set(), errors: 0 };
       summary.steps.push(total);
     }
     total.in += s.in;
@@ -140,6 +143,12 @@ export function balanceLine(b: Balance): string {
   );
 }
 
+/** ` (referrer, utm_source, …)`: the names found, `…` when there may be more. */
+const namesOf = (s: StepTotal): string => {
+  const names = [...s.undeclaredNames].map((n) => `\`${n}\``);
+  return names.length ? ` (${names.join(", ")}${names.length >= UNDECLARED_NAMES ? ", …" : ""}; declare them in the schema to keep them)` : "";
+};
+
 export function renderText(summary: Summary, written: ReadonlyArray<Written>, state?: { display: string }): string {
   const b = summary.balance;
   const lines: string[] = [];
@@ -156,7 +165,7 @@ export function renderText(summary: Summary, written: ReadonlyArray<Written>, st
   lines.push("");
   lines.push(`balance  ${balanceLine(b)}`);
   const undeclared = summary.steps.filter((s) => s.undeclaredFields > 0);
-  if (undeclared.length) lines.push(`undeclared fields dropped: ${undeclared.map((s) => `${s.step} ${int(s.undeclaredFields)}`).join(", ")}`);
+  if (undeclared.length) lines.push(`undeclared fields dropped: ${undeclared.map((s) => `${s.step} ${int(s.undeclaredFields)}${namesOf(s)}`).join(", ")}`);
   const failing = summary.steps.filter((s) => s.errors > 0);
   if (failing.length) {
     lines.push("", "function calls that failed (each gave null)");
@@ -195,7 +204,7 @@ export function reportOf(summary: Summary, written: ReadonlyArray<Written>, stat
     firstRun: summary.firstRun,
     lastRun: summary.lastRun,
     seconds: Number(summary.seconds.toFixed(3)),
-    steps: summary.steps.map((s) => ({ step: s.step, kind: s.kind, in: s.in, out: s.out, ms: Number(s.ms.toFixed(3)), ...(s.undeclaredFields ? { undeclaredFields: s.undeclaredFields } : {}), ...(s.errors ? { errors: s.errors, firstError: s.firstError } : {}) })),
+    steps: summary.steps.map((s) => ({ step: s.step, kind: s.kind, in: s.in, out: s.out, ms: Number(s.ms.toFixed(3)), ...(s.undeclaredFields ? { undeclaredFields: s.undeclaredFields } : {}), ...(s.undeclaredNames.size ? { undeclaredFieldNames: [...s.undeclaredNames] } : {}), ...(s.errors ? { errors: s.errors, firstError: s.firstError } : {}) })),
     balance: summary.balance,
     balanced: balanceHolds(summary.balance),
     openSessions: summary.openSessions,

@@ -7,7 +7,7 @@ import path from "node:path";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { collectTests, formatDiagnostics, hasErrors, runTests, type TestResult } from "../index.js";
 import { flagOption, stringOption, usageError, withCommand } from "./args.js";
-import { EXIT, type CliIO, type Command } from "./cli-io.js";
+import { EXIT, useColor, type CliIO, type Command } from "./cli-io.js";
 import { TEST } from "./commands.js";
 import { readText, shownPath } from "./paths.js";
 import { loadTables } from "./load-tables.js";
@@ -53,7 +53,7 @@ async function testStream(io: CliIO, where: { stream: string; tests?: string }, 
   }
   const suite = collectTests({ text: streamText.right, file: streamShown }, testFile);
   if (hasErrors(suite.diagnostics) || !suite.plan) {
-    io.stderr(formatDiagnostics(suite.diagnostics, sources, { summary: false }) + "\n");
+    io.stderr(formatDiagnostics(suite.diagnostics, sources, { summary: false, color: useColor(io), links: true }) + "\n");
     return { exit: EXIT.streamErrors, results: [] };
   }
 

@@ -29,6 +29,12 @@ export const codes: Readonly<Record<Code, CodeEntry>> = registry;
 
 export const codeInfo = (code: Code): CodeEntry => codes[code];
 
+/** The page that explains every code (generated from this registry by scripts/codes-doc.ts). */
+export const CODES_PAGE = "docs/codes.md";
+
+/** Where a code is explained: `docs/codes.md#e1002` (the page gives each code that anchor). */
+export const codeDocs = (code: string): string => `${CODES_PAGE}#${code.toLowerCase()}`;
+
 /** A message of the registry: `E1004`, or `E2001.order` for a code with several wordings. */
 export type MessageId = {
   [C in Code]: Registry[C] extends { readonly message: string }

@@ -69,9 +69,9 @@ function balanceSection(r: InvocationReport): string {
 function stepsSection(r: InvocationReport): string {
   const rows = r.steps.map((s) => {
     const out = Object.entries(s.out).map(([port, n]) => `${port} ${int(n)}`).join(" · ");
-    return `<tr data-step="${escapeHtml(s.step)}">${cell(s.step)}${cell(s.kind)}${cell(int(s.in), "n", { in: "" })}${cell(out || "-", "out")}${cell(ms(s.ms), "n")}${cell(s.undeclaredFields ? int(s.undeclaredFields) : "", "n")}</tr>`;
+    return `<tr data-step="${escapeHtml(s.step)}">${cell(s.step)}${cell(s.kind)}${cell(int(s.in), "n", { in: "" })}${cell(out || "-", "out")}${cell(ms(s.ms), "n")}${cell(s.undeclaredFields ? int(s.undeclaredFields) : "", "n")}${cell((s.undeclaredFieldNames ?? []).join(", "))}</tr>`;
   });
-  return `<table id="steps-table">${head("step", "kind", "#in", "out per port", "#ms", "#undeclared fields")}${rows.join("")}</table>`;
+  return `<table id="steps-table">${head("step", "kind", "#in", "out per port", "#ms", "#undeclared fields", "such as")}${rows.join("")}</table>`;
 }
 
 function sample(s: unknown): string {

@@ -12,7 +12,7 @@ const count = t.number;
 
 const StepCodec = t.intersection([
   t.type({ step: t.string, kind: t.string, in: count, out: t.record(t.string, count), ms: t.number }),
-  t.partial({ undeclaredFields: count, errors: count, firstError: t.string }),
+  t.partial({ undeclaredFields: count, undeclaredFieldNames: t.readonlyArray(t.string), errors: count, firstError: t.string }),
 ]);
 
 /** A reject kept as an example of its reason: the reject record as written to `out/rejects.jsonl`. */

@@ -35,11 +35,17 @@ export function lex(text: string, file: string, lines: LineIndex): Lexed {
   const diagnostics: Diagnostic[] = [];
   const strings = new Map<number, string>();
   const malformed = new Set<number>();
+  // A single-quoted string is one mistake: its closing quote is not reported again.
+  let closingQuote = -1;
   for (const e of result.errors) {
+    if (e.offset === closingQuote) continue;
     const bad = text.slice(e.offset, e.offset + e.length);
     const shown = bad.length > 20 ? `${bad.slice(0, 17)}...` : bad;
     const plural = [...bad].length > 1 ? "characters" : "character";
-    diagnostics.push(diagnostic(file, message("E0001", { what: plural, text: shown }), lines.span(e.offset, e.offset + e.length)));
+    const quoted = bad.startsWith("'") ? /^'([^'\n]*)'/.exec(text.slice(e.offset)) : null;
+    if (quoted) closingQuote = e.offset + quoted[0].length - 1;
+    const hint = bad.startsWith("'") ? { hint: `strings are written in double quotes${quoted ? `: ${JSON.stringify(quoted[1])}` : ""}` } : {};
+    diagnostics.push(diagnostic(file, message("E0001", { what: plural, text: shown }), lines.span(e.offset, e.offset + e.length), hint));
   }
   const tokens = result.tokens.map((t) => {
     switch (t.tokenType) {

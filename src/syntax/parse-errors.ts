@@ -107,7 +107,22 @@ function unexpectedInBlock(ctx: Context, e: IRecognitionException): Diagnostic {
   return diagnostic(ctx.file, message("E0010.token", { token: t.image }), tokenSpan(t), hint === undefined ? {} : { hint });
 }
 
+/** Rules inside which `=` can only be a comparison written with one sign. */
+const CONDITION_RULES = new Set(["validateDecl", "rule", "routeBranch", "ifExpression", "expression", "testStatement"]);
+
+/** `require qty = 0`: `=` where `==` was meant, with the comparison to write instead. */
+function assignForEquals(ctx: Context, e: IRecognitionException): Diagnostic | undefined {
+  if (!isRealToken(e.token) || e.token.tokenType !== T.Assign || !e.context.ruleStack.some((r) => CONDITION_RULES.has(r))) return undefined;
+  const i = tokenIndexAt(ctx.tokens, e.token.startOffset);
+  const before = ctx.tokens[i - 1];
+  const after = ctx.tokens[i + 1];
+  const example = before && after && isRealToken(after) ? `: \`${before.image} == ${after.image}\`` : "";
+  return diagnostic(ctx.file, message("E0017", {}), tokenSpan(e.token), { label: "`=` assigns a field", hint: `to compare, write \`==\`${example}` });
+}
+
 function recognitionDiagnostic(ctx: Context, e: IRecognitionException, declStart: number): Diagnostic {
+  const assign = assignForEquals(ctx, e);
+  if (assign) return assign;
   const atEnd = !isRealToken(e.token) || e.token.tokenType === EOF;
   if (e.message.startsWith("expected `}`")) {
     const near = (blockKeywords[e.context.ruleStack.at(-1) ?? ""] ?? []).some((w) => didYouMean(e.token.image, [w]) !== undefined);

@@ -36,5 +36,6 @@ export const syntaxCodes = {
   E0014: { severity: "error", title: "unexpected end of file", message: "unexpected end of file: {parserMessage}" },
   E0015: { severity: "error", title: "nesting too deep", message: "nesting too deep here (limit {limit} levels)" },
   E0016: { severity: "error", title: "expression too deep", message: "expression too deep here (limit {limit} levels)" },
+  E0017: { severity: "error", title: "`=` where `==` was meant", message: "`=` cannot compare; a comparison is written `==`" },
   E0099: { severity: "error", title: "internal error in the parser", message: "internal error in the parser: {reason}", internal: true },
 } as const satisfies Record<string, CodeEntry>;
