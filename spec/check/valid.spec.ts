@@ -138,7 +138,7 @@ sink out from usage to jsonl "out.jsonl"`;
     "by_tag map<int>",
     "first_at timestamp",
     "ids list<string>",
-    "mean number",
+    "mean decimal",
   ]);
 });
 

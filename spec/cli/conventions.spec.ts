@@ -43,7 +43,7 @@ test("check --json: clean files and unreadable ones in the same document; exit 2
   assert.is(r.stderr, "interpret: cannot read streams/nope.stream: no such file\n");
   const doc = JSON.parse(r.stdout) as { files: unknown[]; diagnostics: unknown[] };
   assert.equal(doc.files, [
-    { file: "streams/peppa.stream", ok: true, steps: 20, errors: 0, warnings: 0 },
+    { file: "streams/peppa.stream", ok: true, steps: 22, errors: 0, warnings: 0 },
     { file: "streams/nope.stream", ok: false, errors: 0, warnings: 0, unreadable: "cannot read streams/nope.stream: no such file" },
   ]);
   assert.equal(doc.diagnostics, []);
@@ -92,7 +92,7 @@ test("property: rendering in colour and stripping the colour gives the plain ren
 test("- reads the stream from standard input: check shows <stdin> in its diagnostics, fmt prints the canonical text", async () => {
   const clean = await interpret(["check", "-"], { stdin: fs.readFileSync("streams/peppa.stream", "utf8") });
   assert.is(clean.code, 0, clean.stderr);
-  assert.is(clean.stdout, "<stdin>: ok (20 steps, 0 warnings)\n");
+  assert.is(clean.stdout, "<stdin>: ok (22 steps, 0 warnings)\n");
   const broken = await interpret(["check", "-"], { stdin: BROKEN });
   assert.is(broken.code, 1);
   assert.match(broken.stderr, "--> <stdin>:3:13");

@@ -35,9 +35,9 @@ const RECORDS = [
 test("every aggregate function, nulls skipped, decimals exact (int / int too), key fields first, sessions in opening order", () => {
   const r = runnerFor(ALL).run({ sources: { s: RECORDS }, now: NOW });
   assert.equal(r.outputs.o, [
-    { acct: "A", day: "2026-11-20T00:00:00.000Z", n: 3, nq: 2, total: 3, money: "0.6", lo: 1, hi: "2026-11-20T05:00:00.000Z", mean: 1.5, firstk: "x", lastk: "x", kinds: 2, set: ["x", "y"], per_kind: { x: 1, y: 2 }, ratio: "100" },
-    { acct: "B", day: "2026-11-20T00:00:00.000Z", n: 1, nq: 1, total: 5, money: null, lo: 5, hi: "2026-11-20T03:00:00.000Z", mean: 5, firstk: null, lastk: null, kinds: 0, set: [], per_kind: { null: 5 }, ratio: "500" },
-    { acct: "A", day: "2026-11-19T00:00:00.000Z", n: 1, nq: 1, total: 4, money: null, lo: 4, hi: "2026-11-19T23:00:00.000Z", mean: 4, firstk: "z", lastk: "z", kinds: 1, set: ["z"], per_kind: { z: 4 }, ratio: "400" },
+    { acct: "A", day: "2026-11-20T00:00:00.000Z", n: 3, nq: 2, total: 3, money: "0.6", lo: 1, hi: "2026-11-20T05:00:00.000Z", mean: "1.5", firstk: "x", lastk: "x", kinds: 2, set: ["x", "y"], per_kind: { x: 1, y: 2 }, ratio: "100" },
+    { acct: "B", day: "2026-11-20T00:00:00.000Z", n: 1, nq: 1, total: 5, money: null, lo: 5, hi: "2026-11-20T03:00:00.000Z", mean: "5", firstk: null, lastk: null, kinds: 0, set: [], per_kind: { null: 5 }, ratio: "500" },
+    { acct: "A", day: "2026-11-19T00:00:00.000Z", n: 1, nq: 1, total: 4, money: null, lo: 4, hi: "2026-11-19T23:00:00.000Z", mean: "4", firstk: "z", lastk: "z", kinds: 1, set: ["z"], per_kind: { z: 4 }, ratio: "400" },
   ]);
   assert.equal(Object.keys(r.outputs.o![0]!).slice(0, 2), ["acct", "day"]);
   assert.equal(r.report.balance, { read: 5, created: 3, delivered: 3, absorbed: 5, duplicates: 0, rejected: 0, dropped: 0 });

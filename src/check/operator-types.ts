@@ -81,7 +81,7 @@ export function arithmeticType(op: ArithmeticOp, left: Type, right: Type): Type 
       return undefined;
     case "/":
       if (l === "duration" && isNumeric(right)) return T.duration;
-      if (l === "duration" && r === "duration") return T.number;
+      if (l === "duration" && r === "duration") return T.decimal;
       return undefined;
     case "%":
       return undefined;

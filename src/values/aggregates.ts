@@ -138,7 +138,8 @@ function sum(type: Type | undefined): Aggregate<Sum> {
 
 function avg(type: Type | undefined): Aggregate<Sum & { count: number }> {
   const decimal = type?.kind === "decimal";
-  const asNumber = type?.kind === "number" || type?.kind === "int";
+  const ints = type?.kind === "int";
+  const asNumber = type?.kind === "number";
   return {
     name: "avg",
     create: () => ({ seen: false, n: 0, i: null, d: decimal ? new Big(0) : null, count: 0 }),
@@ -158,6 +159,11 @@ function avg(type: Type | undefined): Aggregate<Sum & { count: number }> {
     result: (acc) => {
       if (acc.count === 0) return null;
       if (acc.d) return acc.d.div(acc.count);
+      // Ints sum exactly and divide as decimals: an average of money in cents stays exact.
+      if (ints) {
+        const total = sumValue(acc);
+        return total === null ? null : new Big(String(total)).div(acc.count);
+      }
       const total = acc.i !== null ? acc.n + Number(acc.i) : acc.n;
       return Number.isFinite(total / acc.count) ? total / acc.count : null;
     },
@@ -237,7 +243,7 @@ const collectSet: Aggregate<Map<string, Value>> = {
 /**
  * The aggregate `name` called with `argCount` arguments (count() is 0, every
  * other is 1); `argType` is the argument's static type (sum of decimal sums
- * exactly from the start; avg of int or number is a number). Undefined for an
+ * exactly from the start; avg of a number is a number, of an int or a decimal a decimal). Undefined for an
  * unknown name or arity.
  */
 export function aggregateFor(name: string, argCount: number, argType?: Type): Aggregate | undefined {

@@ -182,7 +182,8 @@ export function arithmetic(op: ArithmeticOp, a: Value, b: Value): Value {
     if (b instanceof Duration) {
       if (op === "+") return new Duration(a.ms + b.ms);
       if (op === "-") return new Duration(a.ms - b.ms);
-      if (op === "/") return b.ms === 0 ? null : a.ms / b.ms;
+      // A ratio of durations is exact, as `/` between ints is (docs/language.md, Exact division).
+      if (op === "/") return intQuotient(a.ms, b.ms);
       return null;
     }
     if (b instanceof Timestamp) return op === "+" ? new Timestamp(a.ms + b.ms) : null;

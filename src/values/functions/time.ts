@@ -1,6 +1,7 @@
 // Time functions. Without a zone they work in UTC with Date arithmetic; with one
 // they use the zone engine (values/zones.ts) and LDML patterns (values/time-pattern.ts)
 // through their value-level forms (values/time-in-zone.ts).
+import Big from "big.js";
 import { message } from "../../diagnostics/codes.js";
 import { T } from "../types.js";
 import { Duration, Timestamp, type Value } from "../value.js";
@@ -212,24 +213,24 @@ export const timeFunctions: ReadonlyArray<BuiltinDef> = [
   },
   {
     name: "seconds",
-    signature: "seconds(d duration) -> number",
+    signature: "seconds(d duration) -> decimal",
     minArgs: 1,
     maxArgs: 1,
     group: "time",
-    doc: "`(d duration) -> number`",
-    examples: [example("seconds(90s)", "number(90)")],
-    check: sig("seconds", [T.duration], T.number),
-    impl: (d) => (d instanceof Duration ? d.ms / 1000 : null),
+    doc: "`(d duration) -> decimal`, exact (a third of a day is 20 places)",
+    examples: [example("seconds(90s)", "decimal(90)"), example("seconds(1500ms)", "1.5")],
+    check: sig("seconds", [T.duration], T.decimal),
+    impl: (d) => (d instanceof Duration ? new Big(d.ms).div(1000) : null),
   },
   {
     name: "days",
-    signature: "days(d duration) -> number",
+    signature: "days(d duration) -> decimal",
     minArgs: 1,
     maxArgs: 1,
     group: "time",
-    doc: "`(d duration) -> number`",
-    examples: [example("days(36h)", "number(1.5)")],
-    check: sig("days", [T.duration], T.number),
-    impl: (d) => (d instanceof Duration ? d.ms / 86_400_000 : null),
+    doc: "`(d duration) -> decimal`, exact (a third of a day is 20 places)",
+    examples: [example("days(36h)", "1.5")],
+    check: sig("days", [T.duration], T.decimal),
+    impl: (d) => (d instanceof Duration ? new Big(d.ms).div(86_400_000) : null),
   },
 ];
