@@ -20,8 +20,9 @@ const CANDIDATES: ReadonlyArray<[string, string]> = [
 function firstLine(file: string): string | undefined {
   let fd: number | undefined;
   try {
+    // Asked before opening: opening a pipe and closing it would throw away what the run must read.
+    if (!fs.statSync(file).isFile()) return undefined;
     fd = fs.openSync(file, "r");
-    if (!fs.fstatSync(fd).isFile()) return undefined; // a pipe is read once, by the run
     const buffer = Buffer.alloc(65536);
     const n = fs.readSync(fd, buffer, 0, buffer.length, 0);
     return buffer.subarray(0, n).toString("utf8").replace(/^\uFEFF/, "").split(/\r?\n/)[0];
