@@ -289,18 +289,33 @@ export function startOfNext(ms: number, unit: PeriodUnit, zone: Zone): number | 
 }
 
 /**
- * `startOf` with the last answer remembered per zone and unit: the records of a batch mostly fall
- * in one period, and finding a period's start takes a few Intl calls.
+ * `startOf` with the latest periods remembered per zone and unit (up to RECENT of them): the
+ * records of a batch fall in a few periods, in any order, and finding a period's start takes a
+ * few Intl calls. Periods do not overlap, so a remembered one that holds `ms` is its period.
  */
 export function periodStart(ms: number, unit: PeriodUnit, zone: Zone): number | undefined {
-  let byUnit = lastPeriod.get(zone);
-  if (!byUnit) lastPeriod.set(zone, (byUnit = new Map()));
-  const last = byUnit.get(unit);
-  if (last && ms >= last[0] && ms < last[1]) return last[0];
+  return periodOf(ms, unit, zone)?.[0];
+}
+
+/** The local period holding `ms`: [its first instant, the next period's first instant), remembered as periodStart says. */
+export function periodOf(ms: number, unit: PeriodUnit, zone: Zone): readonly [number, number] | undefined {
+  let byUnit = recentPeriods.get(zone);
+  if (!byUnit) recentPeriods.set(zone, (byUnit = new Map()));
+  let recent = byUnit.get(unit);
+  if (!recent) byUnit.set(unit, (recent = []));
+  for (let i = recent.length - 1; i >= 0; i--) {
+    const p = recent[i]!;
+    if (ms >= p[0] && ms < p[1]) return p;
+  }
   const start = startOf(ms, unit, zone);
   if (start === undefined) return undefined;
   const end = startOfNext(ms, unit, zone);
-  if (end !== undefined && end > start && ms < end) byUnit.set(unit, [start, end]);
-  return start;
+  const period = [start, end !== undefined && end > start && ms < end ? end : start] as const;
+  if (period[1] > start) {
+    if (recent.length >= RECENT) recent.shift();
+    recent.push(period);
+  }
+  return period;
 }
-const lastPeriod = new WeakMap<Zone, Map<PeriodUnit, readonly [number, number]>>();
+const RECENT = 64;
+const recentPeriods = new WeakMap<Zone, Map<PeriodUnit, Array<readonly [number, number]>>>();

@@ -7,7 +7,7 @@ import { T } from "../types.js";
 import { Duration, Timestamp, type Value } from "../value.js";
 import { endOfMonthIn, formatTimeIn, parseTimeIn, periodIn, zoneOfArg } from "../time-in-zone.js";
 import { checkZoneName, compileFormat, compileParse } from "../time-pattern.js";
-import { periodStart, startOfNext, type Zone } from "../zones.js";
+import { periodOf, type Zone } from "../zones.js";
 import { example, sig, type BuiltinDef, type FunctionDef, type LiteralProblem } from "./def.js";
 
 type Unit = "year" | "month" | "day" | "hour";
@@ -106,13 +106,12 @@ function truncateInZoneAtSite(unit: Unit): NonNullable<FunctionDef["compile"]> {
       const z = zoneOfArg(zoneArg!(r, f));
       if (!(t instanceof Timestamp) || !z) return null;
       if (z === zone && t.ms >= lo && t.ms < hi) return last;
-      const start = periodStart(t.ms, unit, z);
-      if (start === undefined) return null;
-      const end = startOfNext(start, unit, z);
+      const period = periodOf(t.ms, unit, z);
+      if (period === undefined) return null;
       zone = z;
-      last = new Timestamp(start);
-      lo = start;
-      hi = end ?? start;
+      last = new Timestamp(period[0]);
+      lo = period[0];
+      hi = period[1];
       return last;
     };
   };
