@@ -5,6 +5,7 @@
 // `decimal` is big.js; records are plain objects whose fields are in schema
 // order; maps are `Map`s with string keys, so keys such as "__proto__" are ordinary.
 import Big from "big.js";
+import { put } from "../model/dict.js";
 import { JsonNumber } from "../model/json-number.js";
 
 export class Timestamp {
@@ -68,10 +69,7 @@ export function isRecord(v: unknown): v is Rec {
 }
 
 /** Sets a field so that "__proto__" becomes an own, enumerable field instead of the prototype. */
-export function setField(obj: Record<string, Value>, key: string, value: Value): void {
-  if (key === "__proto__") Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-  else obj[key] = value;
-}
+export const setField: (obj: Record<string, Value>, key: string, value: Value) => void = put;
 
 /** A record from entries in order, safe for any field name. */
 export function makeRecord(entries: Iterable<readonly [string, Value]>): Rec {
