@@ -131,6 +131,38 @@ test("property: what the checker admits, the kernels compute at the checked type
   );
 });
 
+test("property: greatest, least, coalesce and if hand back their value at the checked type (a chosen int is a decimal where the type is decimal)", () => {
+  const numeric = ["i", "n", "d"] as const;
+  const value = (f: (typeof numeric)[number]) => fc.option(SAMPLES[f], { nil: null });
+  fc.assert(
+    fc.property(
+      fc.constantFrom("greatest", "least", "coalesce", "if"),
+      fc.array(fc.constantFrom(...numeric), { minLength: 2, maxLength: 3 }),
+      fc.boolean(),
+      fc.gen(),
+      (fn, args, cond, g) => {
+        const names = args.map((f, k) => `${f}${k}`);
+        const src = `source src { b bool  ${names.map((n, k) => `${n} ${FIELDS[args[k]!]}?`).join("  ")} }\n`;
+        const expr = fn === "if" ? `if b then ${names[0]} else ${names[1]}` : `${fn}(${names.join(", ")})`;
+        const out = compileStream(`${src}map m from src { x = ${expr} }\nsink out from m to jsonl "out.jsonl"\n`, { filename: "t.stream" });
+        assert.equal(out.diagnostics.filter((d) => d.severity === "error"), []);
+        const used = args.slice(0, fn === "if" ? 2 : 3);
+        const mixes = used.includes("d") && used.includes("n");
+        assert.is(out.diagnostics.some((d) => d.code === "W1010"), mixes, `${expr}: W1010 ${mixes ? "expected" : "not expected"}`);
+        const checked = out.checked!;
+        const node = [...checked.types.keys()].find((e) => e.kind === (fn === "if" ? "If" : "Call"))!;
+        const type = checked.types.get(node)!.kind;
+        const rec: Record<string, Value> = { b: cond };
+        names.forEach((n, k) => (rec[n] = g(() => value(args[k]!))));
+        const v = compileExpr(node, { checked, locals: new Map() })(rec, newFrame(constantEnv(), 0));
+        const kind = valueKind(v);
+        assert.ok(v === null || kind === type || (type === "number" && kind === "int"), `${expr} over ${JSON.stringify(rec)}: checked ${type}, computed ${kind}`);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
 test("`??` and `if` hand back the value at the type they were given: decimal ?? number is a number", () => {
   const valueOf = (expr: string, rec: Record<string, Value>): Value => {
     const out = compileStream(streamOf(expr), { filename: "t.stream" });

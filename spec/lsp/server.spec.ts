@@ -81,6 +81,21 @@ test("text where a number is wanted: a quick fix wraps it in decimal(…)", asyn
   assert.equal(await client.change(uri, fixed), []);
 });
 
+test("a decimal ?? a number: W1010 stands at the number and the quick fix wraps it in decimal(…)", async () => {
+  const uri = uriOf("spec/lsp/virtual/choice.stream");
+  const text = 'source orders { id string  price decimal?  list_price number }\nmap priced from orders { total = price ?? list_price }\nsink out from priced to jsonl "o.jsonl"\n';
+  const diagnostics = await client.open(uri, text);
+  const d = diagnostics.find((x) => x.code === "W1010")!;
+  assert.ok(d, `W1010 in ${JSON.stringify(diagnostics)}`);
+  assert.match(messageOf(d), "`??` gives a floating-point number");
+  const actions = await client.request<CodeAction[]>("textDocument/codeAction", { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+  const wrap = actions.find((a) => a.title === "Wrap `list_price` in `decimal(…)`");
+  assert.ok(wrap, actions.map((a) => a.title).join(", "));
+  const fixed = applyEdits(text, wrap!.edit!.changes![uri]!);
+  assert.match(fixed, "total = price ?? decimal(list_price)");
+  assert.equal(await client.change(uri, fixed), []);
+});
+
 test("hover: a field's type, a step's ports with their schemas, a function's signature, a table's key and schema", async () => {
   const field = await hoverText(peppa, positionOf(PEPPA, "require at <= now()", 1, "require ".length));
   assert.match(field, "(field) at: timestamp");

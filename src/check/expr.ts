@@ -161,9 +161,22 @@ export class ExprChecker {
           });
           return T.any;
         }
+        this.choice("if", [e.then, e.otherwise], [a, b]);
         return u;
       }
     }
+  }
+
+  /**
+   * W1010 where one of several values is chosen (`??`, `if`, `coalesce`, `greatest`, `least`)
+   * and they mix decimals with numbers: the result is a number, so a chosen decimal is
+   * converted. The warning stands at the first number, which `decimal(…)` fixes.
+   */
+  private choice(op: string, exprs: ReadonlyArray<A.Expr>, types: ReadonlyArray<Type>): void {
+    if (!types.some((t) => t.kind === "decimal")) return;
+    const at = types.findIndex((t) => t.kind === "number");
+    if (at < 0) return;
+    this.ctx.report("W1010.choice", { op }, exprs[at]!.span, { hint: "keep money exact: convert the number with `decimal(…)`" });
   }
 
   private mismatch<Id extends Extract<MessageId, `E2001.${string}`>>(span: A.Span, id: Id, args: MessageArgs<Id>, hint?: string): void {
@@ -384,6 +397,7 @@ export class ExprChecker {
       this.ctx.reportMessage(result.message, at, { hint: `usage: ${def.signature}` });
       return T.any;
     }
+    if (def.choosesArgument) this.choice(name, e.args, args);
     def.literals?.forEach((check, i) => {
       const arg = e.args[i];
       if (!check || arg?.kind !== "StringLit") return;
@@ -444,6 +458,7 @@ export class ExprChecker {
           this.ctx.report("E2020.coalesce", { left: typeToString(l), right: typeToString(r) }, e.opSpan);
           return T.any;
         }
+        this.choice("??", [e.left, e.right], [l, r]);
         return u;
       }
       case "and":
@@ -469,7 +484,7 @@ export class ExprChecker {
           return T.any;
         }
         if (losesExactness(l, r)) {
-          this.ctx.report("W1010", { op: e.op, left: typeToString(l), right: typeToString(r) }, e.opSpan, {
+          this.ctx.report("W1010.arithmetic", { op: e.op, left: typeToString(l), right: typeToString(r) }, e.opSpan, {
             hint: "keep money exact: convert the number with `decimal(…)`",
           });
         }

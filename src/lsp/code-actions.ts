@@ -50,13 +50,25 @@ export function fixesFor(d: Diagnostic, file: FileIndex, analysis: Analysis): Fi
  */
 function textOperand(ast: A.StreamFile, op: A.Span, analysis: Analysis): A.Span | undefined {
   const binary = findBinary(ast, op);
-  if (!binary) return undefined;
+  // A choice's W1010 (`??`, `if`, `coalesce` of a decimal and a number) stands at the number itself.
+  if (!binary) return analysis.checked && findNumberAt(ast, op, analysis) ? op : undefined;
   for (const kind of ["string", "number"] as const) {
     const is = (e: A.Expr) => analysis.checked?.types.get(e)?.kind === kind;
     if (is(binary.left) && !is(binary.right)) return binary.left.span;
     if (is(binary.right) && !is(binary.left)) return binary.right.span;
   }
   return undefined;
+}
+
+function findNumberAt(ast: A.StreamFile, at: A.Span, analysis: Analysis): boolean {
+  let found = false;
+  const visit = (e: A.Expr): void => {
+    if (found) return;
+    if (e.span.start === at.start && e.span.end === at.end && analysis.checked?.types.get(e)?.kind === "number") found = true;
+    else childExprs(e).forEach(visit);
+  };
+  for (const d of ast.decls) declExprs(d).forEach(visit);
+  return found;
 }
 
 function findBinary(ast: A.StreamFile, op: A.Span): A.Binary | undefined {

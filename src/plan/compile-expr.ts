@@ -115,7 +115,7 @@ export function compileExpr(e: A.Expr, scope: CompileScope): Fn {
       };
     }
     case "Call":
-      return compileCall(e, scope, c);
+      return compileCall(e, scope, c, typeOf);
     case "Unary": {
       const operand = c(e.operand);
       if (e.op === "not") return (r, f) => !truthy(operand(r, f));
@@ -151,7 +151,7 @@ export function compileExpr(e: A.Expr, scope: CompileScope): Fn {
   }
 }
 
-/** `fn`, its value widened to the type its `??` or `if` was given (decimal ?? number is a number). */
+/** `fn`, its value widened to the type its `??`, `if` or chosen argument was given (decimal ?? number is a number). */
 function widened(fn: Fn, to: Type, from: Type): Fn {
   const widen = widenTo(to, from);
   return widen ? (r, f) => widen(fn(r, f)) : fn;
@@ -236,7 +236,7 @@ function compileBinaryExpr(e: A.Binary, scope: CompileScope, c: (x: A.Expr) => F
   }
 }
 
-function compileCall(e: A.Call, scope: CompileScope, c: (x: A.Expr) => Fn): Fn {
+function compileCall(e: A.Call, scope: CompileScope, c: (x: A.Expr) => Fn, typeOf: (x: A.Expr) => Type): Fn {
   const slot = scope.aggregateSlots?.get(e);
   if (slot !== undefined) return (_r, f) => f.locals[slot] ?? null;
   const def = scope.checked.functions.get(e.callee.name);
@@ -246,7 +246,7 @@ function compileCall(e: A.Call, scope: CompileScope, c: (x: A.Expr) => Fn): Fn {
     const res = e.args[i] && scope.checked.refs.get(e.args[i]!);
     if (res?.kind === "table") tables.set(i, res.name);
   }
-  const args = e.args.map((a, i) => (tables.has(i) ? NULL_FN : c(a)));
+  const args = e.args.map((a, i) => (tables.has(i) ? NULL_FN : def.choosesArgument ? widened(c(a), typeOf(e), typeOf(a)) : c(a)));
   return compileFunctionCall(def, args, { tables }) ?? NULL_FN;
 }
 

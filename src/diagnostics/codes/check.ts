@@ -192,6 +192,9 @@ export const checkCodes = {
   W1010: {
     severity: "warning",
     title: "decimal arithmetic with a number",
-    message: "decimal arithmetic with a number loses exactness: `{op}` of {left} and {right} is a floating-point number",
+    messages: {
+      arithmetic: "decimal arithmetic with a number loses exactness: `{op}` of {left} and {right} is a floating-point number",
+      choice: "a choice between a decimal and a number loses exactness: `{op}` gives a floating-point number, so the decimal is converted",
+    },
   },
 } as const satisfies Record<string, CodeEntry>;

@@ -74,6 +74,11 @@ export interface FunctionDef {
   readonly needs?: ReadonlyArray<FrameNeed>;
   /** Argument positions that name a table (`random_key(plans)`): resolved by the checker, handed to `compile`. */
   readonly tableParams?: ReadonlyArray<number>;
+  /**
+   * The call's value is one of its arguments (greatest, least, coalesce): the planner widens
+   * each argument to the call's type, so an int chosen where the type is decimal is a decimal.
+   */
+  readonly choosesArgument?: true;
   /** Static typing: the result type, or an error naming the bad argument. */
   readonly check: (args: ReadonlyArray<Type>) => CheckResult;
   /**

@@ -106,6 +106,7 @@ const extremeDef = (name: string, sign: 1 | -1, examples: ReadonlyArray<Example>
   doc: "`(x, …) -> x`, ignoring nulls",
   examples,
   check: ordered(name),
+  choosesArgument: true,
   impl: extreme(sign),
 });
 
@@ -124,6 +125,6 @@ export const numberFunctions: ReadonlyArray<BuiltinDef> = [
     check: sig("round", [numericParam, T.int], sameAsArg),
     impl: round,
   },
-  extremeDef("greatest", 1, [example("greatest(1, null, 3)", "3")]),
+  extremeDef("greatest", 1, [example("greatest(1, null, 3)", "3"), example("greatest(2, 1.5)", "decimal(2)")]),
   extremeDef("least", -1, [example('least("b", "a")', '"a"')]),
 ];

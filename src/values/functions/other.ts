@@ -56,6 +56,7 @@ export const otherFunctions: ReadonlyArray<BuiltinDef> = [
     doc: "`(x, …) -> x`, the first non-null",
     examples: [example("coalesce(null, 2, 3)", "2"), example("coalesce(null, null)", "null")],
     check: (args) => unifyArgs("coalesce", args),
+    choosesArgument: true,
     impl: coalesce,
   },
   {
