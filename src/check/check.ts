@@ -27,9 +27,10 @@ export const isStep = (d: A.Decl): d is A.StepDecl => STEP_KINDS.has(d.kind);
 export const defaultStreamName = (filename: string): string =>
   filename.replace(/^.*[\\/]/, "").replace(/\.test\.stream$|\.stream$/, "") || "stream";
 
-export function check(file: A.StreamFile, source: string, functions: ReadonlyMap<string, FunctionDef>): CheckResult {
+export function check(file: A.StreamFile, source: string, functions: ReadonlyMap<string, FunctionDef>, syntaxErrors: ReadonlyArray<A.Span> = []): CheckResult {
   const broken = file.decls.filter((d) => d.kind === "ErrorDecl").map((d) => source.slice(d.span.start, d.span.end));
-  const ctx = new CheckContext(file.filename, functions, broken);
+  const damaged = file.decls.filter((d) => d.kind !== "ErrorDecl" && syntaxErrors.some((e) => e.start >= d.span.start && e.start <= d.span.end)).map((d) => d.span);
+  const ctx = new CheckContext(file.filename, functions, broken, damaged);
   const exprs = new ExprChecker(ctx);
   let name = defaultStreamName(file.filename);
   let streamDecl: A.StreamDecl | undefined;

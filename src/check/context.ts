@@ -25,7 +25,18 @@ export class CheckContext {
     readonly functions: ReadonlyMap<string, FunctionDef>,
     /** The text of declarations that failed to parse (already reported). */
     private readonly brokenDecls: ReadonlyArray<string> = [],
+    /** Declarations that parsed only with recovery (a syntax error inside, already reported). */
+    private readonly damagedDecls: ReadonlyArray<A.Span> = [],
   ) {}
+
+  /**
+   * Whether `span` lies in a declaration with a syntax error: what recovery made of it is a
+   * guess, so checking it would report the guess (an empty format, a keyword read as a type)
+   * rather than the user's text. Its outputs are open schemas for the same reason.
+   */
+  inDamagedDecl(span: A.Span): boolean {
+    return this.damagedDecls.some((d) => span.start >= d.start && span.start <= d.end);
+  }
 
   /**
    * Whether a name stands in a declaration that failed to parse: a step named
@@ -42,6 +53,7 @@ export class CheckContext {
   }
 
   reportMessage(m: Message, span: A.Span, options?: DiagnosticOptions): void {
+    if (this.inDamagedDecl(span)) return;
     this.diagnostics.push(diagnostic(this.file, m, span, options));
   }
 

@@ -100,7 +100,8 @@ export class StepChecker {
       }
       return undefined;
     }
-    return { step: name, port, schema, ref };
+    // A step with a syntax error has a guessed schema: names read from it are not reported.
+    return { step: name, port, schema: this.ctx.inDamagedDecl(step.decl.span) ? markOpen(schema) : schema, ref };
   }
 
   private ports(d: A.StepDecl, inputs: ReadonlyArray<ResolvedInput>): Map<string, Schema> {

@@ -2,7 +2,7 @@
 import { parse } from "../syntax/parse.js";
 import { check } from "../check/check.js";
 import type { CheckedStream } from "../check/checked.js";
-import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnostic, hasErrors, primarySpan, sortDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { message } from "../diagnostics/codes.js";
 import { builtins, type FunctionDef } from "../values/functions/registry.js";
 import { hostFunctionDefs, type HostFunction } from "./host-functions.js";
@@ -32,7 +32,7 @@ export function compileStream(text: string, options: CompileOptions = {}): Compi
   let checkDiagnostics: ReadonlyArray<Diagnostic>;
   let checked: CheckedStream | undefined;
   try {
-    const r = check(ast, text, functions);
+    const r = check(ast, text, functions, syntax.flatMap((d) => (d.severity === "error" && primarySpan(d) ? [primarySpan(d)!] : [])));
     checked = r.checked;
     checkDiagnostics = r.diagnostics;
   } catch (error) {

@@ -140,7 +140,31 @@ function recognitionDiagnostic(ctx: Context, e: IRecognitionException, declStart
   }
   if (atEnd) return diagnostic(ctx.file, message("E0014", { parserMessage: e.message }), endSpan(ctx));
   const id = e.name === "MismatchedTokenException" ? "E0011.parser" : "E0010.parser";
-  return diagnostic(ctx.file, message(id, { parserMessage: e.message }), missingTokenSpan(ctx, e.token));
+  const hint = commonMistake(ctx, e);
+  return diagnostic(ctx.file, message(id, { parserMessage: e.message }), missingTokenSpan(ctx, e.token), hint === undefined ? {} : { hint });
+}
+
+/** A hint for mistakes of users who know another language's syntax: a path before its format, `name: type`, `if(…, …, …)`. */
+function commonMistake(ctx: Context, e: IRecognitionException): string | undefined {
+  if (tokenMatcher(e.token, T.StringLiteral) && /^expected the (file|sink) format/.test(e.message)) {
+    const sink = e.message.startsWith("expected the sink");
+    return `the format comes before the path: \`${sink ? "to" : "from"} jsonl ${e.token.image}\``;
+  }
+  if (tokenMatcher(e.token, T.Colon) && e.message.startsWith("expected a type")) {
+    const name = ctx.tokens[tokenIndexAt(ctx.tokens, e.token.startOffset) - 1]?.image ?? "name";
+    return `a field is declared as \`NAME TYPE\`, without \`:\` or commas: \`{ ${name} decimal  other string }\``;
+  }
+  // Inside `if(` … : the innermost unclosed parenthesis before the error follows an `if`.
+  const tokens = ctx.tokens;
+  let depth = 0;
+  for (let i = tokenIndexAt(tokens, e.token.startOffset) - 1; i >= 0; i--) {
+    const t = tokens[i]!;
+    if (t.tokenType === T.RParen) depth++;
+    else if (t.tokenType === T.LParen && depth-- === 0) {
+      return i > 0 && tokens[i - 1]!.tokenType === T.If ? "`if` is not a function: write `if CONDITION then A else B`" : undefined;
+    }
+  }
+  return undefined;
 }
 
 function strayDiagnostic(ctx: Context, node: CstNode): Diagnostic | undefined {
