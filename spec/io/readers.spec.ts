@@ -4,6 +4,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import fc from "fast-check";
 import { openFileItems, readItems } from "../../src/io/read-items.js";
 import { parseJsonArray } from "../../src/io/read-json.js";
 import { readTable } from "../../src/io/read-table.js";
@@ -51,6 +52,24 @@ test("csv: BOM, CRLF, ';' delimiter, quoted delimiter, quotes and newline; bad r
   if (bad.kind !== "reject") throw new Error("expected a reject");
   assert.is(bad.reason, "line 6: expected 3 cells as in the header, got 2");
   assert.is(bad.text, "4;x");
+});
+
+test("property: csv cells read back as written (an unquoted empty cell is null, a quoted one the empty string), for ',' and ';'", async () => {
+  const cell = fc.oneof(
+    fc.constant(null),
+    fc.constant(""),
+    fc.stringMatching(/^[a-z0-9 ;,"\n]{0,6}$/),
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(",", ";"), fc.array(fc.tuple(cell, cell, cell, fc.boolean()), { minLength: 1, maxLength: 8 }), async (delimiter, rows) => {
+      const write = (v: string | null, always: boolean): string =>
+        v === null ? "" : always || v === "" || v.includes(delimiter) || v.includes('"') || v.includes("\n") ? `"${v.replace(/"/g, '""')}"` : v;
+      const text = ["a", "b", "c"].join(delimiter) + "\n" + rows.map(([a, b, c, always]) => [a, b, c].map((v) => write(v, always)).join(delimiter)).join("\n") + "\n";
+      const items = await collect(readItems(Readable.from([Buffer.from(text)]), "p.csv", { format: "csv", delimiter }));
+      assert.equal(recordsOf(items), rows.map(([a, b, c]) => ({ a, b, c })), text);
+    }),
+    { numRuns: 200 },
+  );
 });
 
 test("csv: quoted newlines keep later line numbers right; too many cells and an unclosed quote", async () => {
