@@ -98,8 +98,8 @@ export function commands(b: Block): Command[] {
 /**
  * A printed text as the docs compare it: line ends trimmed, runs of spaces as one
  * (columns widen with the figures), and the figures of wall time masked: the first
- * line's `in 0.29 s (28,723 records/s)` and the step table's `ms` and `records/s`
- * columns, which differ from run to run.
+ * line's `in 0.29 s (28,723 records/s)`, the step table's `ms` and `records/s`
+ * columns and a test's `(6 ms)`, which differ from run to run.
  */
 export function normalise(lines: ReadonlyArray<string>): string[] {
   let inSteps = false;
@@ -110,6 +110,7 @@ export function normalise(lines: ReadonlyArray<string>): string[] {
     else if (l === "") inSteps = false;
     else if (inSteps && l !== "…") l = l.split(" ").slice(0, -2).join(" ") + " # #";
     l = l.replace(/ in [\d.]+ s \([\d,]+ records\/s\)/, " in # s (# records/s)");
+    if (/^[✓✗] /.test(l)) l = l.replace(/ \([\d.]+ ms\)$/, " (# ms)");
     out.push(l);
   }
   while (out.length && out[out.length - 1] === "") out.pop();
