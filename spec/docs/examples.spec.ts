@@ -9,10 +9,13 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { primarySpan, type Diagnostic } from "../../src/diagnostics/diagnostic.js";
+import { compileStream } from "../../src/plan/compile.js";
+import { parse } from "../../src/syntax/parse.js";
+import { checkTestFile } from "../../src/testing/check-test-file.js";
 import { interpret } from "../cli/helpers.js";
 import { blocks, commands, differs, PAGES, REPO, where, type Block } from "./examples.js";
 
-const TEST_FILE_CASE = /^For example \(`spec\/cases\/[^`]*\.test\.stream`\):$/;
 const STREAM_KEYWORDS = /^(stream|param|const|trigger|source|table|validate|enrich|map|dedup|route|merge|aggregate|audit|sink|test)\s/;
 
 /** A temp folder laid out like the repository for the commands: a copy of streams/ (no outputs). */
@@ -43,6 +46,27 @@ function shownDiagnostics(text: string): string[] {
   return out.sort();
 }
 
+/**
+ * `CODE line:column` of what the page says gives the shown text: the parser alone
+ * ("parsing it alone gives"), the check of a test file against the stream it names
+ * ("checked as the test file of `PATH`"), else `interpret check`. The file is named
+ * as the page's intro names it (codes.md's golden case), since a test file's name can matter.
+ */
+async function diagnosticsOf(b: Block, text: string, file: string, dir: string): Promise<string[]> {
+  const named = /\(`([^`]+\.stream)`\)/.exec(b.intro)?.[1] ?? path.basename(file);
+  const between = b.gives?.between ?? "";
+  const at = (ds: ReadonlyArray<Diagnostic>): string[] => ds.map((d) => `${d.code} ${primarySpan(d)!.line}:${primarySpan(d)!.column}`).sort();
+  if (between.startsWith("parsing it alone gives")) return at(parse(text, named).diagnostics);
+  const tested = /^checked as the test file of `([^`]+)`/.exec(between)?.[1];
+  if (tested !== undefined) {
+    const stream = compileStream(fs.readFileSync(path.join(REPO, tested), "utf8"), { filename: tested });
+    const { ast, diagnostics } = parse(text, named);
+    return at([...diagnostics, ...checkTestFile(ast, stream.checked!)]);
+  }
+  const r = await interpret(["check", "--json", file], { cwd: dir });
+  return (JSON.parse(r.stdout) as { diagnostics: Diag[] }).diagnostics.map((d) => `${d.code} ${d.range.start.line}:${d.range.start.column}`).sort();
+}
+
 /** A ```stream block: it compiles clean (and its tests pass), or gives exactly the diagnostics its ```text shows. */
 async function checkStream(b: Block, dir: string): Promise<string | undefined> {
   const base = typeof b.attrs["with"] === "string" ? b.attrs["with"] : undefined;
@@ -51,21 +75,19 @@ async function checkStream(b: Block, dir: string): Promise<string | undefined> {
   // Beside the stream it extends, so its tables' paths mean the same; a name of its own, so no `.test.stream` is picked up.
   const file = base !== undefined ? path.join(dir, path.dirname(base), `example-${b.line}.stream`) : path.join(dir, `example-${b.line}.stream`);
   fs.writeFileSync(file, text);
-  const r = await interpret(["check", "--json", file], { cwd: dir });
-  const doc = JSON.parse(r.stdout) as { diagnostics: Diag[] };
-  const got = doc.diagnostics.map((d) => `${d.code} ${d.range.start.line}:${d.range.start.column}`).sort();
   const shown = b.gives ? shownDiagnostics(b.gives.body) : [];
   if (shown.length) {
     // Positions count in the block as shown; a `with=` block is not a diagnostic example.
     if (base !== undefined) return "a diagnostic example stands alone (no with=)";
-    // Each one shown is emitted: the same code at the same line and column (one shown
-    // without its `-->` line by its code alone). The page may show fewer: codes.md shows
-    // what its golden case lists, for a syntax case what parsing alone gives.
-    const gotCodes = got.map((g) => g.split(" ")[0]!);
-    const missing = shown.filter((s) => !(s.includes(" ") ? got : gotCodes).includes(s));
-    return missing.length ? `shows ${missing.join(", ")}, which check does not give (it gives ${got.join(", ") || "nothing"})` : undefined;
+    const got = await diagnosticsOf(b, text, file, dir);
+    // Exactly those: the same codes at the same lines and columns (one shown without its
+    // `-->` line by its code alone).
+    const compared = shown.every((s) => s.includes(" ")) ? got : got.map((g) => g.split(" ")[0]!).sort();
+    return JSON.stringify(compared) === JSON.stringify(shown) ? undefined : `shows ${shown.join(", ")}; ${b.gives!.between} ${got.join(", ") || "nothing"}`;
   }
-  if (got.length) return `does not compile clean:\n${r.stderr}`;
+  const r = await interpret(["check", "--json", file], { cwd: dir });
+  const doc = JSON.parse(r.stdout) as { diagnostics: Diag[] };
+  if (doc.diagnostics.length) return `does not compile clean:\n${r.stderr}`;
   if (/^\s*test\s+"/m.test(b.body)) {
     const t = await interpret(["test", file], { cwd: dir });
     if (t.code !== 0) return `its tests fail (exit ${t.code}):\n${t.stdout}${t.stderr}`;
@@ -153,11 +175,7 @@ for (const page of PAGES) {
         if (givens.has(b)) continue;
         const sketch = b.attrs["sketch"] === true;
         const say = (p: string | undefined): void => void (p && problems.push(`${where(b)}: ${p}`));
-        if (b.lang === "stream" && TEST_FILE_CASE.test(b.intro)) {
-          // A golden case of a test file (codes.md): it is checked against the stream it
-          // tests, beside it in spec/cases/test-files/tested/, by spec/testing's golden spec.
-          continue;
-        } else if (b.lang === "stream" && b.attrs["file"] !== undefined) {
+        if (b.lang === "stream" && b.attrs["file"] !== undefined) {
           // A file the page's commands use (written above): what they print is its check.
           continue;
         } else if (b.lang === "stream") {

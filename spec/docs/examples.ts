@@ -21,6 +21,8 @@ export interface Block {
   readonly gives?: Block;
   /** The last line of prose before the block ("For example (`spec/cases/…`):"). */
   readonly intro: string;
+  /** For a `gives` block: the prose between its example and it ("gives", "parsing it alone gives …"). */
+  readonly between?: string;
 }
 
 export const where = (b: Block): string => `${b.page}:${b.line}`;
@@ -52,7 +54,7 @@ export function blocks(page: string): Block[] {
     const next = out[k + 1];
     if (!next || next.block.lang !== "text") return block;
     const between = lines.slice(end + 1, next.block.line - 1);
-    return between.some((l) => l.startsWith("#")) ? block : { ...block, gives: next.block };
+    return between.some((l) => l.startsWith("#")) ? block : { ...block, gives: { ...next.block, between: between.join(" ").trim() } };
   });
 }
 
