@@ -204,4 +204,27 @@ for (const page of PAGES) {
   });
 }
 
+/** The rows of the Markdown table under `heading` in README.md: each row's first cell. */
+function firstCells(heading: string): string[] {
+  const doc = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+  const rows = doc.slice(doc.indexOf(heading)).split("\n").filter((l) => l.startsWith("| ")).slice(1);
+  return rows.map((r) => r.slice(2).split(" | ")[0]!);
+}
+
+test("README's tables name every command and every run option that `interpret --help` lists, and no other", async () => {
+  const run = await interpret(["run", "--help"]);
+  const helpOptions = [...run.stdout.matchAll(/^ {2}(?:-\w, | {4})(--[a-z-]+(?: [A-Z=]+)?)/gm)].map((m) => m[1]!).filter((o) => o !== "--help");
+  const readmeOptions = firstCells("| run option |").map((c) => c.replace(/`/g, ""));
+  assert.equal(readmeOptions, helpOptions);
+  const help = await interpret(["--help"]);
+  const usage = help.stdout.slice(help.stdout.indexOf("usage:"), help.stdout.indexOf("\n\n", help.stdout.indexOf("usage:")));
+  const helpCommands = new Set([...usage.matchAll(/^ {2}interpret ((?:cluster |state )?[a-z]+)\b/gm)].map((m) => m[1]!).filter((c) => c !== "help"));
+  const readme = firstCells("| command |").join(" ");
+  for (const c of helpCommands) {
+    const [word, sub] = c.split(" ");
+    const named = sub === undefined ? readme.includes(`interpret ${word}`) : new RegExp(`interpret ${word} [^\`]*\\b${sub}\\b`).test(readme);
+    assert.ok(named, `README's command table does not name \`interpret ${c}\``);
+  }
+});
+
 test.run();
