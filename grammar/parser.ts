@@ -1,4 +1,4 @@
-// The grammar of `.stream` files (LANGUAGE.md sections 2–4 and 8) as a chevrotain
+// The grammar of `.stream` files (docs/language.md sections 2–4 and 9) as a chevrotain
 // CstParser without embedded actions; src/syntax/build-ast.ts turns the CST
 // into the typed AST. Error recovery is on, so one pass finds every mistake.
 import type { IParserErrorMessageProvider, IRecognitionException, IToken, TokenType } from "chevrotain";

@@ -57,7 +57,13 @@ function section(id: string, e: CodeEntry, example: Example | undefined): string
   if (wordings.length === 1) lines.push(`Message: ${code(wordings[0]!)}`, "");
   else if (wordings.length) lines.push("Messages:", "", ...wordings.map((w) => `- ${code(w)}`), "");
   if (example && !e.retired) {
-    lines.push(`For example (\`${example.file}\`):`, "", "```stream", example.source.trimEnd(), "```", "", "gives", "", "```text", example.rendered.trimEnd(), "```", "");
+    // What the golden case ran: a syntax case only the parser, a test file the check against its stream.
+    const gives = example.file.startsWith("spec/cases/syntax/")
+      ? "parsing it alone gives (`interpret check` goes on past syntax errors and may add diagnostics of its own)"
+      : example.file.startsWith("spec/cases/test-files/")
+        ? "checked as the test file of `spec/cases/test-files/tested/shop.stream`, gives"
+        : "gives";
+    lines.push(`For example (\`${example.file}\`):`, "", "```stream", example.source.trimEnd(), "```", "", gives, "", "```text", example.rendered.trimEnd(), "```", "");
   }
   return lines.join("\n");
 }

@@ -231,7 +231,7 @@ export interface SinkDecl {
   readonly span: Span;
 }
 
-// ---------------------------------------------------------------- tests (LANGUAGE.md section 8)
+// ---------------------------------------------------------------- tests (docs/language.md section 9, "Tests")
 
 export interface TestNow { readonly kind: "TestNow"; readonly value: StringLit; readonly span: Span }
 /** `given SOURCE [records]` or `given TABLE [rows]` */

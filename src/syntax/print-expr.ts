@@ -1,5 +1,5 @@
 // Expressions as canonical text: canonical spacing, the fewest parentheses the
-// precedence allows (LANGUAGE.md section 4), strings re-escaped, back-quotes only
+// precedence allows (docs/language.md section 4, "Expressions"), strings re-escaped, back-quotes only
 // where a name needs them.
 import type { Expr, Ident } from "./ast.js";
 import { quoteString } from "./strings.js";

@@ -1,4 +1,4 @@
-// In-language tests (LANGUAGE.md section 8): checking a test file against its
+// In-language tests (docs/language.md section 9, "Tests"): checking a test file against its
 // stream, running tests against a plan, and comparing records.
 export { checkTestFile } from "./check-test-file.js";
 export { collectTests, type SourceText, type TestSuite } from "./suite.js";

@@ -1,4 +1,4 @@
-// Runs a stream's `test` blocks (LANGUAGE.md section 8) against its plan. Pure:
+// Runs a stream's `test` blocks (docs/language.md section 9, "Tests") against its plan. Pure:
 // the tables come in as rows, the results go out as data; the CLI prints them.
 //
 // Each test starts from empty state. Without `run` blocks a test is one run;
