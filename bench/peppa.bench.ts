@@ -9,10 +9,10 @@
 // times each program is measured (default 5; the medians are compared).
 import fs from "node:fs";
 import path from "node:path";
-import { isDeepStrictEqual } from "node:util";
 import { compile, createRunner, formatDiagnostics } from "../src/index.js";
 import { generate, loadTables, type Batch } from "./generate.js";
 import { HandwrittenPeppa, type HandOutputs } from "./handwritten.js";
+import { OUTPUTS, differences } from "./compare-runs.js";
 
 function repoRoot(): string {
   let dir = path.dirname(new URL(import.meta.url).pathname);
@@ -45,24 +45,6 @@ const mb = (n: number): string => `${(n / 1048576).toFixed(0)} MB`;
 const rate = (n: number, ms: number): string => `${Math.round((n / ms) * 1000).toLocaleString("en-US")} records/s`;
 
 type Outputs = HandOutputs;
-const OUTPUTS = ["billing", "analytics", "reconciliation"] as const;
-
-/** Where two runs' outputs differ, or [] when they are equal: records as JSON text, so field order counts too. */
-function differences(hand: Outputs, interp: Outputs): string[] {
-  const out: string[] = [];
-  for (const k of OUTPUTS) {
-    if (isDeepStrictEqual(hand[k], interp[k]) && JSON.stringify(hand[k]) === JSON.stringify(interp[k])) continue;
-    const i = hand[k].findIndex((r, j) => JSON.stringify(r) !== JSON.stringify(interp[k][j]));
-    const at = i < 0 ? Math.min(hand[k].length, interp[k].length) : i;
-    out.push(
-      `${k} differs (hand-written ${hand[k].length} records, interpreter ${interp[k].length}), first at record ${at + 1}:\n` +
-        `  hand-written: ${JSON.stringify(hand[k][at] ?? null)}\n  interpreter:  ${JSON.stringify(interp[k][at] ?? null)}`,
-    );
-  }
-  if (hand.late !== interp.late) out.push(`late records differ: hand-written ${hand.late}, interpreter ${interp.late}`);
-  if (hand.openSessions !== interp.openSessions) out.push(`open usage sessions differ: hand-written ${hand.openSessions}, interpreter ${interp.openSessions}`);
-  return out;
-}
 
 function main(): void {
   const total = Number(process.env.BENCH_EVENTS ?? 1_000_000);
