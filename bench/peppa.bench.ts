@@ -1,15 +1,18 @@
 // `npm run bench`: peppa.stream run by the interpreter against the same pipeline
 // written by hand, on the same generated records in memory. Checks that billing,
-// analytics and reconciliation are equal run by run, and prints records/s of
+// analytics and reconciliation are equal run by run on every repeat (the same
+// records in the same order, with the same fields in the same order), and so are
+// the number of late records and of open usage sessions; the last run is the end
+// of input (every open session is billed). Prints records/s of
 // each, the ratio and peak heap. `BENCH_EVENTS=N` and `BENCH_RUNS=R` change
 // the size (default 1,000,000 events in 10 runs); `BENCH_REPEATS=K` how many
 // times each program is measured (default 5; the medians are compared).
 import fs from "node:fs";
 import path from "node:path";
-import { isDeepStrictEqual } from "node:util";
 import { compile, createRunner, formatDiagnostics } from "../src/index.js";
 import { generate, loadTables, type Batch } from "./generate.js";
 import { HandwrittenPeppa, type HandOutputs } from "./handwritten.js";
+import { OUTPUTS, differences } from "./compare-runs.js";
 
 function repoRoot(): string {
   let dir = path.dirname(new URL(import.meta.url).pathname);
@@ -41,7 +44,7 @@ const cpuMs = (): number => {
 const mb = (n: number): string => `${(n / 1048576).toFixed(0)} MB`;
 const rate = (n: number, ms: number): string => `${Math.round((n / ms) * 1000).toLocaleString("en-US")} records/s`;
 
-type Outputs = Pick<HandOutputs, "billing" | "analytics" | "reconciliation">;
+type Outputs = HandOutputs;
 
 function main(): void {
   const total = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -64,8 +67,9 @@ function main(): void {
   // Warm-up on a small slice of the first batch (fresh instances, not measured), so
   // both programs are measured with their hot code compiled.
   const warm = batches[0]!;
-  new HandwrittenPeppa(tables).run(warm.core.slice(0, 20_000), warm.cpq.slice(0, 8_000), warm.now);
-  createRunner(compiled.right, { tables: { ...tables } }).run({ sources: { core: warm.core.slice(0, 20_000), cpq: warm.cpq.slice(0, 8_000) }, now: warm.now });
+  new HandwrittenPeppa(tables).run(warm.core.slice(0, 20_000), warm.cpq.slice(0, 8_000), warm.now, true);
+  createRunner(compiled.right, { tables: { ...tables } }).run({ sources: { core: warm.core.slice(0, 20_000), cpq: warm.cpq.slice(0, 8_000) }, now: warm.now, final: true });
+  const last = batches.length - 1;
 
   // V8 flattens a string and keeps its hash the first time it is used as a Map key,
   // so whichever program ran first would pay that for both. Every string value is
@@ -86,10 +90,10 @@ function main(): void {
     const out: Outputs[] = [];
     let ms = 0;
     let cpu = 0;
-    for (const b of batches) {
+    for (const [i, b] of batches.entries()) {
       const s = performance.now();
       const c = cpuMs();
-      out.push(hand.run(b.core, b.cpq, b.now));
+      out.push(hand.run(b.core, b.cpq, b.now, i === last));
       cpu += cpuMs() - c;
       ms += performance.now() - s;
       sample();
@@ -105,10 +109,10 @@ function main(): void {
     let ms = 0;
     let cpu = 0;
     let balanced = true;
-    for (const b of batches) {
+    for (const [i, b] of batches.entries()) {
       const s = performance.now();
       const c = cpuMs();
-      const r = runner.run({ sources: { core: b.core, cpq: b.cpq }, now: b.now });
+      const r = runner.run({ sources: { core: b.core, cpq: b.cpq }, now: b.now, final: i === last });
       cpu += cpuMs() - c;
       ms += performance.now() - s;
       sample();
@@ -118,6 +122,8 @@ function main(): void {
         billing: r.outputs.billing as HandOutputs["billing"],
         analytics: r.outputs.analytics as HandOutputs["analytics"],
         reconciliation: r.outputs.reconciliation as HandOutputs["reconciliation"],
+        late: r.report.balance.late ?? 0,
+        openSessions: r.report.openSessions["usage"] ?? 0,
       });
     }
     return { ms, cpu, peak: peak - base, out, balanced };
@@ -128,7 +134,7 @@ function main(): void {
   const interpCpuAll: number[] = [];
   let handPeak = 0;
   let interpPeak = 0;
-  let handOut: Outputs[] = [];
+  const handOuts: Outputs[][] = [];
   const interpOuts: Outputs[][] = [];
   let balanced = true;
   const baseline = settle();
@@ -139,7 +145,7 @@ function main(): void {
         handMsAll.push(m.ms);
         handCpuAll.push(m.cpu);
         handPeak = Math.max(handPeak, m.peak);
-        handOut = m.out;
+        handOuts.push(m.out);
       } else {
         const m = measureInterp();
         interpMsAll.push(m.ms);
@@ -162,19 +168,22 @@ function main(): void {
   const interpMs = median(interpMsAll);
   if (stepMs.size) console.log([...stepMs].map(([step, ms]) => `  ${step.padEnd(18)} ${ms.toFixed(0)} ms`).join("\n"));
 
+  // Every repeat of each program against the same repeat of the other (and so all against each other).
   let equal = true;
-  for (const interpOut of interpOuts) batches.forEach((b, i) => {
-    for (const k of ["billing", "analytics", "reconciliation"] as const) {
-      if (!isDeepStrictEqual(handOut[i]![k], interpOut[i]![k])) {
+  for (let r = 0; r < repeats; r++) {
+    batches.forEach((b, i) => {
+      for (const d of differences(handOuts[r]![i]!, interpOuts[r]![i]!)) {
         equal = false;
-        console.error(`run ${b.run}: ${k} differs (hand-written ${handOut[i]![k].length} records, interpreter ${interpOut[i]![k].length})`);
-        console.error("  hand-written:", JSON.stringify(handOut[i]![k].slice(0, 2)));
-        console.error("  interpreter: ", JSON.stringify(interpOut[i]![k].slice(0, 2)));
+        console.error(`repeat ${r + 1}, run ${b.run}: ${d}`);
       }
-    }
-  });
-  const rows = (o: Outputs[], k: keyof Outputs): number => o.reduce((n, x) => n + x[k].length, 0);
-  console.log(`outputs: ${rows(handOut, "billing")} billing, ${rows(handOut, "analytics")} analytics, ${rows(handOut, "reconciliation")} reconciliation records`);
+    });
+  }
+  const handOut = handOuts[0]!;
+  const rows = (o: Outputs[], k: (typeof OUTPUTS)[number]): number => o.reduce((n, x) => n + x[k].length, 0);
+  const periods = [...new Set(handOut.flatMap((o) => o.billing.map((r) => String(r["period"]))))].sort();
+  const backdated = handOut.reduce((n, o) => n + o.reconciliation.filter((r) => "late_at" in r).length, 0);
+  console.log(`outputs: ${rows(handOut, "billing")} billing, ${rows(handOut, "analytics")} analytics, ${rows(handOut, "reconciliation")} reconciliation records (${backdated} of them late CPQ quotes)`);
+  console.log(`late records: ${handOut.reduce((n, o) => n + o.late, 0)}; months billed: ${periods.join(", ")}`);
   console.log(`outputs equal: ${equal ? "yes" : "NO"}; balance held on every run: ${balanced ? "yes" : "NO"}`);
   console.log(`medians of ${repeats} repeat${repeats === 1 ? "" : "s"}:`);
   console.log(`hand-written: ${handMs.toFixed(0).padStart(7)} ms  ${rate(total, handMs)}  peak heap +${mb(handPeak)}`);

@@ -22,8 +22,9 @@ const hand = process.env["BENCH_PROGRAM"] === "hand";
 const runner = hand ? undefined : createRunner(compiled.right, { tables: { ...tables } });
 const program = hand ? new HandwrittenPeppa(tables) : undefined;
 const started = performance.now();
-for (const b of batches) {
-  if (runner) runner.run({ sources: { core: b.core, cpq: b.cpq }, now: b.now });
-  else program!.run(b.core, b.cpq, b.now);
+for (const [i, b] of batches.entries()) {
+  const final = i === batches.length - 1;
+  if (runner) runner.run({ sources: { core: b.core, cpq: b.cpq }, now: b.now, final });
+  else program!.run(b.core, b.cpq, b.now, final);
 }
 console.log(`${hand ? "hand-written" : "interpreter"}: ${(performance.now() - started).toFixed(0)} ms`);

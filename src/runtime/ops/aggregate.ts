@@ -13,6 +13,7 @@ import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
 import { decodeValue, encodeValue, timestampToIso } from "../../values/json.js";
 import { Duration, Timestamp, setField, type Rec, type Value } from "../../values/value.js";
 import { groupKey, keyAtomFor } from "../../values/keys.js";
+import { recordMaker, type RecordMaker } from "../../values/record-maker.js";
 import type { SessionState } from "../state.js";
 import { newFrame } from "../../plan/env.js";
 import { MAIN } from "../../model/ports.js";
@@ -304,18 +305,27 @@ function fieldValue(step: AggregateStep, i: number, accs: Accs, keyRec: Rec, fra
   return f.result(keyRec, frame);
 }
 
+/**
+ * Session records are made by one generated literal per step (keys, then fields), as map
+ * records are: with many sessions (one per account) a spread and a store per field cost more
+ * than the rest of the flush.
+ */
+const sessionMakers = new WeakMap<AggregateStep, RecordMaker>();
+
 export function sessionRecord(step: AggregateStep, s: Session, ctx: OpContext): Rec {
+  let make = sessionMakers.get(step);
+  if (!make) sessionMakers.set(step, (make = recordMaker([...step.keys.map((k) => k.name), ...step.fields.map((f) => f.name)])));
   const frame = newFrame(ctx.env, step.slots);
-  const out: Record<string, Value> = { ...s.keyRec };
+  const values: Value[] = step.keys.map((_, i) => s.keys[i] ?? null);
   step.fields.forEach((f, i) => {
     const acc = s.fields[i]!;
-    const value: Value =
+    values.push(
       acc instanceof Map
         ? new Map([...acc].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, a]) => [k, fieldValue(step, i, a, s.keyRec, frame)] as const))
-        : fieldValue(step, i, acc, s.keyRec, frame);
-    setField(out, f.name, value);
+        : fieldValue(step, i, acc, s.keyRec, frame),
+    );
   });
-  return out;
+  return make(values);
 }
 
 /**

@@ -5,9 +5,8 @@ import Big from "big.js";
 import { message } from "../../diagnostics/codes.js";
 import { T } from "../types.js";
 import { Duration, Timestamp, type Value } from "../value.js";
-import { endOfMonthIn, formatTimeIn, parseTimeIn, periodIn, zoneOfArg } from "../time-in-zone.js";
+import { endOfMonthIn, formatTimeIn, parseTimeIn, periodAtSite, periodIn } from "../time-in-zone.js";
 import { checkZoneName, compileFormat, compileParse } from "../time-pattern.js";
-import { periodOf, type Zone } from "../zones.js";
 import { example, sig, type BuiltinDef, type FunctionDef, type LiteralProblem } from "./def.js";
 
 type Unit = "year" | "month" | "day" | "hour";
@@ -91,29 +90,11 @@ const patternLiteral =
     };
   };
 
-/**
- * A call site of `year month day hour` with a zone: it remembers the last zone and period and
- * hands out the same Timestamp while records fall in it.
- */
+/** A call site of `year month day hour` with a zone (values/time-in-zone.ts: the last period per zone value). */
 function truncateInZoneAtSite(unit: Unit): NonNullable<FunctionDef["compile"]> {
   return ([arg, zoneArg]) => {
-    let zone: Zone | undefined;
-    let lo = 0;
-    let hi = 0;
-    let last: Timestamp | null = null;
-    return (r, f) => {
-      const t = arg!(r, f);
-      const z = zoneOfArg(zoneArg!(r, f));
-      if (!(t instanceof Timestamp) || !z) return null;
-      if (z === zone && t.ms >= lo && t.ms < hi) return last;
-      const period = periodOf(t.ms, unit, z);
-      if (period === undefined) return null;
-      zone = z;
-      last = new Timestamp(period[0]);
-      lo = period[0];
-      hi = period[1];
-      return last;
-    };
+    const at = periodAtSite(unit);
+    return (r, f) => at(arg!(r, f), zoneArg!(r, f));
   };
 }
 
