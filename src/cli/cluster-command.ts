@@ -144,7 +144,7 @@ const worker = withCommon(CLUSTER_WORKER, async (c, parsed, io) => {
     try {
       await runWorker(
         { transport: t, kv, job: withMeta(c.job, meta), partitions: meta.partitions, reasonOf },
-        { ...(name ? { name } : {}), ...(nowText ? { now: nowText } : {}), batch, log: (line) => io.stdout(`${line}\n`), stop: stopped },
+        { ...(name ? { name } : {}), ...(nowText ? { now: nowText } : {}), batch, log: (line) => io.stdout(`${line}\n`), stop: stopped, ...stopBeforeCommit(io) },
       );
     } finally {
       process.off("SIGTERM", stop);
@@ -153,6 +153,25 @@ const worker = withCommon(CLUSTER_WORKER, async (c, parsed, io) => {
     return EXIT.ok;
   });
 });
+
+/**
+ * A fault for the zombie spec: with PEPPA_CLUSTER_STOP_BEFORE_COMMIT=STAGE.PARTITION the
+ * worker stops itself (SIGSTOP) once, just before its first commit of that partition, as
+ * a long pause would; SIGCONT resumes it there.
+ */
+function stopBeforeCommit(io: CliIO): { beforeCommit?: (partition: string, range: string) => void } {
+  const target = process.env["PEPPA_CLUSTER_STOP_BEFORE_COMMIT"];
+  if (!target) return {};
+  let done = false;
+  return {
+    beforeCommit: (partition, range) => {
+      if (done || partition !== target) return;
+      done = true;
+      io.stdout(`stopping before the commit of ${partition} ${range} (PEPPA_CLUSTER_STOP_BEFORE_COMMIT)\n`);
+      process.kill(process.pid, "SIGSTOP");
+    },
+  };
+}
 
 const flush = withCommon(CLUSTER_FLUSH, async (c, _parsed, io) =>
   connected(io, c, async (t) => {
