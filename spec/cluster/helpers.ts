@@ -87,8 +87,8 @@ export function interpretBundle(): Promise<string> {
   return bundled;
 }
 
-export async function spawnInterpret(args: ReadonlyArray<string>, cwd = REPO): Promise<Child> {
-  const child = spawn(process.execPath, [await interpretBundle(), ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+export async function spawnInterpret(args: ReadonlyArray<string>, cwd = REPO, env: Readonly<Record<string, string>> = {}): Promise<Child> {
+  const child = spawn(process.execPath, [await interpretBundle(), ...args], { cwd, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
   let out = "";
   let err = "";
   child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
@@ -111,6 +111,63 @@ export function multiset(file: string): string[] {
   const lines = fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter((l) => l !== "") : [];
   if (file.endsWith(".csv")) return [lines[0] ?? "", ...lines.slice(1).sort()];
   return lines.sort();
+}
+
+/** A process's state letter from /proc (`T`: stopped by a signal), or undefined when it is gone. */
+export function processState(pid: number): string | undefined {
+  try {
+    return /^\d+ \(.*\) (\S)/.exec(fs.readFileSync(`/proc/${pid}/stat`, "utf8"))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** An ownership event of a partition as a worker's log line says it, with the revision its write produced. */
+export interface OwnershipEvent {
+  readonly worker: string;
+  readonly kind: "took" | "released" | "committed";
+  readonly partition: string;
+  readonly revision: number;
+  readonly line: string;
+}
+
+export function ownershipEvents(worker: string, stdout: string): OwnershipEvent[] {
+  const out: OwnershipEvent[] = [];
+  for (const line of stdout.split("\n")) {
+    const m = /^(took|released|committed) (\d+\.\d+)\b.*\[revision (\d+)\]$/.exec(line);
+    if (m) out.push({ worker, kind: m[1] as OwnershipEvent["kind"], partition: m[2]!, revision: Number(m[3]), line });
+  }
+  return out;
+}
+
+/**
+ * Fencing, checked on the server's own order: every write of a partition's entry
+ * produced a revision, and the workers log the revision of each take, release and
+ * commit. Sorted by revision, every commit must follow a take by the same worker with
+ * no other take or release in between: a worker commits only on a lease it still
+ * holds. Writes a killed worker did not live to log are simply absent, which cannot
+ * hide a violation among the logged ones. Returns the violations, in words.
+ */
+export function fencingViolations(logs: Readonly<Record<string, string>>): string[] {
+  const events = Object.entries(logs).flatMap(([w, out]) => ownershipEvents(w, out));
+  const problems: string[] = [];
+  const byRevision = new Map<number, OwnershipEvent>();
+  for (const e of events) {
+    const seen = byRevision.get(e.revision);
+    if (seen) problems.push(`revision ${e.revision} claimed twice: ${seen.worker} "${seen.line}" and ${e.worker} "${e.line}"`);
+    byRevision.set(e.revision, e);
+  }
+  const partitions = new Set(events.map((e) => e.partition));
+  for (const p of partitions) {
+    let holder: OwnershipEvent | undefined;
+    for (const e of events.filter((x) => x.partition === p).sort((a, b) => a.revision - b.revision)) {
+      if (e.kind !== "committed") holder = e;
+      else if (!holder || holder.kind !== "took" || holder.worker !== e.worker) {
+        problems.push(`${e.worker} committed ${p} at revision ${e.revision} ("${e.line}") but the last change of owner before it was ${holder ? `${holder.worker}'s "${holder.line}"` : "none"}`);
+      }
+    }
+  }
+  return problems;
 }
 
 export { sleep };

@@ -32,7 +32,8 @@ export function sameOutputs(cluster: string, single: string): void {
 
 export const ingestArgs = (url: string, files: ReadonlyArray<string>): string[] => ["cluster", "ingest", STREAM, "--nats", url, ...files.flatMap((f) => ["--input", f])];
 
-export const worker = (url: string, name: string, batch = 3): Promise<Child> => spawnInterpret(["cluster", "worker", STREAM, "--nats", url, "--name", name, "--now", NOW, "--batch", String(batch)]);
+export const worker = (url: string, name: string, batch = 3, env: Readonly<Record<string, string>> = {}): Promise<Child> =>
+  spawnInterpret(["cluster", "worker", STREAM, "--nats", url, "--name", name, "--now", NOW, "--batch", String(batch)], undefined, env);
 
 export async function stopWorkers(workers: ReadonlyArray<Child>): Promise<void> {
   // A worker still starting has no SIGTERM handler yet: wait until it has joined.

@@ -144,7 +144,7 @@ const worker = withCommon(CLUSTER_WORKER, async (c, parsed, io) => {
     try {
       await runWorker(
         { transport: t, kv, job: withMeta(c.job, meta), partitions: meta.partitions, reasonOf },
-        { ...(name ? { name } : {}), ...(nowText ? { now: nowText } : {}), batch, log: (line) => io.stdout(`${line}\n`), stop: stopped },
+        { ...(name ? { name } : {}), ...(nowText ? { now: nowText } : {}), batch, log: (line) => io.stdout(`${line}\n`), stop: stopped, ...faults(io) },
       );
     } finally {
       process.off("SIGTERM", stop);
@@ -153,6 +153,33 @@ const worker = withCommon(CLUSTER_WORKER, async (c, parsed, io) => {
     return EXIT.ok;
   });
 });
+
+/**
+ * Faults for the specs, at the worst moment of a step (its outputs published, its commit
+ * not yet written): with PEPPA_CLUSTER_STOP_BEFORE_COMMIT=STAGE.PARTITION the worker stops
+ * itself (SIGSTOP) once, just before its first commit of that partition, as a long pause
+ * would (SIGCONT resumes it there); with PEPPA_CLUSTER_KILL_BEFORE_COMMIT=N it kills itself
+ * (SIGKILL) just before its Nth commit, as a crash would.
+ */
+function faults(io: CliIO): { beforeCommit?: (partition: string, range: string) => void } {
+  const stopAt = process.env["PEPPA_CLUSTER_STOP_BEFORE_COMMIT"];
+  const killAt = Number(process.env["PEPPA_CLUSTER_KILL_BEFORE_COMMIT"] ?? 0);
+  if (!stopAt && !(killAt > 0)) return {};
+  let stopped = false;
+  let commits = 0;
+  return {
+    beforeCommit: (partition, range) => {
+      if (killAt > 0 && ++commits === killAt) {
+        io.stdout(`killing itself before the commit of ${partition} ${range} (PEPPA_CLUSTER_KILL_BEFORE_COMMIT)\n`);
+        process.kill(process.pid, "SIGKILL");
+      }
+      if (stopped || partition !== stopAt) return;
+      stopped = true;
+      io.stdout(`stopping before the commit of ${partition} ${range} (PEPPA_CLUSTER_STOP_BEFORE_COMMIT)\n`);
+      process.kill(process.pid, "SIGSTOP");
+    },
+  };
+}
 
 const flush = withCommon(CLUSTER_FLUSH, async (c, _parsed, io) =>
   connected(io, c, async (t) => {

@@ -113,7 +113,7 @@ const add = (into: Record<string, number>, key: string, n = 1): void => {
 };
 
 /** Runs a written-ahead range and appends its outputs; nothing is committed here. */
-export async function execute(ctx: StepContext, ref: PartitionRef, state: State | undefined, pending: Pending): Promise<Outcome> {
+export async function execute(ctx: StepContext, ref: PartitionRef, state: State | undefined, pending: Pending, beforePublish: () => Promise<void> = async () => undefined): Promise<Outcome> {
   const { stage, partition } = ref;
   const log = ctx.transport.log;
   const topic = stageTopic(stage.index);
@@ -197,6 +197,8 @@ export async function execute(ctx: StepContext, ref: PartitionRef, state: State 
   for (const r of [...result.rejects, ...direct]) send(OUT_TOPIC, 0, { k: "rejects", r });
   for (const r of result.audit) send(OUT_TOPIC, 0, { k: "audit", r });
   let published = 0;
+  // The worker checks its lease here: a fenced worker publishes nothing.
+  await beforePublish();
   for (const o of outgoing.values()) {
     await log.append(o.topic, o.partition, o.messages);
     published += o.messages.length;

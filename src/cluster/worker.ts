@@ -4,7 +4,10 @@
 // and expiry; taking, renewing, writing ahead and committing are all
 // compare-and-set on the entry, so a worker whose lease was taken (it paused
 // past its expiry) finds the revision moved and commits nothing: it is fenced.
+// Every took, committed and released line ends with the revision the write
+// produced, so the order of ownership is checkable from the workers' logs.
 import { hostname } from "node:os";
+import { performance } from "node:perf_hooks";
 import type { State } from "../index.js";
 import { bytes, parse, stagePartitions, stageTopic } from "./job.js";
 import { CONTROL_KEY, readControl, type Control } from "./meta.js";
@@ -37,15 +40,26 @@ export interface WorkerOptions {
   readonly log: (line: string) => void;
   /** Resolves when the worker should stop (SIGTERM). */
   readonly stop: Promise<void>;
+  /**
+   * Called just before a commit is written, with the partition (`STAGE.PARTITION`) and
+   * the range: the zombie spec stops the process there, so that it resumes holding a
+   * run it is about to commit on a lease that has been taken meanwhile.
+   */
+  readonly beforeCommit?: (partition: string, range: string) => void;
 }
 
 interface Owned {
   readonly ref: PartitionRef;
   entry: PartitionEntry;
   revision: number;
+  /** The monotonic time (performance.now()) just before the write that set the lease in `entry` was sent. */
+  leasedAt: number;
   /** The state `entry.state` names, once read. */
   state?: { gen: string | null; value: State | undefined; json?: string };
 }
+
+/** A worker found, before publishing, that its lease is gone (the line is said already). */
+class Fenced extends Error {}
 
 const workerKey = (name: string): string => `worker.${name}`;
 
@@ -69,17 +83,39 @@ export async function runWorker(ctx: StepContext, options: WorkerOptions): Promi
     options.log(`lost ${id(o.ref)}: ${why}`);
   };
 
-  /** Writes the owned entry with compare-and-set, renewing the lease; false when fenced. */
-  const write = async (o: Owned, next: PartitionEntry): Promise<boolean> => {
+  /** Who holds the entry now, for the line that says this worker lost it. */
+  const holder = async (o: Owned): Promise<string> => {
+    const now = await readEntry(kv, o.ref.stage.index, o.ref.partition).catch(() => undefined);
+    return now ? `${now.entry.owner ?? "nobody"} holds it at revision ${now.revision}` : "its entry cannot be read";
+  };
+
+  /** Writes the owned entry with compare-and-set on the revision this worker last wrote, renewing the lease; false when fenced. */
+  const write = async (o: Owned, next: PartitionEntry, doing: string): Promise<boolean> => {
+    const at = performance.now();
     const entry = { ...next, owner: name, until: Date.now() + LEASE_MS };
     const rev = await writeEntry(kv, o.ref.stage.index, o.ref.partition, entry, o.revision);
     if (rev === undefined) {
-      lose(o, "another worker holds it now (this worker's lease expired); nothing was committed");
+      lose(o, `the ${doing} on revision ${o.revision} was refused (${await holder(o)}; this worker's lease expired); nothing was committed`);
       return false;
     }
     o.entry = entry;
     o.revision = rev;
+    o.leasedAt = at;
     return true;
+  };
+
+  /**
+   * Called before a run's outputs are appended. The appends cannot be conditional on the
+   * entry's revision (a JetStream publish names no other key), so a worker makes sure it
+   * still holds the lease first: when half of it has gone by on this process's monotonic
+   * clock (a pause shows there) it renews it with compare-and-set, which fails if another
+   * worker took it. A worker that lost its lease thus publishes nothing, except after a
+   * pause between this check and the append itself, whose messages are the redo's, under
+   * the same ids, dropped by the duplicate window.
+   */
+  const fence = async (o: Owned): Promise<void> => {
+    if (performance.now() - o.leasedAt < LEASE_MS / 2) return;
+    if (!(await write(o, o.entry, "renewal before publishing"))) throw new Fenced();
   };
 
   const balance = async () => {
@@ -99,8 +135,9 @@ export async function runWorker(ctx: StepContext, options: WorkerOptions): Promi
       if (o.entry.pending) continue;
       const released = { ...o.entry, owner: null, until: 0 };
       owned.delete(id(o.ref));
-      if ((await writeEntry(kv, o.ref.stage.index, o.ref.partition, released, o.revision)) !== undefined) options.log(`released ${id(o.ref)} (fair share ${share} of ${live.length} workers)`);
-      else options.log(`lost ${id(o.ref)}: another worker holds it now; nothing was committed`);
+      const rev = await writeEntry(kv, o.ref.stage.index, o.ref.partition, released, o.revision);
+      if (rev !== undefined) options.log(`released ${id(o.ref)} (fair share ${share} of ${live.length} workers) [revision ${rev}]`);
+      else options.log(`lost ${id(o.ref)}: the release on revision ${o.revision} was refused (${await holder(o)}); nothing was committed`);
     }
     for (const ref of refs) {
       if (owned.size >= share || stopping) break;
@@ -108,11 +145,12 @@ export async function runWorker(ctx: StepContext, options: WorkerOptions): Promi
       const read = await readEntry(kv, ref.stage.index, ref.partition);
       const entry = read?.entry ?? newEntry();
       if (entry.owner !== null && entry.owner !== name && entry.until > Date.now()) continue;
+      const at = performance.now();
       const took = { ...entry, owner: name, until: Date.now() + LEASE_MS };
       const rev = await writeEntry(kv, ref.stage.index, ref.partition, took, read?.revision ?? 0);
       if (rev === undefined) continue;
-      owned.set(id(ref), { ref, entry: took, revision: rev });
-      options.log(`took ${id(ref)}${entry.owner && entry.owner !== name ? ` from ${entry.owner} (lease expired)` : ""}${entry.pending ? `, redoing its written-ahead ${entry.pending.final ? `final run ${entry.pending.run}` : `range ${entry.pending.from}-${entry.pending.to}`}` : ""}`);
+      owned.set(id(ref), { ref, entry: took, revision: rev, leasedAt: at });
+      options.log(`took ${id(ref)}${entry.owner && entry.owner !== name ? ` from ${entry.owner} (lease expired)` : ""}${entry.pending ? `, redoing its written-ahead ${entry.pending.final ? `final run ${entry.pending.run}` : `range ${entry.pending.from}-${entry.pending.to}`}` : ""} [revision ${rev}]`);
     }
   };
 
@@ -151,15 +189,15 @@ export async function runWorker(ctx: StepContext, options: WorkerOptions): Promi
     if (!pending) {
       const planned = await next(o, control, entries);
       if (!planned) {
-        if (o.entry.until - Date.now() < LEASE_MS / 2) await write(o, o.entry);
+        if (performance.now() - o.leasedAt > LEASE_MS / 2) await write(o, o.entry, "renewal");
         return false;
       }
       // Written ahead before anything is read: a rerun takes this very range, clock and run.
-      if (!(await write(o, { ...o.entry, pending: planned }))) return false;
+      if (!(await write(o, { ...o.entry, pending: planned }, "write-ahead"))) return false;
       pending = planned;
     }
     if (!o.state || o.state.gen !== (o.entry.state?.gen ?? null)) o.state = { gen: o.entry.state?.gen ?? null, value: await loadState(ctx, o.ref, o.entry) };
-    const outcome = await execute(ctx, o.ref, o.state.value, pending);
+    const outcome = await execute(ctx, o.ref, o.state.value, pending, () => fence(o));
     // A state that did not change (a stateless stage, an empty final run) keeps its chunks.
     const json = JSON.stringify({ ...outcome.state, runs: 0 });
     const same = o.entry.state !== null && o.state.json === json;
@@ -173,13 +211,18 @@ export async function runWorker(ctx: StepContext, options: WorkerOptions): Promi
       stats: mergeStats(o.entry.stats, outcome.stats),
       ...(pending.final ? { flushed: pending.run, run: pending.run + 1 } : {}),
     };
-    if (!(await write(o, committed))) {
+    const range = pending.final ? `final run ${pending.run}` : `${pending.from}-${pending.to}`;
+    options.beforeCommit?.(id(o.ref), range);
+    // The commit names the revision this worker's own last write produced (the write-ahead,
+    // or a renewal after it), never one read again now: if another worker wrote the entry
+    // since, by taking the lease, the server refuses it.
+    if (!(await write(o, committed, `commit of ${range}`))) {
       if (!same) await dropState(ctx, o.ref, saved);
       return false;
     }
     o.state = { gen: saved.gen, value: outcome.state, json };
     await dropState(ctx, o.ref, old);
-    options.log(`committed ${id(o.ref)} ${pending.final ? `final run ${pending.run}` : `${pending.from}-${pending.to}`} (${outcome.published} out)`);
+    options.log(`committed ${id(o.ref)} ${range} (${outcome.published} out) [revision ${o.revision}]`);
     return true;
   };
 
@@ -216,7 +259,10 @@ export async function runWorker(ctx: StepContext, options: WorkerOptions): Promi
     // takes it next redoes its written-ahead run.
     const guarded = (o: Owned) =>
       stepOnce(o, control, entries).catch((e: unknown) => {
-        lose(o, `${e instanceof Error ? e.message : String(e)}; nothing was committed`);
+        // Fenced: the line was said. Otherwise a request failed, whose write may or may not
+        // have landed; either way the entry is consistent and whoever takes it next
+        // (this worker too) starts from what it says.
+        if (!(e instanceof Fenced)) lose(o, `${e instanceof Error ? e.message : String(e)}; given up (whoever takes it next, this worker too, redoes its written-ahead run)`);
         return false;
       });
     const worked = (await Promise.all([...owned.values()].map(guarded))).some((w) => w);
@@ -226,7 +272,8 @@ export async function runWorker(ctx: StepContext, options: WorkerOptions): Promi
   // SIGTERM: the current step is done; give every lease back so others take over at once.
   for (const o of owned.values()) {
     const released = { ...o.entry, owner: null, until: 0 };
-    if ((await writeEntry(kv, o.ref.stage.index, o.ref.partition, released, o.revision)) !== undefined) options.log(`released ${id(o.ref)}`);
+    const rev = await writeEntry(kv, o.ref.stage.index, o.ref.partition, released, o.revision);
+    if (rev !== undefined) options.log(`released ${id(o.ref)} [revision ${rev}]`);
   }
   await kv.delete(workerKey(name)).catch(() => undefined);
   options.log(`worker ${name} stopped`);
