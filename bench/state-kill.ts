@@ -18,6 +18,8 @@
 //   STATE_KILL_KEYS   distinct ids (default 10,000,000)   STATE_KILL_BATCH  batch N (default 500,000)
 //   STATE_KILL_KILLS  kills (default 6)                    STATE_KILL_SEED   seed of the random points (default 1)
 //   STATE_KILL_DIR    where the files go (default a folder under the temp folder; emptied first)
+//   STATE_KILL_SCHEDULE  how each kill is made, e.g. "commit,timer,done": a commit step or "timer"
+//                        (a random moment in the last 40% of the previous run's time, where the commit is)
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -228,7 +230,7 @@ export async function killTest(o: KillOptions): Promise<KillOutcome> {
       const byHook = planned !== undefined ? planned !== "timer" : killIndex % 2 === 0;
       killIndex++;
       const crash = byHook ? (planned ?? CRASH_POINTS[Math.floor(rnd() * CRASH_POINTS.length)]!) : undefined;
-      const killAfterMs = byHook ? undefined : Math.floor(lastMs * (0.2 + 0.7 * rnd()));
+      const killAfterMs = byHook ? undefined : Math.floor(lastMs * (0.6 + 0.45 * rnd()));
       const k = await invoke(root, args, { ...(crash ? { crash } : {}), ...(killAfterMs !== undefined ? { killAfterMs } : {}) });
       invocations++;
       const at = crash ? `commit step \`${crash}\`` : `${killAfterMs} ms after start`;
@@ -309,6 +311,7 @@ if (isMain(import.meta.url)) {
     seed: whole("STATE_KILL_SEED", 1),
     dir: path.resolve(process.env["STATE_KILL_DIR"] ?? path.join(os.tmpdir(), `peppa-state-kill-${keys}`)),
     log: (l) => console.log(l),
+    ...(process.env["STATE_KILL_SCHEDULE"] ? { schedule: process.env["STATE_KILL_SCHEDULE"].split(",") } : {}),
   };
   if (fromSource) console.log(`(from source: every invocation compiles TypeScript first; ${path.relative(process.cwd(), fileURLToPath(import.meta.url))} built is faster)`);
   const started = performance.now();
