@@ -1,6 +1,7 @@
 // `node dist/bench/startup.bench.js`: how long `interpret` takes to start. Each
 // measurement is a fresh process (BENCH_REPEATS, default 7, medians printed):
-//   - module load: importing the CLI (dist/src/cli/run-cli.js) and the API
+//   - module load: importing the CLI (dist/src/cli/run-cli.js), the CLI with the module of
+//     `check` or of a run (which it imports when the command runs), and the API
 //     (dist/src/index.js), timed inside the child from its own start
 //     (performance.now() counts from the process's time origin) and as its CPU time;
 //   - `interpret check streams/peppa.stream` and a run of a tiny stream, as a user
@@ -35,8 +36,9 @@ function node(args: string[], cwd = root): { ms: number; stdout: string } {
 }
 
 /** Loads `module` in a fresh process: ms from the process's start to before and after the import, and the import's CPU ms. */
-function load(module: string): { before: number; after: number; cpu: number } {
-  const script = `const b = performance.now(); const c = process.cpuUsage(); await import(${JSON.stringify(new URL(`file://${module}`).href)}); const u = process.cpuUsage(c); console.log(JSON.stringify({ before: b, after: performance.now(), cpu: (u.user + u.system) / 1000 }));`;
+function load(modules: ReadonlyArray<string>): { before: number; after: number; cpu: number } {
+  const imports = modules.map((m) => `await import(${JSON.stringify(new URL(`file://${m}`).href)});`).join(" ");
+  const script = `const b = performance.now(); const c = process.cpuUsage(); ${imports} const u = process.cpuUsage(c); console.log(JSON.stringify({ before: b, after: performance.now(), cpu: (u.user + u.system) / 1000 }));`;
   return JSON.parse(node(["--input-type=module", "-e", script]).stdout.trim()) as { before: number; after: number; cpu: number };
 }
 
@@ -47,8 +49,15 @@ const rows: Record<string, number[]> = {};
 const add = (name: string, ms: number): void => void (rows[name] ??= []).push(ms);
 for (let r = 0; r < repeats; r++) {
   add("node -e 0", node(["-e", "0"]).ms);
-  for (const [name, file] of [["CLI", path.join(dist, "src", "cli", "run-cli.js")], ["API", path.join(dist, "src", "index.js")]] as const) {
-    const m = load(file);
+  const runCli = path.join(dist, "src", "cli", "run-cli.js");
+  // What `check` and a run load: the CLI and the command's module, which it imports when the command runs.
+  for (const [name, files] of [
+    ["CLI", [runCli]],
+    ["CLI + check", [runCli, path.join(dist, "src", "cli", "check-command.js")]],
+    ["CLI + run", [runCli, path.join(dist, "src", "cli", "run-command.js")]],
+    ["API", [path.join(dist, "src", "index.js")]],
+  ] as const) {
+    const m = load(files);
     add(`module load, ${name} (wall)`, m.after - m.before);
     add(`module load, ${name} (CPU)`, m.cpu);
   }
@@ -58,5 +67,7 @@ for (let r = 0; r < repeats; r++) {
 fs.rmSync(tiny, { recursive: true, force: true });
 console.log(`medians of ${repeats} fresh processes (ms):`);
 for (const [name, xs] of Object.entries(rows)) console.log(`  ${name.padEnd(44)} ${median(xs).toFixed(0).padStart(6)}   (${xs.map((x) => x.toFixed(0)).join(" ")})`);
-const cliLoad = median(rows["module load, CLI (wall)"]!);
-console.log(`module load of the CLI: ${(cliLoad / 1000).toFixed(2)} s (target under 0.3 s)${cliLoad < 300 ? "" : " - MISSED"}`);
+for (const what of ["CLI + check", "CLI + run"]) {
+  const ms = median(rows[`module load, ${what} (wall)`]!);
+  console.log(`module load, ${what}: ${(ms / 1000).toFixed(2)} s (target under 0.3 s)${ms < 300 ? "" : " - MISSED"}`);
+}

@@ -53,6 +53,8 @@ interface Measured {
   readonly rss?: number;
   /** Bytes written to storage by the process (GNU time's file system outputs, 512-byte blocks). */
   readonly written?: number;
+  /** User + system CPU seconds of the process (GNU time), steadier than wall time on a shared machine. */
+  readonly cpu?: number;
   readonly status: number | null;
   readonly signal: string | null;
   readonly stdout: string;
@@ -69,15 +71,19 @@ function measured(argv: ReadonlyArray<string>, extraEnv: NodeJS.ProcessEnv = {})
   if (r.error) fail(`cannot start ${argv.join(" ")}: ${r.error.message}`);
   let rss: number | undefined;
   let written: number | undefined;
+  let cpu: number | undefined;
   if (withTime && fs.existsSync(timeFile)) {
     const text = fs.readFileSync(timeFile, "utf8");
     const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(text);
     const o = /File system outputs: (\d+)/.exec(text);
     if (m) rss = Number(m[1]) * 1024;
     if (o) written = Number(o[1]) * 512;
+    const u = /User time \(seconds\): ([\d.]+)/.exec(text);
+    const k = /System time \(seconds\): ([\d.]+)/.exec(text);
+    if (u && k) cpu = Number(u[1]) + Number(k[1]);
     fs.rmSync(timeFile, { force: true });
   }
-  return { ms, ...(rss !== undefined ? { rss } : {}), ...(written !== undefined ? { written } : {}), status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+  return { ms, ...(rss !== undefined ? { rss } : {}), ...(written !== undefined ? { written } : {}), ...(cpu !== undefined ? { cpu } : {}), status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 interface Report {
@@ -95,7 +101,10 @@ interface Run {
   readonly ms: number;
   readonly rss?: number;
   readonly written?: number;
+  readonly cpu?: number;
   readonly appended: number;
+  /** Lines the run read: later runs may read fewer (a source whose files are all read). */
+  readonly read: number;
 }
 
 const sizeOf = (p: string): number => {
@@ -170,7 +179,7 @@ function main(): void {
         for (const [f, n] of linesBefore) recordsWritten.set(f, recordsWritten.get(f)! + lineCount(f) - n);
         kept += keys - keysBefore;
         lostRuns++;
-        runs.push({ run: held, seconds: NaN, ms: NaN, appended: 0 });
+        runs.push({ run: held, seconds: NaN, ms: NaN, appended: 0, read: NaN });
         kills.push(`run ${held} killed at commit (after the commit point): the store holds it, ${int(keys - keysBefore)} keys; its records are counted from the files`);
         continue;
       }
@@ -186,10 +195,10 @@ function main(): void {
     read += report.balance.read;
     for (const s of report.steps) if (s.kind === "dedup") kept += s.out["main"] ?? 0;
     for (const w of report.written) recordsWritten.set(path.resolve(root, w.path), (recordsWritten.get(path.resolve(root, w.path)) ?? 0) + w.records);
-    runs.push({ run: report.lastRun, seconds: report.seconds, ms: m.ms, ...(m.rss !== undefined ? { rss: m.rss } : {}), ...(m.written !== undefined ? { written: m.written } : {}), appended: sizeOf(out) - before });
-    if (runs.length % 10 === 0) {
+    runs.push({ run: report.lastRun, seconds: report.seconds, ms: m.ms, ...(m.rss !== undefined ? { rss: m.rss } : {}), ...(m.written !== undefined ? { written: m.written } : {}), ...(m.cpu !== undefined ? { cpu: m.cpu } : {}), appended: sizeOf(out) - before, read: report.balance.read });
+    {
       const r = runs[runs.length - 1]!;
-      console.log(`  run ${r.run}: ${r.seconds.toFixed(2)} s in the report, ${(r.ms / 1000).toFixed(2)} s the invocation, peak RSS ${mb(r.rss)}, written ${mb(r.written)} (outputs +${mb(r.appended)}), state ${mb(sizeOf(stateDir))}`);
+      console.log(`  run ${r.run}: ${r.seconds.toFixed(2)} s in the report for ${int(r.read)} lines, ${(r.ms / 1000).toFixed(2)} s the invocation (CPU ${r.cpu?.toFixed(2) ?? "n/a"} s), peak RSS ${mb(r.rss)}, written ${mb(r.written)} (outputs +${mb(r.appended)}), state ${mb(sizeOf(stateDir))}, load ${os.loadavg()[0]!.toFixed(1)}`);
     }
   }
   const total = (performance.now() - started) / 1000;
@@ -203,6 +212,13 @@ function main(): void {
   const growth = mean(last.map((r) => r.seconds)) / mean(first.map((r) => r.seconds));
   const invGrowth = mean(last.map((r) => r.ms)) / mean(first.map((r) => r.ms));
   console.log(`  last 10 / first 10: ${growth.toFixed(2)}× in the report's time, ${invGrowth.toFixed(2)}× per invocation (target <= 1.2×)${Math.max(growth, invGrowth) <= 1.2 ? "" : " - MISSED"}`);
+  const perLine = (rs: Run[]): number => (rs.reduce((n, r) => n + r.seconds, 0) / rs.reduce((n, r) => n + r.read, 0)) * 1e6;
+  console.log(`  report time per line read: first 10 ${perLine(first).toFixed(1)} µs, last 10 ${perLine(last).toFixed(1)} µs, ${(perLine(last) / perLine(first)).toFixed(2)}×`);
+  const c = timed.filter((r) => r.cpu !== undefined);
+  if (c.length) {
+    const cpuGrowth = mean(c.slice(-10).map((r) => r.cpu!)) / mean(c.slice(0, 10).map((r) => r.cpu!));
+    console.log(`  CPU per invocation: first 10 mean ${mean(c.slice(0, 10).map((r) => r.cpu!)).toFixed(2)} s, last 10 ${mean(c.slice(-10).map((r) => r.cpu!)).toFixed(2)} s, ${cpuGrowth.toFixed(2)}× (the load average moves wall times; CPU time less)`);
+  }
   const peak = timed.reduce<number | undefined>((p, r) => (r.rss === undefined ? p : Math.max(p ?? 0, r.rss)), undefined);
   console.log(`  peak RSS of an invocation: ${mb(peak)} (target < 600 MB)${peak !== undefined && peak >= 600 * 1048576 ? " - MISSED" : ""}`);
   const w = timed.filter((r) => r.written !== undefined);

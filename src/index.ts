@@ -9,9 +9,9 @@ import { formatDiagnostics as renderAll, countSummary, type RenderOptions } from
 import { streamGraph } from "./graph/model.js";
 import { renderSvg } from "./graph/svg.js";
 import { renderDot, renderMermaid, type Direction } from "./graph/text.js";
-import { compileStream, type CompileOptions } from "./plan/compile.js";
+import type { CompileOptions } from "./plan/compile.js";
+import { compiledPlans as compiled, compilePlan } from "./plan/compiled.js";
 import { describePlan as describe, formatPlan, type PlanDescription } from "./plan/describe.js";
-import { readCompileInput } from "./plan/host-options.js";
 import type { Plan } from "./plan/plan.js";
 import { RunnerError, prepareRunner as prepare, type Prepared, type Runner, type RunnerOptions, type RunnerTuning } from "./runtime/runner.js";
 import { splitStages, type Stage } from "./plan/stages.js";
@@ -50,27 +50,13 @@ export { decodeReport, SAMPLES_PER_REASON, type InvocationReport } from "./repor
 /** The edge's tuning: step times from the host's clock. */
 const EDGE_TUNING: RunnerTuning = { timer: () => performance.now() };
 
-/** Plans made by `compile` in this process: the only ones a runner accepts. */
-const compiled = new WeakSet<object>();
-
-/** The diagnostic of a bad call, which points into no file. */
-const hostDiagnostic = (code: "E1016" | "E3002", message: string, file: string): Diagnostic => ({ severity: "error", code, message, file, labels: [], notes: [] });
-
 /**
  * Parses, checks and plans a stream: the plan (its warnings in `plan.warnings`),
  * or every diagnostic of the file. Never throws: a text that is not a string or
  * bad options are a Left too.
  */
 export function compile(text: string, options: CompileOptions = {}): Either<ReadonlyArray<Diagnostic>, Plan> {
-  const read = readCompileInput(text, options);
-  if (!read.input) {
-    return left(read.problems.map((p) => hostDiagnostic(p.function ? "E1016" : "E3002", p.message, "stream.stream")));
-  }
-  const { filename, functions } = read.input;
-  const outcome = compileStream(read.input.text, { filename, functions });
-  if (!outcome.plan) return left(outcome.diagnostics);
-  compiled.add(outcome.plan);
-  return right(outcome.plan);
+  return compilePlan(text, options);
 }
 
 /**

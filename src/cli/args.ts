@@ -3,7 +3,7 @@
 // and the same table gives the command's `--help` text, so the two cannot drift.
 import { parseArgs } from "node:util";
 import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
-import { didYouMean } from "../index.js";
+import { didYouMean } from "../diagnostics/suggest.js";
 import { EXIT, type CliIO } from "./cli-io.js";
 
 export interface OptionSpec {

@@ -4,7 +4,8 @@
 // cannot be read. `--json` prints one JSON document for CI annotations instead.
 // `-` reads a stream from standard input.
 import { isLeft } from "fp-ts/lib/Either.js";
-import { codeDocs, type Diagnostic } from "../index.js";
+import { codeDocs } from "../diagnostics/codes.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { flagOption, usageError, withCommand } from "./args.js";
 import { EXIT, STDIN_FILE, type Command } from "./cli-io.js";
 import { CHECK } from "./commands.js";

@@ -4,7 +4,12 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { text as readAll } from "node:stream/consumers";
 import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
-import { compile, formatDiagnostics, type Diagnostic, type Plan } from "../index.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { countSummary, formatDiagnostics as renderAll } from "../diagnostics/render.js";
+// The API's compile, without the rest of the API (the runtime, graph drawing, the report
+// page): `interpret check` loads only what it needs (docs/internals.md, "Start-up").
+import { compilePlan as compile } from "../plan/compiled.js";
+import type { Plan } from "../plan/plan.js";
 import { STDIN_FILE, STDIN_NAME, useColor, type CliIO } from "./cli-io.js";
 import { readText, shownPath, withoutBom } from "./paths.js";
 
@@ -46,5 +51,5 @@ export async function loadStream(cwd: string, file: string, stdin?: Readable): P
 
 /** Every diagnostic with its source excerpt and the link to its code's page, then the count line; in colour when `io` says so. */
 export function renderDiagnostics(stream: LoadedStream, io: Pick<CliIO, "env" | "isTTY">): string {
-  return `${formatDiagnostics(stream.diagnostics, { [stream.display]: stream.text }, { color: useColor(io), links: true })}\n`;
+  return `${renderAll(stream.diagnostics, { [stream.display]: stream.text }, { color: useColor(io), links: true })}\n\n${countSummary(stream.diagnostics)}\n`;
 }

@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { left, right, type Either } from "fp-ts/lib/Either.js";
-import { describeError } from "../io/index.js";
+import { describeError } from "../io/item.js";
 
 export function shownPath(cwd: string, absolute: string): string {
   const rel = path.relative(cwd, absolute);

@@ -12,12 +12,19 @@
 // (src/runtime/state.ts) by shape.
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { right } from "fp-ts/lib/Either.js";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { BloomFilter, keyHashes } from "./bloom.js";
 import { displayPath } from "./display-path.js";
 import { describeError, failure, type IoResult } from "./item.js";
+
+// better-sqlite3 (CommonJS, with a native addon) is loaded when a store is first opened, not
+// when io is imported: a run without --state does not pay for it (docs/internals.md, "Start-up").
+const require = createRequire(import.meta.url);
+let sqlite: typeof Database | undefined;
+const openDatabase = (file: string, options?: Database.Options): Database.Database => new (sqlite ??= require("better-sqlite3") as typeof Database)(file, options);
 
 export const STORE_FORMAT = "peppa-stream/state-store";
 /** The version of the store's tables; the JSON value inside has the runtime's own version. */
@@ -142,7 +149,7 @@ export class StateStore {
     }
     let db: Database.Database | undefined;
     try {
-      db = new Database(file, { fileMustExist: true });
+      db = openDatabase(file, { fileMustExist: true });
       // Inspecting takes no lock beyond SQLite's own and writes nothing.
       if (!options.inspect) configure(db);
       const meta = new Map((db.prepare("SELECT name, value FROM meta").all() as { name: string; value: string }[]).map((r) => [r.name, r.value]));
@@ -372,7 +379,7 @@ function createStore(file: string, stream: string, fill: (db: Database.Database)
   let db: Database.Database | undefined;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    db = new Database(tmp);
+    db = openDatabase(tmp);
     db.pragma("journal_mode = DELETE");
     db.exec(SCHEMA);
     db.transaction(() => {
