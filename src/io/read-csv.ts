@@ -206,6 +206,8 @@ export async function* readCsvChunks(input: Readable, file: string, options: Csv
 
   /** Bytes from the first piece the fast path does not take. */
   let rest: Buffer | undefined;
+  /** Bytes of the lines read here (all `line` of them). */
+  let consumed = 0;
   let pending: Buffer[] = [];
   try {
     for (;;) {
@@ -227,6 +229,7 @@ export async function* readCsvChunks(input: Readable, file: string, options: Csv
         break;
       }
       pending = tail.length > 0 ? [tail] : [];
+      consumed += whole.length;
       const out: ReadItem[] = [];
       const going = rows(whole.toString("utf8", 0, whole.length - 1), out);
       if (out.length > 0) yield out;
@@ -257,11 +260,15 @@ export async function* readCsvChunks(input: Readable, file: string, options: Csv
       yield typeof step.value === "string" ? Buffer.from(step.value, "utf8") : step.value;
     }
   }
-  yield* readCsvParsed(Readable.from(remaining(), { objectMode: false }), file, options);
+  // The blanked lines are shorter than the file's: byte offsets in messages count the file's bytes.
+  yield* readCsvParsed(Readable.from(remaining(), { objectMode: false }), file, options, consumed - Buffer.byteLength(prefix));
 }
 
-/** readCsv's items by csv-parse, as many rows together as the parser has ready: the path for any text. */
-export async function* readCsvParsed(input: Readable, file: string, options: CsvOptions = {}): AsyncGenerator<ReadItem[]> {
+/**
+ * readCsv's items by csv-parse, as many rows together as the parser has ready: the path for any
+ * text. `byteShift` is added to the byte offsets it reports (bytes of the file its input leaves out).
+ */
+export async function* readCsvParsed(input: Readable, file: string, options: CsvOptions = {}, byteShift = 0): AsyncGenerator<ReadItem[]> {
   const skipped: RejectItem[] = [];
   const shown = options.shown ?? file;
   const delimiter = options.delimiter ?? ",";
@@ -281,7 +288,7 @@ export async function* readCsvParsed(input: Readable, file: string, options: Csv
     },
   });
   let streamError: unknown;
-  const normalizer = new LineEndNormalizer();
+  const normalizer = new LineEndNormalizer(byteShift);
   pipeline(input, normalizer, parser, (e) => {
     if (e) streamError ??= e;
   });
