@@ -97,6 +97,18 @@ test("property: csv read by the fast path gives what csv-parse gives, on any tex
   );
 });
 
+test("csv: a reader stopped after its first piece lets go of its input, on the fast path and after the hand-over", async () => {
+  for (const second of ["2\n", '"2"\n']) {
+    const input = Readable.from([Buffer.from("a\n1\n"), Buffer.from(second), Buffer.from("3\n")]);
+    const chunks = readCsvChunks(input, "s.csv");
+    const first = await chunks.next();
+    assert.is(first.done, false);
+    if (second.startsWith('"')) await chunks.next();
+    await chunks.return(undefined);
+    assert.ok(input.destroyed, second);
+  }
+});
+
 test("csv: quoted newlines keep later line numbers right; too many cells and an unclosed quote", async () => {
   const text = 'a,b\n1,"x\ny\nz"\n2,3\n\n4,5,6\n7,"a"b\n8,9\n10,"11\n12,13\n';
   const items = await collect(readItems(Readable.from([text]), "-", { format: "csv" }));

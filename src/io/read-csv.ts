@@ -154,6 +154,15 @@ export async function* readCsvChunks(input: Readable, file: string, options: Csv
     return;
   }
   const source = (input as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+  try {
+    yield* splitOrHandOver(source, file, shown, delimiter, options);
+  } finally {
+    // As the pipeline of csv-parse did: a reader stopped early (or done) lets go of its input.
+    await source.return?.();
+  }
+}
+
+async function* splitOrHandOver(source: AsyncIterator<Buffer | string>, file: string, shown: string, delimiter: string, options: CsvOptions): AsyncGenerator<ReadItem[]> {
   /** Lines read (LFs consumed); the header's line and its text once read. */
   let line = 0;
   let headerLine = 0;
