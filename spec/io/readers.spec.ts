@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { openFileItems, readItems } from "../../src/io/read-items.js";
 import { parseJsonArray } from "../../src/io/read-json.js";
 import { readTable } from "../../src/io/read-table.js";
+import { readCsvChunks, readCsvParsed } from "../../src/io/read-csv.js";
 import { collect, FIXTURES, recordsOf, shape, tempDir } from "./helpers.js";
 
 async function readFixture(name: string, format: "jsonl" | "csv" | "json", delimiter?: string) {
@@ -70,6 +71,42 @@ test("property: csv cells read back as written (an unquoted empty cell is null, 
     }),
     { numRuns: 200 },
   );
+});
+
+test("property: csv read by the fast path gives what csv-parse gives, on any text and any cut into pieces", async () => {
+  const flat = async (chunks: AsyncIterable<ReadonlyArray<unknown>>): Promise<unknown[]> => {
+    const out: unknown[] = [];
+    for await (const c of chunks) out.push(...c);
+    return out;
+  };
+  // Mostly plain text, so that pieces of it take the fast path before a quote, CR or bad byte hands over.
+  const piece = fc.oneof(
+    { weight: 8, arbitrary: fc.constantFrom("a", "b", "__proto__", ";", ",", "\n", "\n\n", " ", "é") },
+    { weight: 1, arbitrary: fc.constantFrom('"', "\r", "\r\n", "\ufeff", '""', "\xff") },
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(",", ";"), fc.array(piece, { maxLength: 60 }), fc.array(fc.nat(80), { maxLength: 4 }), async (delimiter, parts, cuts) => {
+      const bytes = Buffer.concat(parts.map((p) => (p === "\xff" ? Buffer.from([0xff]) : Buffer.from(p, "utf8"))));
+      const at = [...new Set(cuts.map((c) => Math.min(c, bytes.length)))].sort((a, b) => a - b);
+      const pieces = [...at, bytes.length].map((end, i) => bytes.subarray(i === 0 ? 0 : at[i - 1]!, end)).filter((b) => b.length > 0);
+      const fast = await flat(readCsvChunks(Readable.from(pieces), "p.csv", { delimiter }));
+      const parsed = await flat(readCsvParsed(Readable.from([bytes]), "p.csv", { delimiter }));
+      assert.equal(fast, parsed, JSON.stringify(bytes.toString("latin1")));
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+test("csv: a reader stopped after its first piece lets go of its input, on the fast path and after the hand-over", async () => {
+  for (const second of ["2\n", '"2"\n']) {
+    const input = Readable.from([Buffer.from("a\n1\n"), Buffer.from(second), Buffer.from("3\n")]);
+    const chunks = readCsvChunks(input, "s.csv");
+    const first = await chunks.next();
+    assert.is(first.done, false);
+    if (second.startsWith('"')) await chunks.next();
+    await chunks.return(undefined);
+    assert.ok(input.destroyed, second);
+  }
 });
 
 test("csv: quoted newlines keep later line numbers right; too many cells and an unclosed quote", async () => {

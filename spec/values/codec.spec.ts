@@ -120,7 +120,7 @@ test("the generated fast path gives exactly what the full decoder gives, or leav
     );
     assert.ok(fastHits > 100, `the fast path decoded only ${fastHits} records`);
   }
-  // Class instances and dotted paths go to the full decoder.
+  // Class instances and paths three deep go to the full decoder.
   class Event {
     get id(): string {
       return "inherited";
@@ -128,6 +128,47 @@ test("the generated fast path gives exactly what the full decoder gives, or leav
   }
   assert.is(compileDecoder(flat).fast!(new Event(), { dropped: 0 }), undefined);
   assert.is(compileDecoder(schema).fast, undefined);
+});
+
+test("the fast path of paths two deep (CloudEvents' data.tenant) gives exactly what the full decoder gives, or leaves the record to it", () => {
+  const nested = [field("id", T.string), field("data.tenant", T.string), field("data.n", T.int, true), field("data.at", T.timestamp, true), field("data.note", T.string, true, "none"), field("meta.k", T.string, true)];
+  const odd = fc.constantFrom<unknown>(null, undefined, "", "a", "12", 2.5, [], {}, true, new JsonNumber("9007199254740993"));
+  const either = (good: fc.Arbitrary<unknown>) => fc.oneof({ weight: 6, arbitrary: good }, { weight: 1, arbitrary: odd });
+  const data = fc.record({ tenant: either(fc.string()), n: either(fc.integer()), at: either(fc.constantFrom("2026-11-20T10:00:00Z", "2026-11-20")), note: either(fc.string()), other: fc.anything() }, { requiredKeys: [] });
+  const raw = fc.record(
+    {
+      id: either(fc.string()),
+      data: fc.oneof({ weight: 6, arbitrary: data }, { weight: 1, arbitrary: odd }, { weight: 1, arbitrary: data.map((d) => Object.assign(Object.create({ inherited: 1 }) as object, d)) }),
+      meta: fc.oneof(fc.record({ k: either(fc.string()), j: fc.string() }, { requiredKeys: [] }), odd),
+      extra: fc.anything(),
+    },
+    { requiredKeys: ["data"] },
+  );
+  // Now and then the dotted name as one flat key too, as a CSV header gives it.
+  const withFlat = fc.tuple(raw, fc.nat(9), fc.string()).map(([r, n, s]) => (n === 0 ? { ...r, "data.tenant": s } : r));
+  for (const emptyIsAbsent of [false, true]) {
+    const d = compileDecoder(nested, { emptyIsAbsent });
+    assert.type(d.fast, "function");
+    let fastHits = 0;
+    fc.assert(
+      fc.property(withFlat, (r) => {
+        const counter = { dropped: 0 };
+        const fast = d.fast!(r, counter);
+        const full = d(r);
+        if (fast === undefined) return;
+        fastHits++;
+        assert.ok(full.ok);
+        if (!full.ok) return;
+        assert.equal(fast, full.record);
+        assert.equal(Object.keys(fast), Object.keys(full.record));
+        assert.is(counter.dropped, full.dropped);
+      }),
+      { numRuns: 2000 },
+    );
+    assert.ok(fastHits > 100, `the fast path decoded only ${fastHits} records`);
+  }
+  // A field that is also the object of a dotted one goes to the full decoder.
+  assert.is(compileDecoder([field("data", T.string, true), field("data.x", T.string)]).fast, undefined);
 });
 
 test("a host's bigint and a reader's kept JSON number decode exactly; beyond 64 bits is a reason", () => {

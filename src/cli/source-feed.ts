@@ -41,12 +41,13 @@ export interface Feeds {
  */
 export function toBatch(items: ReadonlyArray<Item>): SourceBatch {
   const records: unknown[] = [];
-  const origins: { file: string; line: number }[] = [];
+  // A record's item is its origin (it has the file and line): no second object per record.
+  const origins: { readonly file: string; readonly line: number }[] = [];
   const malformed: { file: string; line: number; reason: string; text: string }[] = [];
   for (const item of items) {
     if (item.kind === "record") {
       records.push(item.record);
-      origins.push({ file: item.file, line: item.line });
+      origins.push(item);
     } else malformed.push({ file: item.file, line: item.line, reason: item.reason, text: item.text });
   }
   return { records, origins, malformed };

@@ -14,6 +14,13 @@ import { JsonNumber } from "../model/json-number.js";
  */
 const MAYBE_INEXACT = /[:,[]\s*-?(?:\d[\d.]{15}|\d[\d.]*[eE])/;
 
+/**
+ * Whether some number in `text` may not fit a double (MAYBE_INEXACT). False for
+ * a text holding many JSON values means `JSON.parse` alone reads each of them
+ * as parseJsonText would: a reader asks once per piece rather than once per line.
+ */
+export const mayBeInexact = (text: string): boolean => MAYBE_INEXACT.test(text);
+
 /** A double where it holds the literal exactly, else the literal's text. */
 const readNumber = (text: string): unknown => (isSafeNumber(text) ? Number(text) : new JsonNumber(text));
 

@@ -29,8 +29,10 @@ export class LineEndNormalizer extends Transform {
   private runs: EndingRun[] = [];
   private invalid: Utf8Error[] = [];
 
-  constructor() {
+  /** `offset`: where in the file the first byte given stands, less the lines before it (their LFs). */
+  constructor(offset = 0) {
     super({ readableObjectMode: false, decodeStrings: true, encoding: "utf8" });
+    this.offset = offset;
   }
 
   /** Whether line `line` ended with CRLF. */

@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import { describeError, ioError, type ReadItem } from "./item.js";
-import { parseJsonText } from "./json-text.js";
+import { mayBeInexact, parseJsonText } from "./json-text.js";
 import { JsonNumber } from "../model/json-number.js";
 import { findInvalidUtf8, invalidUtf8Reason, isUtf8 } from "./utf8.js";
 import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../model/nesting.js";
@@ -47,15 +47,15 @@ export async function* readJsonlChunks(input: Readable, file: string, shown: str
   /** Byte offset in the file of the first byte not yet split into lines. */
   let offset = 0;
 
-  /** Adds the item of the next line to `out`; nothing for a blank line. */
-  function one(raw: string, out: ReadItem[]): void {
+  /** Adds the item of the next line to `out`; nothing for a blank line. `exact`: its piece has no number a double may not hold. */
+  function one(raw: string, out: ReadItem[], exact: boolean): void {
     line++;
     let text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
     if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text === "") return;
     let value: unknown;
     try {
-      value = parseJsonText(text);
+      value = exact ? JSON.parse(text) : parseJsonText(text);
     } catch (e) {
       if (JSON_BLANK.test(text)) return;
       out.push({ kind: "reject", file, line, reason: `line ${line}: invalid JSON: ${describeError(e)}`, text });
@@ -73,9 +73,10 @@ export async function* readJsonlChunks(input: Readable, file: string, shown: str
     if (isUtf8(bytes)) {
       // The common case: one native check and one decode for the whole piece.
       const text = bytes.toString("utf8");
+      const exact = !mayBeInexact(text);
       for (let start = 0; ; ) {
         const nl = text.indexOf("\n", start);
-        one(text.slice(start, nl < 0 ? text.length : nl), out);
+        one(text.slice(start, nl < 0 ? text.length : nl), out, exact);
         if (nl < 0) break;
         start = nl + 1;
       }
@@ -85,7 +86,7 @@ export async function* readJsonlChunks(input: Readable, file: string, shown: str
         const end = nl < 0 ? bytes.length : nl;
         const lineBytes = bytes.subarray(start, end);
         const bad = isUtf8(lineBytes) ? undefined : findInvalidUtf8(lineBytes);
-        if (bad === undefined) one(lineBytes.toString("utf8"), out);
+        if (bad === undefined) one(lineBytes.toString("utf8"), out, false);
         else {
           line++;
           const where = { line, lineOffset: bad.offset, fileOffset: offset + start + bad.offset, bytes: bad.bytes };

@@ -187,13 +187,20 @@ export function compileDecoder(fields: ReadonlyArray<DecodeField>, options: Deco
 }
 
 /**
- * The generated fast path of a flat schema: one constant-key read and an
- * inline type test per field, the record built as one literal. Field names
- * enter the code only as JSON string literals. Names that objects inherit
- * (`constructor`, `__proto__`, …) and dotted paths are left to the full decoder.
+ * The generated fast path of a schema whose paths are one or two names deep
+ * (`id`, `data.tenant`): one constant-key read and an inline type test per
+ * field, the record built as one literal. Field names enter the code only as
+ * JSON string literals. Names that objects inherit (`constructor`,
+ * `__proto__`, …), deeper paths, a name that is both a field and the object of
+ * a dotted one, a record holding a dotted name as one flat key (CSV headers) and
+ * nested objects that are not plain are left to the full decoder.
  */
 function fastDecoder(fields: ReadonlyArray<CompiledField>, emptyIsAbsent: boolean): FastDecode | undefined {
-  if (fields.some((f) => f.path.length !== 1 || f.name in Object.prototype || f.name === "__proto__")) return undefined;
+  const inherited = (k: string): boolean => k in Object.prototype || k === "__proto__";
+  if (fields.some((f) => f.path.length > 2 || inherited(f.name) || f.path.some(inherited))) return undefined;
+  const flatNames = new Set(fields.filter((f) => f.path.length === 1).map((f) => f.path[0]!));
+  const prefixes = [...new Set(fields.filter((f) => f.path.length === 2).map((f) => f.path[0]!))];
+  if (prefixes.some((p) => flatNames.has(p))) return undefined;
   const body: string[] = [
     'if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined;',
     // Only plain objects: the full decoder reads own fields, and a class instance may inherit some.
@@ -201,13 +208,32 @@ function fastDecoder(fields: ReadonlyArray<CompiledField>, emptyIsAbsent: boolea
     "if (proto !== objectProto && proto !== null) return undefined;",
     "let present = 0;",
   ];
+  for (const f of fields) if (f.flatKey !== undefined) body.push(`if (hasOwn.call(raw, ${JSON.stringify(f.flatKey)})) return undefined;`);
+  // Each object a dotted path reads: `o0` (undefined when absent or null), and how many of its own keys the schema names.
+  prefixes.forEach((p, j) => {
+    const key = JSON.stringify(p);
+    body.push(
+      `let o${j} = raw[${key}];`,
+      `if (o${j} === undefined || o${j} === null) { if (hasOwn.call(raw, ${key})) present++; o${j} = undefined; } else {`,
+      "present++;",
+      `if (typeof o${j} !== "object" || Array.isArray(o${j})) return undefined;`,
+      `const p${j} = Object.getPrototypeOf(o${j});`,
+      `if (p${j} !== objectProto && p${j} !== null) return undefined;`,
+      "}",
+      `let present${j} = 0;`,
+    );
+  });
   fields.forEach((f, i) => {
-    const key = JSON.stringify(f.name);
     const v = `v${i}`;
-    body.push(`let ${v} = raw[${key}];`);
+    const j = f.path.length === 2 ? prefixes.indexOf(f.path[0]!) : -1;
+    const key = JSON.stringify(f.path[f.path.length - 1]!);
+    const holder = j < 0 ? "raw" : `o${j}`;
+    const count = j < 0 ? "present" : `present${j}`;
+    body.push(j < 0 ? `let ${v} = raw[${key}];` : `let ${v} = o${j} === undefined ? undefined : o${j}[${key}];`);
     const absent = f.isString && !emptyIsAbsent ? `${v} === undefined || ${v} === null` : `${v} === undefined || ${v} === null || ${v} === ""`;
     const fallback = f.optional || f.fallback !== null ? `${v} = fallback[${i}];` : "return undefined;";
-    body.push(`if (${absent}) { if (hasOwn.call(raw, ${key})) present++; ${fallback} } else {`, "present++;");
+    const own = j < 0 ? `hasOwn.call(raw, ${key})` : `o${j} !== undefined && hasOwn.call(${holder}, ${key})`;
+    body.push(`if (${absent}) { if (${own}) ${count}++; ${fallback} } else {`, `${count}++;`);
     switch (f.type.kind) {
       case "string":
         body.push(`if (typeof ${v} !== "string") return undefined;`);
@@ -230,6 +256,9 @@ function fastDecoder(fields: ReadonlyArray<CompiledField>, emptyIsAbsent: boolea
     body.push("}");
   });
   body.push("let keys = 0;", "for (const k in raw) if (hasOwn.call(raw, k)) keys++;", "counter.dropped += keys - present;");
+  prefixes.forEach((_, j) => {
+    body.push(`if (o${j} !== undefined) { let n = 0; for (const k in o${j}) if (hasOwn.call(o${j}, k)) n++; counter.dropped += n - present${j}; }`);
+  });
   body.push(`return { ${fields.map((f, i) => `${JSON.stringify(f.name)}: v${i}`).join(", ")} };`);
   const factory = generated<(...args: unknown[]) => FastDecode>(
     fields.map((f) => f.name),
