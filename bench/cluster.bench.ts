@@ -126,7 +126,7 @@ async function main(): Promise<void> {
       const rss = workers.map((w) => peakRss(w.pid!));
       const c = compareOutputs(path.join(single, "out"), path.join(out, "out"), ["the single process", "the cluster"]);
       allEqual &&= c.equal;
-      rows.push([`cluster, ${PARTITIONS} partitions`, String(n), (ms / 1000).toFixed(1), Math.round(lines / (ms / 1000)).toLocaleString("en-US"), `${mb(Math.max(...rss))} max`, c.equal ? "equal" : "DIFFERENT"]);
+      rows.push([`cluster, ${PARTITIONS} partitions`, String(n), (ms / 1000).toFixed(1), Math.round(lines / (ms / 1000)).toLocaleString("en-US"), rss.map(mb).join(", "), c.equal ? "equal" : "DIFFERENT"]);
       console.log(`commands: ${[...phases].map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(", ")}`);
       console.log(`${n} worker(s): ${(ms / 1000).toFixed(1)} s, outputs ${c.equal ? "equal" : `differ:\n${describeComparison(c)}`}`);
       fs.rmSync(out, { recursive: true, force: true });
