@@ -61,7 +61,9 @@ class BulkPublisher {
   private listen(): void {
     if (this.sub) return;
     this.sub = this.nc.subscribe(`${this.inbox}.*`, {
-      callback: (_err, m) => {
+      callback: (err, m) => {
+        // An error here is the subscription ending (the connection closes); the batch's timer reports it.
+        if (err || !m) return;
         const token = Number(m.subject.slice(this.inbox.length + 1));
         const done = this.waiting.get(token);
         if (done) {
