@@ -29,9 +29,14 @@ const BATCH = env("BENCH_BATCH", "1000");
 const CLI = path.join(repoRoot(), "dist", "src", "cli", "main.js");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Seconds spent in each command (ingest, flush, collect), summed over the runs: the breakdown of the elapsed time. */
+const phases = new Map<string, number>();
+
 function cli(args: ReadonlyArray<string>): void {
+  const at = performance.now();
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`interpret ${args.join(" ")} exited ${r.status}:\n${r.stderr}`);
+  phases.set(args[1]!, (phases.get(args[1]!) ?? 0) + (performance.now() - at) / 1000);
 }
 
 async function freePort(): Promise<number> {
@@ -96,12 +101,20 @@ async function main(): Promise<void> {
       cli(["cluster", "init", stream, "--nats", nats.url, "--partitions", PARTITIONS]);
       const joined: Promise<void>[] = [];
       for (let i = 0; i < n; i++) {
-        const w = spawn(process.execPath, [CLI, "cluster", "worker", stream, "--nats", nats.url, "--name", `w${i}`, "--now", gen.now, "--batch", BATCH], { stdio: ["ignore", "pipe", "inherit"] });
+        // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=DIR`) go to each worker's node.
+        const nodeArgs = (process.env["BENCH_NODE_ARGS"] ?? "").split(" ").filter(Boolean);
+        const w = spawn(process.execPath, [...nodeArgs, CLI, "cluster", "worker", stream, "--nats", nats.url, "--name", `w${i}`, "--now", gen.now, "--batch", BATCH], { stdio: ["ignore", "pipe", "inherit"] });
         workers.push(w);
         let out = "";
         joined.push(new Promise((resolve) => w.stdout!.on("data", (c: Buffer) => ((out += c.toString()), /joined/.test(out) && resolve()))));
+        // With PEPPA_CLUSTER_PROFILE set the worker prints its phase timings when it stops.
+        w.once("exit", () => {
+          const lines = out.split("\n").filter((l) => l.startsWith("profile "));
+          if (lines.length) console.log(`w${i}:\n  ${lines.join("\n  ")}`);
+        });
       }
       await Promise.all(joined);
+      phases.clear();
       const started = performance.now();
       for (let run = 0; run < FILES; run++) {
         cli(["cluster", "ingest", stream, "--nats", nats.url, "--input", `core=${gen.coreFiles[run]}`, "--input", `cpq=${gen.cpqFiles[run]}`]);
@@ -113,7 +126,8 @@ async function main(): Promise<void> {
       const rss = workers.map((w) => peakRss(w.pid!));
       const c = compareOutputs(path.join(single, "out"), path.join(out, "out"), ["the single process", "the cluster"]);
       allEqual &&= c.equal;
-      rows.push([`cluster, ${PARTITIONS} partitions`, String(n), (ms / 1000).toFixed(1), Math.round(lines / (ms / 1000)).toLocaleString("en-US"), `${mb(Math.max(...rss))} max`, c.equal ? "equal" : "DIFFERENT"]);
+      rows.push([`cluster, ${PARTITIONS} partitions`, String(n), (ms / 1000).toFixed(1), Math.round(lines / (ms / 1000)).toLocaleString("en-US"), rss.map(mb).join(", "), c.equal ? "equal" : "DIFFERENT"]);
+      console.log(`commands: ${[...phases].map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(", ")}`);
       console.log(`${n} worker(s): ${(ms / 1000).toFixed(1)} s, outputs ${c.equal ? "equal" : `differ:\n${describeComparison(c)}`}`);
       fs.rmSync(out, { recursive: true, force: true });
     } finally {

@@ -6,7 +6,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { interpret, tempDir } from "../cli/helpers.js";
-import { startNats, type Child } from "./helpers.js";
+import { startNats, until, type Child } from "./helpers.js";
 import { ingestArgs, RUNS, sameOutputs, singleProcess, STREAM, stopWorkers, worker } from "./peppa-run.js";
 
 test("3 workers over 8 partitions give exactly the single-process outputs; re-ingest adds nothing; status adds up", async () => {
@@ -50,8 +50,14 @@ test("3 workers over 8 partitions give exactly the single-process outputs; re-in
     assert.is(s.run, 4);
     assert.is(s.partitions.length, 40);
     assert.ok(s.partitions.every((p) => p.lag === 0));
-    const owners = new Set(s.partitions.map((p) => p.owner));
-    assert.equal([...owners].sort(), ["a", "b", "c"], "every worker owns a share");
+    // The workers hand partitions over to the fair share once a second; the run can be
+    // done before the last ones have moved, so the share is awaited, not assumed.
+    const owners = async () => {
+      const now = await interpret(["cluster", "status", STREAM, "--nats", nats.url, "--json"]);
+      return [...new Set((JSON.parse(now.stdout) as typeof s).partitions.map((p) => p.owner))].sort();
+    };
+    await until(async () => (await owners()).join() === "a,b,c", 15_000, "every worker to own a share");
+    assert.equal(await owners(), ["a", "b", "c"], "every worker owns a share");
     const b = s.balance;
     assert.is(b["read"], 47);
     assert.is(b["read"]! + b["created"]!, b["delivered"]! + b["absorbed"]! + b["duplicates"]! + b["rejected"]! + b["dropped"]!);

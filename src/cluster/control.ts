@@ -130,7 +130,7 @@ export async function collect(transport: Transport): Promise<Collected> {
   const out: Collected = { outputs: {}, rejects: [], audit: [] };
   const end = await transport.log.end(OUT_TOPIC, 0);
   for (let from = 1; from <= end; ) {
-    const got = await transport.log.read(OUT_TOPIC, 0, from, Math.min(10_000, end - from + 1));
+    const got = await transport.log.read(OUT_TOPIC, 0, from, Math.min(10_000, end - from + 1), end);
     if (got.length === 0) break;
     for (const m of got) {
       const msg = parseJsonText(text(m.data)) as OutMessage;

@@ -16,6 +16,8 @@ import { isLeft } from "fp-ts/lib/Either.js";
 import { jsonText, parseJsonText } from "../io/index.js";
 import { addBalances, KEY_FIELD, prepareRunner, ZERO_BALANCE, type Balance, type JsonRecord, type RunResult, type SourceBatch, type Stage, type State } from "../index.js";
 import { bytes, encodeText, natsSinks, natsSources, OUT_TOPIC, parse, partitionOf, sinkTopic, stageTopic, text, type ClusterJob } from "./job.js";
+import { performance } from "node:perf_hooks";
+import { note, timed, timedSync } from "./profile.js";
 import type { KeyValue, OutgoingMessage, Transport } from "./transport.js";
 
 export interface Pending {
@@ -50,7 +52,7 @@ export interface PartitionEntry {
   readonly flushed: number;
   readonly pending: Pending | null;
   /** Where the state is: chunks `state.S.P.GEN.I` of its JSON text. */
-  readonly state: { readonly gen: string; readonly chunks: number } | null;
+  readonly state: SavedState | null;
   readonly stats: PartitionStats;
 }
 
@@ -90,16 +92,30 @@ export type OutMessage = { readonly k: "sink"; readonly n: string; readonly r: J
 
 export const encodeMessage = (m: StageMessage | OutMessage | JsonRecord): Uint8Array => encodeText(jsonText(m as unknown as JsonRecord));
 
-/** Reads a partition's state from its chunks. */
-export async function loadState(ctx: StepContext, ref: PartitionRef, entry: PartitionEntry): Promise<State | undefined> {
+/** Where a partition's state is: its chunks `state.S.P.GEN.I`, each under the generation that wrote it. */
+export interface SavedState {
+  /** The generation of the commit that wrote this state (new chunks are under it). */
+  readonly gen: string;
+  readonly chunks: number;
+  /** Per chunk, the generation it is under, when some are kept from an earlier state (absent: all `gen`). */
+  readonly gens?: ReadonlyArray<string>;
+}
+
+const chunkKeys = (ref: PartitionRef, saved: SavedState): string[] => Array.from({ length: saved.chunks }, (_, i) => chunkKey(ref.stage.index, ref.partition, saved.gens?.[i] ?? saved.gen, i));
+
+/** Reads a partition's state from its chunks; also its JSON text, which the next save compares chunk by chunk. */
+export async function loadState(ctx: StepContext, ref: PartitionRef, entry: PartitionEntry): Promise<{ value: State; json: string } | undefined> {
   if (!entry.state) return undefined;
-  const parts: string[] = [];
-  for (let i = 0; i < entry.state.chunks; i++) {
-    const e = await ctx.kv.get(chunkKey(ref.stage.index, ref.partition, entry.state.gen, i));
-    if (!e) throw new Error(`internal: chunk ${i} of the state of stage ${ref.stage.index} partition ${ref.partition} is missing`);
-    parts.push(text(e.value));
-  }
-  return JSON.parse(parts.join("")) as State;
+  const keys = chunkKeys(ref, entry.state);
+  const parts = await Promise.all(
+    keys.map(async (key, i) => {
+      const e = await ctx.kv.get(key);
+      if (!e) throw new Error(`internal: chunk ${i} of the state of stage ${ref.stage.index} partition ${ref.partition} is missing`);
+      return text(e.value);
+    }),
+  );
+  const json = parts.join("");
+  return { value: JSON.parse(json) as State, json };
 }
 
 interface Outcome {
@@ -118,7 +134,8 @@ export async function execute(ctx: StepContext, ref: PartitionRef, state: State 
   const log = ctx.transport.log;
   const topic = stageTopic(stage.index);
   const subject = log.subject(topic, partition);
-  const messages = pending.final ? [] : await readRange(ctx, topic, partition, pending.from, pending.to);
+  const messages = pending.final ? [] : await timed("read range", () => readRange(ctx, topic, partition, pending.from, pending.to));
+  const decodeAt = performance.now();
   const batches: Record<string, { records: unknown[]; origins: { file: string; line: number }[]; malformed: { file: string; line: number; reason: string; text: string }[] }> = {};
   const batch = (name: string) => (batches[name] ??= { records: [], origins: [], malformed: [] });
   const direct: JsonRecord[] = [];
@@ -170,9 +187,12 @@ export async function execute(ctx: StepContext, ref: PartitionRef, state: State 
   const sources: Record<string, SourceBatch> = {};
   for (const [name, b] of Object.entries(batches)) sources[name] = b.origins.length || b.malformed.length ? b : { records: b.records };
   const base: State = state ?? { version: 1, runs: 0, dedup: {}, sessions: {}, sources: {} };
-  const prepared = prepareRunner(stage.plan, { tables: ctx.job.tables, params: ctx.job.params, state: { ...base, runs: pending.run - 1 } });
+  note("decode messages", decodeAt);
+  const prepared = timedSync("prepare runner", () => prepareRunner(stage.plan, { tables: ctx.job.tables, params: ctx.job.params, state: { ...base, runs: pending.run - 1 } }));
   if (isLeft(prepared)) throw new Error(`the stage ${stage.index} runner cannot start: ${prepared.left.join("; ")}`);
-  const result = prepared.right.run({ sources, now: pending.now, final: pending.final, capture: stage.outputs.length > 0 });
+  const runner = prepared.right;
+  const result = timedSync("run", () => runner.run({ sources, now: pending.now, final: pending.final, capture: stage.outputs.length > 0 }));
+  const encodeAt = performance.now();
 
   const tag = pending.final ? `f${pending.run}` : `${pending.from}-${pending.to}`;
   let n = 0;
@@ -196,13 +216,16 @@ export async function execute(ctx: StepContext, ref: PartitionRef, state: State 
   for (const [sink, records] of Object.entries(result.outputs)) for (const r of records) toNats.has(sink) ? send(sinkTopic(sink), 0, r) : send(OUT_TOPIC, 0, { k: "sink", n: sink, r });
   for (const r of [...result.rejects, ...direct]) send(OUT_TOPIC, 0, { k: "rejects", r });
   for (const r of result.audit) send(OUT_TOPIC, 0, { k: "audit", r });
+  note("encode outputs", encodeAt);
   let published = 0;
   // The worker checks its lease here: a fenced worker publishes nothing.
-  await beforePublish();
-  for (const o of outgoing.values()) {
-    await log.append(o.topic, o.partition, o.messages);
-    published += o.messages.length;
-  }
+  await timed("fence", beforePublish);
+  await timed("publish", async () => {
+    for (const o of outgoing.values()) {
+      await log.append(o.topic, o.partition, o.messages);
+      published += o.messages.length;
+    }
+  });
   return { state: prepared.right.state, stats: statsOf(ctx, result, { crossedIn, crossedOut, direct: direct.length, messages: messages.length }), published };
 }
 
@@ -210,7 +233,8 @@ async function readRange(ctx: StepContext, topic: string, partition: number, fro
   const out = [];
   let next = from;
   while (next <= to) {
-    const got = await ctx.transport.log.read(topic, partition, next, to - next + 1);
+    // `to` is known to exist: the range was planned from the partition's end.
+    const got = await ctx.transport.log.read(topic, partition, next, to - next + 1, to);
     if (got.length === 0) throw new Error(`messages ${next}-${to} of ${ctx.transport.log.subject(topic, partition)} cannot be read (was the stream purged?)`);
     for (const m of got) if (m.seq <= to) out.push(m);
     next = got[got.length - 1]!.seq + 1;
@@ -242,21 +266,41 @@ export function mergeStats(a: PartitionStats, b: PartitionStats): PartitionStats
   return { batches: a.batches + b.batches, messages: a.messages + b.messages, balance: addBalances(a.balance, b.balance), rejects, audit, openSessions: b.openSessions };
 }
 
-/** Writes a state's chunks under a new generation; returns where they are. */
-export async function saveState(ctx: StepContext, ref: PartitionRef, state: State): Promise<{ gen: string; chunks: number }> {
-  const json = JSON.stringify(state);
+/**
+ * Writes a state's JSON text under a new generation and returns where it is. A chunk whose
+ * text is the one at the same place in the previous state (`previous`, as the entry names
+ * it, and its text) is not written again but kept under its generation: a dedup step's keys
+ * are appended at the end of its list, so a long-lived window's earlier chunks stay as they
+ * are and a commit writes only what changed after them, not the whole state.
+ */
+export async function saveState(ctx: StepContext, ref: PartitionRef, json: string, previous?: { saved: SavedState; json: string }): Promise<SavedState> {
   const gen = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-  let chunks = 0;
-  for (let at = 0; at < json.length || chunks === 0; at += STATE_CHUNK) {
-    await ctx.kv.put(chunkKey(ref.stage.index, ref.partition, gen, chunks), encodeText(json.slice(at, at + STATE_CHUNK)));
-    chunks++;
+  const gens: string[] = [];
+  const writes: Promise<unknown>[] = [];
+  for (let at = 0, i = 0; at < json.length || i === 0; at += STATE_CHUNK, i++) {
+    const slice = json.slice(at, at + STATE_CHUNK);
+    if (previous && i < previous.saved.chunks && previous.json.slice(at, at + STATE_CHUNK) === slice) {
+      gens.push(previous.saved.gens?.[i] ?? previous.saved.gen);
+      continue;
+    }
+    gens.push(gen);
+    writes.push(ctx.kv.put(chunkKey(ref.stage.index, ref.partition, gen, i), encodeText(slice)));
   }
-  return { gen, chunks };
+  await Promise.all(writes);
+  return gens.every((g) => g === gen) ? { gen, chunks: gens.length } : { gen, chunks: gens.length, gens };
 }
 
-export async function dropState(ctx: StepContext, ref: PartitionRef, saved: { gen: string; chunks: number } | null): Promise<void> {
+/**
+ * Deletes a state's chunks except those `kept` still names. After a refused commit
+ * (`onlyOwn`) only the chunks this write made (under its own generation) go: the kept
+ * ones belong to the committed state.
+ */
+export async function dropState(ctx: StepContext, ref: PartitionRef, saved: SavedState | null, kept?: SavedState, onlyOwn = false): Promise<void> {
   if (!saved) return;
-  for (let i = 0; i < saved.chunks; i++) await ctx.kv.delete(chunkKey(ref.stage.index, ref.partition, saved.gen, i)).catch(() => undefined);
+  const keep = new Set(kept ? chunkKeys(ref, kept) : []);
+  const own = chunkKey(ref.stage.index, ref.partition, saved.gen, 0).replace(/0$/, "");
+  const doomed = chunkKeys(ref, saved).filter((k) => !keep.has(k) && (!onlyOwn || k.startsWith(own)));
+  await Promise.all(doomed.map((k) => ctx.kv.delete(k).catch(() => undefined)));
 }
 
 export async function readEntry(kv: KeyValue, stage: number, partition: number): Promise<{ entry: PartitionEntry; revision: number } | undefined> {

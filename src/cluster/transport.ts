@@ -23,8 +23,12 @@ export interface PartitionedLog {
   hasPartition(topic: string, partition: number): Promise<boolean>;
   /** Appends in order; resolves once every message is stored. Counts the ids the server already had. */
   append(topic: string, partition: number, messages: ReadonlyArray<OutgoingMessage>): Promise<{ readonly duplicates: number }>;
-  /** Up to `max` messages from sequence `from` on (fewer at the end), in order. */
-  read(topic: string, partition: number, from: number, max: number): Promise<LogMessage[]>;
+  /**
+   * Up to `max` messages from sequence `from` on (fewer at the end), in order. `last`,
+   * when the caller knows it, is a sequence known to exist (it read the end before),
+   * which spares asking the server for the end again.
+   */
+  read(topic: string, partition: number, from: number, max: number, last?: number): Promise<LogMessage[]>;
   /** The last sequence of the partition (0 when empty). */
   end(topic: string, partition: number): Promise<number>;
   /** The name of the partition as the server shows it (for rejects: subject and sequence). */

@@ -25,6 +25,7 @@ import {
   type Pending,
   type StepContext,
 } from "./partition.js";
+import { profileReport, timed, timedSync } from "./profile.js";
 
 /** How long a lease lasts without renewal: a killed worker's partitions move after this. */
 export const LEASE_MS = 5000;
@@ -187,21 +188,27 @@ export async function runWorker(ctx: StepContext, options: WorkerOptions): Promi
   const stepOnce = async (o: Owned, control: Control, entries: Map<string, PartitionEntry | undefined>): Promise<boolean> => {
     let pending = o.entry.pending;
     if (!pending) {
-      const planned = await next(o, control, entries);
+      const planned = await timed("next (log end)", () => next(o, control, entries));
       if (!planned) {
         if (performance.now() - o.leasedAt > LEASE_MS / 2) await write(o, o.entry, "renewal");
         return false;
       }
       // Written ahead before anything is read: a rerun takes this very range, clock and run.
-      if (!(await write(o, { ...o.entry, pending: planned }, "write-ahead"))) return false;
+      if (!(await timed("write-ahead", () => write(o, { ...o.entry, pending: planned }, "write-ahead")))) return false;
       pending = planned;
     }
-    if (!o.state || o.state.gen !== (o.entry.state?.gen ?? null)) o.state = { gen: o.entry.state?.gen ?? null, value: await loadState(ctx, o.ref, o.entry) };
+    if (!o.state || o.state.gen !== (o.entry.state?.gen ?? null)) {
+      const loaded = await timed("load state", () => loadState(ctx, o.ref, o.entry));
+      o.state = { gen: o.entry.state?.gen ?? null, value: loaded?.value, ...(loaded ? { json: loaded.json } : {}) };
+    }
     const outcome = await execute(ctx, o.ref, o.state.value, pending, () => fence(o));
     // A state that did not change (a stateless stage, an empty final run) keeps its chunks.
-    const json = JSON.stringify({ ...outcome.state, runs: 0 });
+    const json = timedSync("state stringify", () => JSON.stringify({ ...outcome.state, runs: 0 }));
     const same = o.entry.state !== null && o.state.json === json;
-    const saved = same ? o.entry.state! : await saveState(ctx, o.ref, outcome.state);
+    // The text is written with `runs` 0 (each run sets it from the cluster run), so that it
+    // does not shift the chunks that saveState keeps.
+    const previous = o.entry.state && o.state.json !== undefined ? { saved: o.entry.state, json: o.state.json } : undefined;
+    const saved = same ? o.entry.state! : await timed("save state", () => saveState(ctx, o.ref, json, previous));
     const old = same ? null : o.entry.state;
     const committed: PartitionEntry = {
       ...o.entry,
@@ -216,12 +223,12 @@ export async function runWorker(ctx: StepContext, options: WorkerOptions): Promi
     // The commit names the revision this worker's own last write produced (the write-ahead,
     // or a renewal after it), never one read again now: if another worker wrote the entry
     // since, by taking the lease, the server refuses it.
-    if (!(await write(o, committed, `commit of ${range}`))) {
-      if (!same) await dropState(ctx, o.ref, saved);
+    if (!(await timed("commit", () => write(o, committed, `commit of ${range}`)))) {
+      if (!same) await dropState(ctx, o.ref, saved, undefined, true);
       return false;
     }
     o.state = { gen: saved.gen, value: outcome.state, json };
-    await dropState(ctx, o.ref, old);
+    await timed("drop old state", () => dropState(ctx, o.ref, old, saved));
     options.log(`committed ${id(o.ref)} ${range} (${outcome.published} out) [revision ${o.revision}]`);
     return true;
   };
@@ -248,12 +255,12 @@ export async function runWorker(ctx: StepContext, options: WorkerOptions): Promi
   }
   async function loop(): Promise<void> {
     if (Date.now() - lastBalance > LEASE_MS / 5) {
-      await heartbeat();
-      await balance();
+      await timed("heartbeat", heartbeat);
+      await timed("balance", balance);
       lastBalance = Date.now();
     }
-    const { control, revision } = await readControl(kv);
-    const entries = control.flush ? await snapshot() : new Map<string, PartitionEntry | undefined>();
+    const { control, revision } = await timed("read control", () => readControl(kv));
+    const entries = control.flush ? await timed("snapshot", snapshot) : new Map<string, PartitionEntry | undefined>();
     // Partitions are independent: their steps overlap their round trips to the server. A step
     // that fails (the server went away, a request timed out) gives the partition up: whoever
     // takes it next redoes its written-ahead run.
@@ -265,9 +272,9 @@ export async function runWorker(ctx: StepContext, options: WorkerOptions): Promi
         if (!(e instanceof Fenced)) lose(o, `${e instanceof Error ? e.message : String(e)}; given up (whoever takes it next, this worker too, redoes its written-ahead run)`);
         return false;
       });
-    const worked = (await Promise.all([...owned.values()].map(guarded))).some((w) => w);
-    if (control.flush) await closeRun(control, revision, await snapshot());
-    if (!worked) await Promise.race([new Promise((r) => setTimeout(r, IDLE_MS)), options.stop]);
+    const worked = (await timed("steps (all partitions)", () => Promise.all([...owned.values()].map(guarded)))).some((w) => w);
+    if (control.flush) await timed("close run", async () => closeRun(control, revision, await snapshot()));
+    if (!worked) await timed("idle", () => Promise.race([new Promise((r) => setTimeout(r, IDLE_MS)), options.stop]));
   }
   // SIGTERM: the current step is done; give every lease back so others take over at once.
   for (const o of owned.values()) {
@@ -276,5 +283,6 @@ export async function runWorker(ctx: StepContext, options: WorkerOptions): Promi
     if (rev !== undefined) options.log(`released ${id(o.ref)} [revision ${rev}]`);
   }
   await kv.delete(workerKey(name)).catch(() => undefined);
+  for (const line of profileReport()) options.log(line);
   options.log(`worker ${name} stopped`);
 }
