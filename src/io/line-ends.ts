@@ -134,3 +134,21 @@ export class LineEndNormalizer extends Transform {
     if (text.length > 0) this.push(text);
   }
 }
+
+/**
+ * A piece of input cut after its last LF: `whole` is the held bytes and the piece up to and
+ * including that LF, `tail` what follows it. Without an LF the piece is held in `pending`
+ * (undefined is returned), so a line split over pieces is read whole. The readers split
+ * `whole` into lines in place.
+ */
+export function cutAtLastLf(pending: Buffer[], chunk: Buffer | string): { whole: Buffer; tail: Buffer } | undefined {
+  const buf = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+  const lastLf = buf.lastIndexOf(10);
+  if (lastLf < 0) {
+    pending.push(buf);
+    return undefined;
+  }
+  const head = buf.subarray(0, lastLf + 1);
+  const whole = pending.length > 0 ? Buffer.concat([...pending, head]) : head;
+  return { whole, tail: buf.subarray(lastLf + 1) };
+}

@@ -1,7 +1,7 @@
 import { parse, type CsvError, type Info } from "csv-parse";
 import { pipeline, Readable } from "node:stream";
 import { describeError, ioError, type ReadItem, type RejectItem } from "./item.js";
-import { LineEndNormalizer } from "./line-ends.js";
+import { cutAtLastLf, LineEndNormalizer } from "./line-ends.js";
 import { invalidUtf8Reason, isUtf8 } from "./utf8.js";
 
 export interface CsvOptions {
@@ -222,16 +222,9 @@ async function* splitOrHandOver(source: AsyncIterator<Buffer | string>, file: st
     for (;;) {
       const step = await source.next();
       if (step.done === true) break;
-      const chunk = step.value;
-      const buf = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
-      const lastLf = buf.lastIndexOf(10);
-      if (lastLf < 0) {
-        pending.push(buf);
-        continue;
-      }
-      const head = buf.subarray(0, lastLf + 1);
-      const whole = pending.length > 0 ? Buffer.concat([...pending, head]) : head;
-      const tail = buf.subarray(lastLf + 1);
+      const cut = cutAtLastLf(pending, step.value);
+      if (cut === undefined) continue;
+      const { whole, tail } = cut;
       if (!plain(whole)) {
         rest = Buffer.concat([whole, tail]);
         pending = [];

@@ -3,6 +3,7 @@ import { describeError, ioError, type ReadItem } from "./item.js";
 import { mayBeInexact, parseJsonText } from "./json-text.js";
 import { JsonNumber } from "../model/json-number.js";
 import { findInvalidUtf8, invalidUtf8Reason, isUtf8 } from "./utf8.js";
+import { cutAtLastLf } from "./line-ends.js";
 import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../model/nesting.js";
 
 /** What kind of JSON value this is, for messages ("got an array"). */
@@ -103,15 +104,10 @@ export async function* readJsonlChunks(input: Readable, file: string, shown: str
   let pending: Buffer[] = [];
   try {
     for await (const chunk of input as AsyncIterable<Buffer | string>) {
-      const buf = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
-      const lastLf = buf.lastIndexOf(10);
-      if (lastLf < 0) {
-        pending.push(buf);
-        continue;
-      }
-      const head = buf.subarray(0, lastLf + 1);
-      const whole = pending.length > 0 ? Buffer.concat([...pending, head]) : head;
-      pending = lastLf + 1 < buf.length ? [buf.subarray(lastLf + 1)] : [];
+      const cut = cutAtLastLf(pending, chunk);
+      if (cut === undefined) continue;
+      const { whole, tail } = cut;
+      pending = tail.length > 0 ? [tail] : [];
       const items = lines(whole.subarray(0, whole.length - 1));
       offset += 1;
       if (items.length > 0) yield items;
