@@ -74,6 +74,35 @@ test("recordCodec validates through io-ts", () => {
   if (isLeft(bad)) assert.equal(bad.left.map((e) => e.message), ["qty: expected int, got 2.5"]);
 });
 
+/**
+ * For both readings of an empty string: the generated fast path of `fields` is defined, and on
+ * every raw record it either leaves the record to the full decoder or gives exactly its record
+ * (fields, key order, undeclared count), taking more than 100 of 2000 records itself.
+ */
+function fastMatchesFull(fields: Parameters<typeof compileDecoder>[0], raw: fc.Arbitrary<unknown>): void {
+  for (const emptyIsAbsent of [false, true]) {
+    const d = compileDecoder(fields, { emptyIsAbsent });
+    assert.type(d.fast, "function");
+    let fastHits = 0;
+    fc.assert(
+      fc.property(raw, (r) => {
+        const counter = { dropped: 0 };
+        const fast = d.fast!(r, counter);
+        const full = d(r);
+        if (fast === undefined) return;
+        fastHits++;
+        assert.ok(full.ok);
+        if (!full.ok) return;
+        assert.equal(fast, full.record);
+        assert.equal(Object.keys(fast), Object.keys(full.record));
+        assert.is(counter.dropped, full.dropped);
+      }),
+      { numRuns: 2000 },
+    );
+    assert.ok(fastHits > 100, `the fast path decoded only ${fastHits} records`);
+  }
+}
+
 test("the generated fast path gives exactly what the full decoder gives, or leaves the record to it", () => {
   const flat = [
     field("id", T.string),
@@ -99,27 +128,7 @@ test("the generated fast path gives exactly what the full decoder gives, or leav
     },
     { requiredKeys: [] },
   );
-  for (const emptyIsAbsent of [false, true]) {
-    const d = compileDecoder(flat, { emptyIsAbsent });
-    assert.type(d.fast, "function");
-    let fastHits = 0;
-    fc.assert(
-      fc.property(raw, (r) => {
-        const counter = { dropped: 0 };
-        const fast = d.fast!(r, counter);
-        const full = d(r);
-        if (fast === undefined) return;
-        fastHits++;
-        assert.ok(full.ok);
-        if (!full.ok) return;
-        assert.equal(fast, full.record);
-        assert.equal(Object.keys(fast), Object.keys(full.record));
-        assert.is(counter.dropped, full.dropped);
-      }),
-      { numRuns: 2000 },
-    );
-    assert.ok(fastHits > 100, `the fast path decoded only ${fastHits} records`);
-  }
+  fastMatchesFull(flat, raw);
   // Class instances and paths three deep go to the full decoder.
   class Event {
     get id(): string {
@@ -146,27 +155,7 @@ test("the fast path of paths two deep (CloudEvents' data.tenant) gives exactly w
   );
   // Now and then the dotted name as one flat key too, as a CSV header gives it.
   const withFlat = fc.tuple(raw, fc.nat(9), fc.string()).map(([r, n, s]) => (n === 0 ? { ...r, "data.tenant": s } : r));
-  for (const emptyIsAbsent of [false, true]) {
-    const d = compileDecoder(nested, { emptyIsAbsent });
-    assert.type(d.fast, "function");
-    let fastHits = 0;
-    fc.assert(
-      fc.property(withFlat, (r) => {
-        const counter = { dropped: 0 };
-        const fast = d.fast!(r, counter);
-        const full = d(r);
-        if (fast === undefined) return;
-        fastHits++;
-        assert.ok(full.ok);
-        if (!full.ok) return;
-        assert.equal(fast, full.record);
-        assert.equal(Object.keys(fast), Object.keys(full.record));
-        assert.is(counter.dropped, full.dropped);
-      }),
-      { numRuns: 2000 },
-    );
-    assert.ok(fastHits > 100, `the fast path decoded only ${fastHits} records`);
-  }
+  fastMatchesFull(nested, withFlat);
   // A field that is also the object of a dotted one goes to the full decoder.
   assert.is(compileDecoder([field("data", T.string, true), field("data.x", T.string)]).fast, undefined);
 });
