@@ -74,6 +74,12 @@ test("state show: usage errors, a missing file and a file that is not a state fi
   const refused = await interpret(["state", "show", notState]);
   assert.is(refused.code, 2);
   assert.match(refused.stderr, /^interpret: state file .*notes\.txt is damaged: it is not valid JSON/);
+  // Bytes of another kind are described, not quoted into the terminal.
+  const binary = path.join(tempDir(), "image.state");
+  fs.writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0xff, 0xfe]));
+  const refusedBinary = await interpret(["state", "show", binary]);
+  assert.is(refusedBinary.code, 2);
+  assert.match(refusedBinary.stderr, /^interpret: state file .*image\.state is damaged: it is neither a state store nor JSON text \(it holds binary bytes\)\. Move it away to start fresh; it is never reset silently\.\n$/);
   const overview = await interpret(["--help"]);
   assert.match(overview.stdout, /interpret state show FILE \[options\]/);
 });

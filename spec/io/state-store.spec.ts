@@ -152,6 +152,11 @@ test("a damaged, foreign or other stream's store is refused with a message, neve
 
   fs.writeFileSync(file, good.subarray(0, 100));
   assert.match(messageOf(file), new RegExp(`^state file STATE is damaged: .*\\(SQLITE_\\w+\\)\\. ${move}$`));
+  // The code is said once, even where the driver's message holds it already.
+  const corrupt = Buffer.from(good);
+  corrupt.write("garbage garbage garbage", 100);
+  const said = messageOf((fs.writeFileSync(file, corrupt), file));
+  assert.is((said.match(/SQLITE_\w+/g) ?? []).length, 1, said);
   const other = path.join(dir, "other.state");
   const db = new Database(other);
   db.exec("CREATE TABLE meta (name TEXT, value TEXT); INSERT INTO meta VALUES ('format', 'someone/else')");

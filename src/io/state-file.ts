@@ -88,6 +88,9 @@ export async function readStateFile<A>(
   return decodeStateFile(bytes.toString("utf8"), shown, stream, payloadCodec);
 }
 
+/** A control character JSON text never holds outside strings, or U+FFFD from bytes that were not UTF-8. */
+const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/;
+
 /** Decodes a state file's text; `file` names it in messages. */
 export function decodeStateFile<A>(
   text: string,
@@ -101,6 +104,8 @@ export function decodeStateFile<A>(
   try {
     json = JSON.parse(text);
   } catch (e) {
+    // Binary bytes (a file of another kind, or one overwritten) are described, not quoted into the terminal.
+    if (BINARY.test(text)) return damaged("it is neither a state store nor JSON text (it holds binary bytes)");
     return damaged(`it is not valid JSON (${describeError(e)}); it may be truncated`);
   }
   // Values nest at most MAX_NESTING levels; their tagged encoding takes up to three JSON levels per level.

@@ -417,6 +417,10 @@ function storeFailure<T>(e: unknown, shown: string, damaged: (what: string) => I
   if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") {
     return failure(`state file ${shown} is in use by another invocation; wait for it to finish`, shown);
   }
-  if (typeof code === "string" && code.startsWith("SQLITE_")) return damaged(`${describeError(e)} (${code})`);
+  if (typeof code === "string" && code.startsWith("SQLITE_")) {
+    // better-sqlite3's message sometimes holds the code already.
+    const message = describeError(e);
+    return damaged(message.includes(code) ? message : `${message} (${code})`);
+  }
   return failure(`cannot open state file ${shown}: ${describeError(e)}`, shown);
 }
