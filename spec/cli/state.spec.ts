@@ -47,7 +47,13 @@ test("state show: runs, file positions, each dedup step's keys by run with its w
   assert.is(shown.format, "store");
   assert.is(shown.stream, "peppa_files");
   assert.is(shown.runs, 2);
-  assert.equal(shown.sources["core"], { kind: "after", file: "data/peppa-files/core/2026-10-31.jsonl", line: 11, item: 11 });
+  const { seek, ...core } = shown.sources["core"] as { seek?: { offset: number; lines: number; skip: number } };
+  assert.equal(core, { kind: "after", file: "data/peppa-files/core/2026-10-31.jsonl", line: 11, item: 11 });
+  // Where a resume reads on: just after the 11th line.
+  const coreBytes = fs.readFileSync(path.join("streams", "data/peppa-files/core/2026-10-31.jsonl"));
+  let after11 = 0;
+  for (let i = 0; i < 11; i++) after11 = coreBytes.indexOf(10, after11) + 1;
+  assert.equal([seek?.offset, seek?.lines, seek?.skip], [after11, 11, 0]);
   assert.equal(shown.dedup.map((d) => [d.step, d.window, d.windowMs, d.chunks.map((c) => [c.run, c.keys])]), [
     ["core_unique", "30d", 30 * 86_400_000, [[1, kept("core_unique", 0)], [2, kept("core_unique", 1)]]],
     ["cpq_unique", "30d", 30 * 86_400_000, [[1, kept("cpq_unique", 0)], [2, kept("cpq_unique", 1)]]],

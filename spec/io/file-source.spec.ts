@@ -1,4 +1,5 @@
 import { isLeft, isRight } from "fp-ts/lib/Either.js";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
@@ -25,6 +26,12 @@ async function batches(source: FileSource): Promise<Array<{ items: ReadonlyArray
   }
 }
 
+/** The seek point a position after byte `offset` of `content` holds: the last KiB before it, hashed. */
+function seekAt(content: string, offset: number, lines: number, skip = 0) {
+  const before = Buffer.from(content, "utf8").subarray(Math.max(0, offset - 1024), offset);
+  return { offset, lines, skip, length: before.length, sha256: createHash("sha256").update(before).digest("hex").slice(0, 32) };
+}
+
 const names = (items: ReadonlyArray<Item>) => recordsOf(items).map((r) => (r as { n: string }).n);
 
 test("a glob reads files in code-unit name order, one whole file per call; an empty file gives an empty batch", async () => {
@@ -33,20 +40,21 @@ test("a glob reads files in code-unit name order, one whole file per call; an em
   const all = await batches(source);
   assert.equal(all.map((b) => names(b.items)), [["B1"], ["a1"], ["b1", "b2"], []]);
   assert.equal(all.map((b) => b.files.map((f) => path.basename(f))), [["B.jsonl"], ["a.jsonl"], ["b.jsonl"], ["empty.jsonl"]]);
-  assert.equal(source.position(), { kind: "after", file: "glob/empty.jsonl", line: 0, item: 0 });
+  assert.equal(source.position(), { kind: "after", file: "glob/empty.jsonl", line: 0, item: 0, seek: seekAt("", 0, 0) });
   assert.is(isRight(await source.next()), true);
 });
 
 test("batch N reads the next N records across file boundaries, malformed lines included", async () => {
   const dir = tempDir();
   fs.writeFileSync(path.join(dir, "1.jsonl"), '{"n":"1a"}\nnot json\n{"n":"1b"}\n{"n":"1c"}\n');
-  fs.writeFileSync(path.join(dir, "2.jsonl"), '{"n":"2a"}\n{"n":"2b"}\n{"n":"2c"}\n');
+  const second = '{"n":"2a"}\n{"n":"2b"}\n{"n":"2c"}\n';
+  fs.writeFileSync(path.join(dir, "2.jsonl"), second);
   const source = await open({ pattern: "*.jsonl", baseDir: dir, format: "jsonl", batch: 2 });
   const all = await batches(source);
   assert.equal(all.map((b) => names(b.items)), [["1a"], ["1b", "1c"], ["2a", "2b"], ["2c"]]);
   assert.equal(all[0]!.items.map((i) => i.kind), ["record", "reject"]);
   assert.equal(all[2]!.files.map((f) => path.basename(f)), ["2.jsonl"]);
-  assert.equal(source.position(), { kind: "after", file: "2.jsonl", line: 3, item: 3 });
+  assert.equal(source.position(), { kind: "after", file: "2.jsonl", line: 3, item: 3, seek: seekAt(second, second.length, 3) });
   await source.close();
 });
 

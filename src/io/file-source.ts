@@ -1,8 +1,9 @@
 import { isLeft, left, right } from "fp-ts/lib/Either.js";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { displayPath } from "./display-path.js";
-import { describeError, failure, ioError, type Format, type IoError, type IoResult, type Item, type ReadItem } from "./item.js";
+import { describeError, failure, ioError, type Format, type IoError, type IoResult, type Item, type ReadChunk } from "./item.js";
 import { isReadableKind, openFileChunks } from "./read-items.js";
 import { START, type SourcePosition } from "./source-position.js";
 
@@ -45,27 +46,72 @@ interface OpenFile {
   readonly name: string;
   /** Relative to the working folder, for messages and `files`. */
   readonly display: string;
-  readonly chunks: AsyncGenerator<ReadItem[]>;
+  readonly chunks: AsyncGenerator<ReadChunk>;
   readonly close: () => Promise<void>;
-  /** Items read from `chunks` and not yet returned: `held[at]` on. */
-  held: ReadItem[];
+  readonly seekable: boolean;
+  readonly readAt: (at: number, length: number) => Promise<Buffer>;
+  /** The chunk read from `chunks` and not yet all returned: its items from `at` on. */
+  held: ReadChunk;
   at: number;
   consumed: number;
   lastLine: number;
+  /** Where to read on after the items returned: the last one that ends with an LF (SeekPoint). */
+  seekOffset: number;
+  seekLines: number;
+  seekSkip: number;
+  /** The check of the bytes before `checkFor` (a position is taken once per batch; this saves reading them twice). */
+  checkFor: number;
+  check: { length: number; sha256: string } | undefined;
 }
 
-/** The next items of a file, at most `max` of them; an empty list once the file is read to its end. */
-async function nextItems(file: OpenFile, max: number): Promise<ReadonlyArray<ReadItem>> {
-  if (file.at >= file.held.length) {
+const NO_ITEMS: ReadChunk = { items: [], ends: [] };
+
+/** Bytes before a saved offset that a resume checks: the last item or so, never the file. */
+const CHECK_BYTES = 1024;
+
+function digest(bytes: Buffer): string {
+  return createHash("sha256").update(bytes).digest("hex").slice(0, 32);
+}
+
+/**
+ * The next items of a file, at most `max` of them, as the range [from, to) of `file.held`
+ * (empty once the file is read to its end). The file's seek point moves past them.
+ */
+async function nextItems(file: OpenFile, max: number): Promise<{ from: number; to: number }> {
+  if (file.at >= file.held.items.length) {
     const step = await file.chunks.next();
-    if (step.done === true) return [];
+    if (step.done === true) return { from: 0, to: 0 };
     file.held = step.value;
     file.at = 0;
   }
+  const { items, ends, endLines } = file.held;
   const from = file.at;
-  const to = Math.min(file.held.length, from + max);
+  const to = Math.min(items.length, from + max);
   file.at = to;
-  return from === 0 && to === file.held.length ? file.held : file.held.slice(from, to);
+  // Only the last item that ends with an LF matters: look back from the range's end.
+  let k = to - 1;
+  while (k >= from && ends[k]! < 0) k--;
+  if (k >= from) {
+    file.seekOffset = ends[k]!;
+    file.seekLines = endLines !== undefined ? endLines[k]! : (items[k] as Item).line;
+    file.seekSkip = to - 1 - k;
+  } else file.seekSkip += to - from;
+  return { from, to };
+}
+
+/** Where `file` stands, as a resume position; `seek` for a seekable file, its check read back from the file. */
+async function positionOf(file: OpenFile): Promise<SourcePosition> {
+  const base = { kind: "after" as const, file: file.name, line: file.lastLine, item: file.consumed };
+  if (!file.seekable) return base;
+  if (file.check === undefined || file.checkFor !== file.seekOffset) {
+    const length = Math.min(file.seekOffset, CHECK_BYTES);
+    const bytes = await file.readAt(file.seekOffset - length, length);
+    // Read back from the file rather than kept from the reader's pieces: the bytes of a file
+    // read on are the bytes it read; a file rewritten meanwhile is caught on the resume after.
+    file.check = { length: bytes.length, sha256: digest(bytes) };
+    file.checkFor = file.seekOffset;
+  }
+  return { ...base, seek: { offset: file.seekOffset, lines: file.seekLines, skip: file.seekSkip, ...file.check } };
 }
 
 /**
@@ -128,40 +174,66 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
     const name = names[nextIndex]!;
     const display = displays[nextIndex]!;
     nextIndex++;
+    const resuming = resume.kind === "after" && name === resume.file && resume.item > 0 ? resume : undefined;
+    const seek = resuming?.seek;
     const opened = await openFileChunks(path.resolve(options.baseDir, name), stableName(name), {
       format: options.format,
       what: "source file",
       shown: display,
       ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
+      ...(seek !== undefined ? { start: { offset: seek.offset, line: seek.lines } } : {}),
     });
     if (isLeft(opened)) return opened;
-    const file: OpenFile = { name, display, chunks: opened.right.chunks, close: opened.right.close, held: [], at: 0, consumed: 0, lastLine: 0 };
-    if (resume.kind === "after" && name === resume.file && resume.item > 0) {
-      // Skip what an earlier invocation returned, checking the file still starts the same way.
-      let last: Item | undefined;
-      skip: while (file.consumed < resume.item) {
-        const items = await nextItems(file, resume.item - file.consumed);
-        if (items.length === 0) break;
-        for (const item of items) {
-          if (item.kind === "error") {
-            await file.close();
-            return left(item.error);
-          }
-          last = item;
-          file.consumed++;
-          if (file.consumed >= resume.item) break skip;
-        }
-      }
-      if (file.consumed < resume.item || last === undefined || last.line !== resume.line) {
-        await file.close();
-        return failure(
-          `cannot resume ${display}: the saved position is after item ${resume.item} (line ${resume.line}), ` +
-            `but the file no longer matches it (was it rewritten?). Restore the file, or move the state file away to start fresh.`,
-          display,
-        );
-      }
-      file.lastLine = last.line;
+    const { chunks, close, seekable, readAt } = opened.right;
+    const file: OpenFile = {
+      name, display, chunks, close, seekable, readAt,
+      held: NO_ITEMS, at: 0, consumed: 0, lastLine: 0, seekOffset: 0, seekLines: 0, seekSkip: 0, checkFor: -1, check: undefined,
+    };
+    if (resuming === undefined) return right({ file });
+    const mismatch = async (): Promise<IoResult<never>> => {
+      await file.close();
+      return failure(
+        `cannot resume ${display}: the saved position is after item ${resuming.item} (line ${resuming.line}), ` +
+          `but the file no longer matches it (was it rewritten?). Restore the file, or move the state file away to start fresh.`,
+        display,
+      );
+    };
+    // With a seek point (a seekable file), reading started at its offset: check the bytes
+    // before it are the ones saved, then skip only the items returned after it. Without one
+    // (a position of an older build, a `json` file, a pipe), skip every item returned,
+    // reading the file from its start, and check the last of them starts on the saved line.
+    let skip = resuming.item;
+    if (seek !== undefined && seekable) {
+      const bytes = await readAt(seek.offset - seek.length, seek.length);
+      if (bytes.length !== seek.length || digest(bytes) !== seek.sha256 || seek.skip > resuming.item) return await mismatch();
+      file.consumed = resuming.item - seek.skip;
+      file.lastLine = resuming.line;
+      file.seekOffset = seek.offset;
+      file.seekLines = seek.lines;
+      file.check = { length: seek.length, sha256: seek.sha256 };
+      file.checkFor = seek.offset;
+      skip = seek.skip;
     }
+    if (skip === 0) return right({ file });
+    let last: Item | undefined;
+    let skipped = 0;
+    skip: while (skipped < skip) {
+      const { from, to } = await nextItems(file, skip - skipped);
+      if (to === from) break;
+      for (let i = from; i < to; i++) {
+        const item = file.held.items[i]!;
+        if (item.kind === "error") {
+          await file.close();
+          return left(item.error);
+        }
+        last = item;
+        skipped++;
+        file.consumed++;
+        if (skipped >= skip) break skip;
+      }
+    }
+    if (skipped < skip || last === undefined || last.line !== resuming.line) return await mismatch();
+    file.lastLine = last.line;
     return right({ file });
   }
 
@@ -191,15 +263,17 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
           files.push(current.display);
         }
         if (options.batch !== undefined && taken >= options.batch) break;
-        const got = await nextItems(current, options.batch === undefined ? Number.POSITIVE_INFINITY : options.batch - taken);
-        if (got.length === 0) {
-          reached = { kind: "after", file: current.name, line: current.lastLine, item: current.consumed };
+        const { from, to } = await nextItems(current, options.batch === undefined ? Number.POSITIVE_INFINITY : options.batch - taken);
+        if (to === from) {
+          reached = await positionOf(current);
           await current.close();
           current = undefined;
           continue;
         }
         if (files[files.length - 1] !== current.display) files.push(current.display);
-        for (const item of got) {
+        const got = current.held.items;
+        for (let i = from; i < to; i++) {
+          const item = got[i]!;
           if (item.kind === "error") return await fail(item.error);
           items.push(item);
           current.consumed++;
@@ -210,7 +284,13 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
     } catch (e) {
       return await fail(ioError(`cannot read source ${options.pattern}: ${describeError(e)}`));
     }
-    if (current !== undefined) reached = { kind: "after", file: current.name, line: current.lastLine, item: current.consumed };
+    if (current !== undefined) {
+      try {
+        reached = await positionOf(current);
+      } catch (e) {
+        return await fail(ioError(`cannot read source ${options.pattern}: ${describeError(e)}`));
+      }
+    }
     if (reached !== undefined) position = reached;
     if (items.length === 0 && !opened) return right({ batch: undefined });
     return right({ batch: { items, files } });

@@ -49,6 +49,25 @@ export interface ReadFailure {
 /** What a reader yields: items, and at most one failure, which is then the last element. */
 export type ReadItem = Item | ReadFailure;
 
+/**
+ * Items a reader has ready together, and where each ends in the file: `ends[i]` is the
+ * byte offset just after the LF that ends `items[i]`'s last line, or -1 where reading
+ * cannot start after it (no LF follows it, or the reader cannot tell). `endLines[i]` is
+ * that last line, where it can differ from `items[i].line` (a CSV row over several lines).
+ * One number per item, so that a file source can save where to read on.
+ */
+export interface ReadChunk {
+  readonly items: ReadItem[];
+  readonly ends: number[];
+  readonly endLines?: number[];
+}
+
+/** Where a reader starts: a byte offset just after an LF (or 0), and how many lines come before it. */
+export interface ReadStart {
+  readonly offset: number;
+  readonly line: number;
+}
+
 /** What every io function returns: the result, or the error that stopped it (fp-ts Either, as everywhere in src/). */
 export type IoResult<T> = Either<IoError, T>;
 

@@ -28,6 +28,10 @@ export class LineEndNormalizer extends Transform {
   private lastByte = -1;
   private runs: EndingRun[] = [];
   private invalid: Utf8Error[] = [];
+  /** File offsets where lines start: `starts[k]` is line `startsFrom + k - head`'s (earlier ones are forgotten). */
+  private starts: number[] = [];
+  private startsFrom = 2;
+  private head = 0;
 
   /** `offset`: where in the file the first byte given stands, less the lines before it (their LFs). */
   constructor(offset = 0) {
@@ -54,8 +58,24 @@ export class LineEndNormalizer extends Transform {
     return undefined;
   }
 
+  /** The file offset where line `line` starts (just after the LF that ends line `line - 1`), or -1 if no LF ends that line yet. */
+  startOf(line: number): number {
+    const k = this.head + line - this.startsFrom;
+    return k >= this.head && k < this.starts.length ? this.starts[k]! : -1;
+  }
+
   /** Drops what is known about lines before `line`. */
   forget(line: number): void {
+    const drop = Math.min(line - this.startsFrom, this.starts.length - this.head);
+    if (drop > 0) {
+      this.head += drop;
+      this.startsFrom += drop;
+      // Compacted now and then, not at every row.
+      if (this.head > 4096 && this.head * 2 > this.starts.length) {
+        this.starts = this.starts.slice(this.head);
+        this.head = 0;
+      }
+    }
     let keep = 0;
     while (keep + 1 < this.runs.length && this.runs[keep + 1]!.from <= line) keep++;
     if (keep > 0) this.runs = this.runs.slice(keep);
@@ -115,6 +135,7 @@ export class LineEndNormalizer extends Transform {
       if (run === undefined || run.crlf !== crlf) this.runs.push({ from: this.line, crlf });
       this.line++;
       this.lineStart = this.offset + i + 1;
+      this.starts.push(this.lineStart);
     }
     if (to > from) this.lastByte = piece[to - 1]!;
   }

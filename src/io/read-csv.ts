@@ -1,6 +1,6 @@
 import { parse, type CsvError, type Info } from "csv-parse";
 import { pipeline, Readable } from "node:stream";
-import { describeError, ioError, type ReadItem, type RejectItem } from "./item.js";
+import { describeError, ioError, type ReadChunk, type ReadFailure, type ReadItem, type ReadStart, type RejectItem } from "./item.js";
 import { cutAtLastLf, LineEndNormalizer } from "./line-ends.js";
 import { invalidUtf8Reason, isUtf8 } from "./utf8.js";
 
@@ -9,6 +9,15 @@ export interface CsvOptions {
   readonly delimiter?: string;
   /** How messages name the file (`file` by default). */
   readonly shown?: string;
+}
+
+/**
+ * Where a resumed read starts: the input begins at `offset` of the file, a record
+ * boundary (just after the LF that ends a row), with `line` lines before it, and
+ * `header` the names the file's header row gave (readCsvHeader reads it alone).
+ */
+export interface CsvStart extends ReadStart {
+  readonly header: ReadonlyArray<string>;
 }
 
 /** The line a raw CSV record starts on, from the line it ends on (csv-parse's info.lines). */
@@ -147,38 +156,78 @@ const CR = 13;
  * `spec/io/readers.spec.ts` holds both paths to the same items on any text.
  */
 export async function* readCsvChunks(input: Readable, file: string, options: CsvOptions = {}): AsyncGenerator<ReadItem[]> {
+  for await (const chunk of readCsvPieces(input, file, options)) yield chunk.items;
+}
+
+/** readCsvChunks' items with where each ends in the file (ReadChunk); with `start`, a resumed read (CsvStart). */
+export async function* readCsvPieces(input: Readable, file: string, options: CsvOptions = {}, start?: CsvStart): AsyncGenerator<ReadChunk> {
   const delimiter = options.delimiter ?? ",";
   const shown = options.shown ?? file;
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === "\n" || delimiter === "\r") {
-    yield* readCsvParsed(input, file, options);
+    if (start === undefined) yield* readCsvParsedPieces(input, file, options);
+    else {
+      const prefix = headerPrefix(start.header, delimiter, start.line);
+      yield* readCsvParsedPieces(withPrefix(prefix, input), file, options, start.offset - Buffer.byteLength(prefix));
+    }
     return;
   }
   const source = (input as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
   try {
-    yield* splitOrHandOver(source, file, shown, delimiter, options);
+    yield* splitOrHandOver(source, file, shown, delimiter, options, start);
   } finally {
     // As the pipeline of csv-parse did: a reader stopped early (or done) lets go of its input.
     await source.return?.();
   }
 }
 
-async function* splitOrHandOver(source: AsyncIterator<Buffer | string>, file: string, shown: string, delimiter: string, options: CsvOptions): AsyncGenerator<ReadItem[]> {
-  /** Lines read (LFs consumed); the header's line and its text once read. */
-  let line = 0;
-  let headerLine = 0;
-  let headerText = "";
-  let header: ReadonlyArray<string> | undefined;
-  let protoName = false;
-  let first = true;
+/**
+ * Text that csv-parse reads as the header `names` followed by blank lines, `line` lines in
+ * all, so that what follows it is numbered as in the file (a resumed read starts after
+ * `line` lines). Each name is quoted, so any name reads back as it was; a name's line breaks
+ * count among the lines, and the header took at least as many lines in the file.
+ */
+function headerPrefix(names: ReadonlyArray<string>, delimiter: string, line: number): string {
+  const text = names.map((n) => `"${n.replace(/"/g, '""')}"`).join(delimiter);
+  let breaks = 0;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) breaks++;
+  return text + "\n".repeat(Math.max(1, line - breaks));
+}
 
-  /** The items of `text`'s lines (it has one line more than LFs); false after a failure. */
-  function rows(text: string, out: ReadItem[]): boolean {
+function withPrefix(prefix: string, input: Readable): Readable {
+  async function* bytes(): AsyncGenerator<Buffer> {
+    yield Buffer.from(prefix, "utf8");
+    for await (const chunk of input as AsyncIterable<Buffer | string>) yield typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+  }
+  return Readable.from(bytes(), { objectMode: false });
+}
+
+async function* splitOrHandOver(source: AsyncIterator<Buffer | string>, file: string, shown: string, delimiter: string, options: CsvOptions, start: CsvStart | undefined): AsyncGenerator<ReadChunk> {
+  /** Lines read (LFs consumed); the header's line and its text once read (a resumed read is given the header only). */
+  let line = start?.line ?? 0;
+  let headerLine = 0;
+  let headerText: string | undefined;
+  let header: ReadonlyArray<string> | undefined = start?.header;
+  let protoName = header?.includes("__proto__") ?? false;
+  let first = start === undefined;
+  /** The file offset of the input's first byte. */
+  const base = start?.offset ?? 0;
+
+  /**
+   * The items of `text`'s lines (it has one line more than LFs), with their ends; false after a
+   * failure. `bytes` holds the text, `at` is its offset in the file and `terminated` whether an
+   * LF (cut off the text) follows its last line.
+   */
+  function rows(text: string, bytes: Buffer, at: number, terminated: boolean, out: ReadItem[], ends: number[]): boolean {
     if (first) {
       first = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
+    // As in the JSONL reader: a character is a byte in ASCII text; otherwise `b` finds each LF among the bytes.
+    const ascii = text.length === bytes.length - (terminated ? 1 : 0);
+    let b = -1;
     for (let start = 0; ; ) {
       const nl = text.indexOf("\n", start);
+      if (!ascii && nl >= 0) b = bytes.indexOf(10, b + 1);
       const end = nl < 0 ? text.length : nl;
       line++;
       if (end > start) {
@@ -189,6 +238,7 @@ async function* splitOrHandOver(source: AsyncIterator<Buffer | string>, file: st
           for (const name of cells) {
             if (seen.has(name)) {
               out.push({ kind: "error", error: ioError(`${shown} line ${line}: the header names column "${name}" twice`, shown, line) });
+              ends.push(-1);
               return false;
             }
             seen.add(name);
@@ -197,14 +247,17 @@ async function* splitOrHandOver(source: AsyncIterator<Buffer | string>, file: st
           headerLine = line;
           headerText = row;
           protoName = seen.has("__proto__");
-        } else if (cells.length !== header.length) {
-          out.push({ kind: "reject", file, line, reason: `line ${line}: expected ${header.length} cells as in the header, got ${cells.length}`, text: row });
         } else {
-          // Without quotes, every empty cell is an unquoted one: null.
-          const record: Record<string, string | null> = {};
-          if (protoName) for (let i = 0; i < header.length; i++) Object.defineProperty(record, header[i]!, { value: cells[i] === "" ? null : cells[i]!, enumerable: true, writable: true, configurable: true });
-          else for (let i = 0; i < header.length; i++) record[header[i]!] = cells[i] === "" ? null : cells[i]!;
-          out.push({ kind: "record", file, line, record });
+          if (cells.length !== header.length) {
+            out.push({ kind: "reject", file, line, reason: `line ${line}: expected ${header.length} cells as in the header, got ${cells.length}`, text: row });
+          } else {
+            // Without quotes, every empty cell is an unquoted one: null.
+            const record: Record<string, string | null> = {};
+            if (protoName) for (let i = 0; i < header.length; i++) Object.defineProperty(record, header[i]!, { value: cells[i] === "" ? null : cells[i]!, enumerable: true, writable: true, configurable: true });
+            else for (let i = 0; i < header.length; i++) record[header[i]!] = cells[i] === "" ? null : cells[i]!;
+            out.push({ kind: "record", file, line, record });
+          }
+          ends.push(nl >= 0 ? at + (ascii ? nl : b) + 1 : terminated ? at + bytes.length : -1);
         }
       }
       if (nl < 0) return true;
@@ -215,7 +268,7 @@ async function* splitOrHandOver(source: AsyncIterator<Buffer | string>, file: st
 
   /** Bytes from the first piece the fast path does not take. */
   let rest: Buffer | undefined;
-  /** Bytes of the lines read here (all `line` of them). */
+  /** Bytes of the lines read here (all of them but the `start.line` before the input). */
   let consumed = 0;
   let pending: Buffer[] = [];
   try {
@@ -231,10 +284,11 @@ async function* splitOrHandOver(source: AsyncIterator<Buffer | string>, file: st
         break;
       }
       pending = tail.length > 0 ? [tail] : [];
-      consumed += whole.length;
       const out: ReadItem[] = [];
-      const going = rows(whole.toString("utf8", 0, whole.length - 1), out);
-      if (out.length > 0) yield out;
+      const ends: number[] = [];
+      const going = rows(whole.toString("utf8", 0, whole.length - 1), whole, base + consumed, true, out, ends);
+      consumed += whole.length;
+      if (out.length > 0) yield { items: out, ends };
       if (!going) return;
     }
     if (rest === undefined && pending.length > 0) {
@@ -242,16 +296,20 @@ async function* splitOrHandOver(source: AsyncIterator<Buffer | string>, file: st
       if (!plain(last)) rest = last;
       else {
         const out: ReadItem[] = [];
-        rows(last.toString("utf8"), out);
-        if (out.length > 0) yield out;
+        const ends: number[] = [];
+        rows(last.toString("utf8"), last, base + consumed, false, out, ends);
+        if (out.length > 0) yield { items: out, ends };
       }
     }
   } catch (e) {
-    yield [{ kind: "error", error: ioError(`cannot read ${shown}: ${describeError(e)}`, shown) }];
+    yield { items: [{ kind: "error", error: ioError(`cannot read ${shown}: ${describeError(e)}`, shown) }], ends: [-1] };
     return;
   }
   if (rest === undefined) return;
-  const prefix = header === undefined ? "\n".repeat(line) : "\n".repeat(headerLine - 1) + headerText + "\n".repeat(line - headerLine + 1);
+  const prefix =
+    header === undefined ? "\n".repeat(line)
+    : headerText === undefined ? headerPrefix(header, delimiter, line)
+    : "\n".repeat(headerLine - 1) + headerText + "\n".repeat(line - headerLine + 1);
   const handed = rest;
   async function* remaining(): AsyncGenerator<Buffer> {
     if (prefix !== "") yield Buffer.from(prefix, "utf8");
@@ -263,7 +321,7 @@ async function* splitOrHandOver(source: AsyncIterator<Buffer | string>, file: st
     }
   }
   // The blanked lines are shorter than the file's: byte offsets in messages count the file's bytes.
-  yield* readCsvParsed(Readable.from(remaining(), { objectMode: false }), file, options, consumed - Buffer.byteLength(prefix));
+  yield* readCsvParsedPieces(Readable.from(remaining(), { objectMode: false }), file, options, base + consumed - Buffer.byteLength(prefix));
 }
 
 /**
@@ -271,6 +329,28 @@ async function* splitOrHandOver(source: AsyncIterator<Buffer | string>, file: st
  * text. `byteShift` is added to the byte offsets it reports (bytes of the file its input leaves out).
  */
 export async function* readCsvParsed(input: Readable, file: string, options: CsvOptions = {}, byteShift = 0): AsyncGenerator<ReadItem[]> {
+  for await (const chunk of readCsvParsedPieces(input, file, options, byteShift)) yield chunk.items;
+}
+
+/**
+ * The header row of a CSV file alone (for a resumed read, which starts past it): its names,
+ * undefined for a file without one, or the failure a read from the start would end with.
+ * Read by csv-parse, which takes any header as the fast path would; only the first piece of
+ * the input is parsed.
+ */
+export async function readCsvHeader(input: Readable, file: string, options: CsvOptions = {}): Promise<{ names: ReadonlyArray<string> } | { error: ReadFailure } | undefined> {
+  let names: ReadonlyArray<string> | undefined;
+  for await (const chunk of readCsvParsedPieces(input, file, options, 0, (h) => (names = h))) {
+    const last = chunk.items[chunk.items.length - 1];
+    if (last?.kind === "error") return { error: last };
+  }
+  return names === undefined ? undefined : { names };
+}
+
+function readCsvParsedPieces(input: Readable, file: string, options: CsvOptions, byteShift?: number): AsyncGenerator<ReadChunk>;
+function readCsvParsedPieces(input: Readable, file: string, options: CsvOptions, byteShift: number, headerOnly: (names: ReadonlyArray<string>) => void): AsyncGenerator<ReadChunk>;
+/** readCsvParsed's items with their ends (ReadChunk); with `headerOnly`, it is given the header and reading stops there. */
+async function* readCsvParsedPieces(input: Readable, file: string, options: CsvOptions = {}, byteShift = 0, headerOnly?: (names: ReadonlyArray<string>) => void): AsyncGenerator<ReadChunk> {
   const skipped: RejectItem[] = [];
   const shown = options.shown ?? file;
   const delimiter = options.delimiter ?? ",";
@@ -295,26 +375,41 @@ export async function* readCsvParsed(input: Readable, file: string, options: Csv
     if (e) streamError ??= e;
   });
   // Skipped rows are reported by callback, possibly ahead of records still buffered;
-  // merging by line keeps the items in file order.
-  function skippedBefore(line: number, out: ReadItem[]): void {
-    while (skipped.length > 0 && skipped[0]!.line < line) out.push(skipped.shift()!);
+  // merging by line keeps the items in file order. Where a skipped row ends is not
+  // known, so no read starts after one (its end is -1).
+  function skippedBefore(line: number, out: ReadItem[], ends: number[], endLines: number[]): void {
+    while (skipped.length > 0 && skipped[0]!.line < line) {
+      const s = skipped.shift()!;
+      out.push(s);
+      ends.push(-1);
+      endLines.push(s.line);
+    }
   }
   let header: ReadonlyArray<string> | undefined;
   /** Whether a header name is "__proto__", which a plain assignment would not make an own key. */
   let protoName = false;
+  /**
+   * Whether rows end at LFs: csv-parse takes the first line break it meets for the record
+   * delimiter, and a lone CR before any LF makes it CR; then no read starts after a row.
+   */
+  let lfRows = false;
   try {
     for await (const rows of buffered<{ record: (string | null)[]; info: Info; raw: string }>(parser)) {
       const out: ReadItem[] = [];
+      const ends: number[] = [];
+      const endLines: number[] = [];
       for (const row of rows) {
         const end = row.info.lines;
         const line = startLine(end, row.raw);
-        skippedBefore(line, out);
+        skippedBefore(line, out, ends, endLines);
         const bad = normalizer.invalidOn(line, end);
         normalizer.forget(line);
         if (header === undefined) {
           if (bad !== undefined) {
             out.push({ kind: "error", error: ioError(`${shown} line ${line}: the header is not valid UTF-8: ${invalidUtf8Reason(bad)}`, shown, line) });
-            yield out;
+            ends.push(-1);
+            endLines.push(line);
+            yield { items: out, ends, endLines };
             return;
           }
           const seen = new Set<string>();
@@ -322,15 +417,26 @@ export async function* readCsvParsed(input: Readable, file: string, options: Csv
           for (const name of names) {
             if (seen.has(name)) {
               out.push({ kind: "error", error: ioError(`${shown} line ${line}: the header names column "${name}" twice`, shown, line) });
-              yield out;
+              ends.push(-1);
+              endLines.push(line);
+              yield { items: out, ends, endLines };
               return;
             }
             seen.add(name);
           }
           header = names;
           protoName = seen.has("__proto__");
+          if (headerOnly !== undefined) {
+            headerOnly(names);
+            return;
+          }
+          const rd = (parser.options as { record_delimiter?: Buffer[] }).record_delimiter;
+          lfRows = rd !== undefined && rd.length === 1 && rd[0]!.length === 1 && rd[0]![0] === 10;
           continue;
         }
+        // After the LF that ends the row's last line (-1 if none does, at the end of the file).
+        ends.push(lfRows ? normalizer.startOf(end + 1) : -1);
+        endLines.push(end);
         if (bad !== undefined) {
           out.push({ kind: "reject", file, line, reason: `line ${line}: ${invalidUtf8Reason(bad)}`, text: rowText(row.raw) });
           continue;
@@ -351,7 +457,7 @@ export async function* readCsvParsed(input: Readable, file: string, options: Csv
         else for (let i = 0; i < header.length; i++) record[header[i]!] = cells[i]!;
         out.push({ kind: "record", file, line, record });
       }
-      if (out.length > 0) yield out;
+      if (out.length > 0) yield { items: out, ends, endLines };
     }
   } catch (e) {
     streamError ??= e;
@@ -359,7 +465,13 @@ export async function* readCsvParsed(input: Readable, file: string, options: Csv
     if (!parser.destroyed) parser.destroy();
   }
   const rest: ReadItem[] = [];
-  skippedBefore(Number.POSITIVE_INFINITY, rest);
-  if (streamError !== undefined) rest.push({ kind: "error", error: ioError(`cannot read ${shown}: ${describeError(streamError)}`, shown) });
-  if (rest.length > 0) yield rest;
+  const ends: number[] = [];
+  const endLines: number[] = [];
+  skippedBefore(Number.POSITIVE_INFINITY, rest, ends, endLines);
+  if (streamError !== undefined) {
+    rest.push({ kind: "error", error: ioError(`cannot read ${shown}: ${describeError(streamError)}`, shown) });
+    ends.push(-1);
+    endLines.push(0);
+  }
+  if (rest.length > 0) yield { items: rest, ends, endLines };
 }

@@ -1,10 +1,10 @@
 import { isLeft, isRight, left, right } from "fp-ts/lib/Either.js";
 import fs from "node:fs";
-import type { Readable } from "node:stream";
-import { describeError, ioError, type Format, type IoResult, type ReadItem } from "./item.js";
-import { readCsvChunks } from "./read-csv.js";
+import { Readable } from "node:stream";
+import { describeError, ioError, type Format, type IoResult, type ReadChunk, type ReadItem, type ReadStart } from "./item.js";
+import { readCsvChunks, readCsvHeader, readCsvPieces } from "./read-csv.js";
 import { readJsonStream } from "./read-json.js";
-import { readJsonlChunks } from "./read-jsonl.js";
+import { readJsonlChunks, readJsonlPieces } from "./read-jsonl.js";
 
 export interface ReadOptions {
   readonly format: Format;
@@ -80,7 +80,7 @@ export async function openFileItems(
   const { chunks, close } = opened.right;
   async function* items(): AsyncGenerator<ReadItem> {
     try {
-      for await (const c of chunks) yield* c;
+      for await (const c of chunks) yield* c.items;
     } finally {
       await close();
     }
@@ -95,15 +95,38 @@ export async function openFileItems(
   });
 }
 
-/** openFileItems, with the items several at a time (readItemChunks). */
+/** A file opened for reading (openFileChunks). */
+export interface OpenedFile {
+  /** Its items with where each ends in the file (ReadChunk). */
+  readonly chunks: AsyncGenerator<ReadChunk>;
+  readonly close: () => Promise<void>;
+  /**
+   * Whether reading can start at a byte offset: a regular file in jsonl or csv. A `json`
+   * file is one document, read whole, and a pipe cannot seek: those are read from the
+   * start (and `start` is not used).
+   */
+  readonly seekable: boolean;
+  /** Up to `length` bytes of the file from byte `at` (fewer past its end); until `close()`. */
+  readAt(at: number, length: number): Promise<Buffer>;
+}
+
+/** Bytes read for a CSV header alone: it rarely takes more. */
+const HEADER_READ_SIZE = 1 << 14;
+
+/**
+ * openFileItems, with the items several at a time (readItemChunks) and where each ends.
+ * With `start` (a seekable file), reading begins at that byte offset and lines count on from
+ * it; a CSV file's header row is read first from the file's start (only the header).
+ */
 export async function openFileChunks(
   absolutePath: string,
   file: string,
-  options: ReadOptions & { readonly what?: string },
-): Promise<IoResult<{ chunks: AsyncGenerator<ReadItem[]>; close: () => Promise<void> }>> {
+  options: ReadOptions & { readonly what?: string; readonly start?: ReadStart },
+): Promise<IoResult<OpenedFile>> {
   const what = options.what ?? "file";
   const shown = options.shown ?? file;
   let handle: fs.promises.FileHandle;
+  let regular: boolean;
   try {
     handle = await fs.promises.open(absolutePath, "r");
     const stat = await handle.stat().catch(async (e: unknown) => {
@@ -114,22 +137,68 @@ export async function openFileChunks(
       await handle.close();
       return left(ioError(stat.isDirectory() ? `${what} is a directory, not a file: ${shown}` : `${what} is neither a file nor a pipe: ${shown}`, shown));
     }
+    regular = stat.isFile();
   } catch (e) {
     return left(ioError(openErrorMessage(e, what, shown), shown));
   }
-  const stream = handle.createReadStream({ autoClose: true, highWaterMark: READ_SIZE });
-  async function* chunks(): AsyncGenerator<ReadItem[]> {
-    try {
-      yield* readItemChunks(stream, file, options);
-    } finally {
-      stream.destroy();
+  const seekable = regular && options.format !== "json";
+  const start = seekable && options.start !== undefined && options.start.offset > 0 ? options.start : undefined;
+  // The handle outlives the streams (readAt), so they do not close it; close() does.
+  const stream = handle.createReadStream({ autoClose: false, highWaterMark: READ_SIZE, ...(start !== undefined ? { start: start.offset } : {}) });
+  const csv = { ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}), shown };
+  const readAt = async (at: number, length: number): Promise<Buffer> => {
+    const buffer = Buffer.alloc(length);
+    let got = 0;
+    while (got < length) {
+      const { bytesRead } = await handle.read(buffer, got, length - got, at + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return buffer.subarray(0, got);
+  };
+  async function* chunks(): AsyncGenerator<ReadChunk> {
+    if (start === undefined) yield* readPieces(stream, file, options);
+    else if (options.format === "jsonl") yield* readJsonlPieces(stream, file, shown, start);
+    else {
+      // Read with readAt: destroying a stream of the handle would close it.
+      async function* head(): AsyncGenerator<Buffer> {
+        for (let at = 0; ; at += HEADER_READ_SIZE) {
+          const piece = await readAt(at, HEADER_READ_SIZE);
+          if (piece.length === 0) return;
+          yield piece;
+        }
+      }
+      const header = await readCsvHeader(Readable.from(head(), { objectMode: false }), file, csv);
+      if (header === undefined) yield { items: [{ kind: "error", error: ioError(`cannot resume ${shown}: its header row is gone`, shown) }], ends: [-1] };
+      else if ("error" in header) yield { items: [header.error], ends: [-1] };
+      else yield* readCsvPieces(stream, file, csv, { ...start, header: header.names });
     }
   }
   const generator = chunks();
-  // A generator never started does not run its `finally`, so closing destroys the stream too.
-  const close = async (): Promise<void> => {
-    await generator.return(undefined);
-    stream.destroy();
-  };
-  return right({ chunks: generator, close });
+  let closed: Promise<void> | undefined;
+  // The stream is destroyed here only, not when the items end: that closes the handle, which
+  // readAt still needs then (for the position after the last item). A generator never
+  // started does not run its `finally`, so closing destroys the stream too.
+  const close = (): Promise<void> =>
+    (closed ??= (async () => {
+      await generator.return(undefined);
+      stream.destroy();
+      await handle.close().catch(() => undefined);
+    })());
+  return right({ chunks: generator, close, seekable, readAt });
+}
+
+/** readItemChunks with where each item ends (ReadChunk); for `json`, never a place to start after (-1). */
+async function* readPieces(input: Readable, file: string, options: ReadOptions): AsyncGenerator<ReadChunk> {
+  switch (options.format) {
+    case "jsonl":
+      yield* readJsonlPieces(input, file, options.shown);
+      return;
+    case "csv":
+      yield* readCsvPieces(input, file, { ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}), ...(options.shown !== undefined ? { shown: options.shown } : {}) });
+      return;
+    case "json":
+      for await (const items of readItemChunks(input, file, options)) yield { items, ends: items.map(() => -1) };
+      return;
+  }
 }

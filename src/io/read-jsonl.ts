@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { describeError, ioError, type ReadItem } from "./item.js";
+import { describeError, ioError, type ReadChunk, type ReadItem, type ReadStart } from "./item.js";
 import { mayBeInexact, parseJsonText } from "./json-text.js";
 import { JsonNumber } from "../model/json-number.js";
 import { findInvalidUtf8, invalidUtf8Reason, isUtf8 } from "./utf8.js";
@@ -44,9 +44,17 @@ export async function* readJsonl(input: Readable, file: string, shown: string = 
  * per piece rather than per line is what keeps reading near `JSON.parse`'s speed.
  */
 export async function* readJsonlChunks(input: Readable, file: string, shown: string = file): AsyncGenerator<ReadItem[]> {
-  let line = 0;
+  for await (const chunk of readJsonlPieces(input, file, shown)) yield chunk.items;
+}
+
+/**
+ * readJsonlChunks' items with where each ends in the file (ReadChunk). With `start`, the
+ * input begins at that byte of the file (just after an LF), and lines count on from it.
+ */
+export async function* readJsonlPieces(input: Readable, file: string, shown: string = file, start?: ReadStart): AsyncGenerator<ReadChunk> {
+  let line = start?.line ?? 0;
   /** Byte offset in the file of the first byte not yet split into lines. */
-  let offset = 0;
+  let offset = start?.offset ?? 0;
 
   /** Adds the item of the next line to `out`; nothing for a blank line. `exact`: its piece has no number a double may not hold. */
   function one(raw: string, out: ReadItem[], exact: boolean): void {
@@ -68,16 +76,29 @@ export async function* readJsonlChunks(input: Readable, file: string, shown: str
     else out.push({ kind: "reject", file, line, reason: `line ${line}: expected a JSON object, got ${jsonKind(value)}`, text });
   }
 
-  /** The items of whole lines: `bytes` holds one line more than it has LFs (the last LF of a piece is cut off). */
-  function lines(bytes: Buffer): ReadItem[] {
+  /**
+   * The items of whole lines: `bytes` holds one line more than it has LFs (the last LF of a
+   * piece is cut off, and `terminated` says it was there; the end of input has none).
+   */
+  function lines(bytes: Buffer, terminated: boolean): ReadChunk {
     const out: ReadItem[] = [];
+    const ends: number[] = [];
+    /** Where the last line ends: after the LF cut off, or nowhere to read on from. */
+    const lastEnd = terminated ? offset + bytes.length + 1 : -1;
     if (isUtf8(bytes)) {
       // The common case: one native check and one decode for the whole piece.
       const text = bytes.toString("utf8");
       const exact = !mayBeInexact(text);
+      // In ASCII text a character is a byte; otherwise each LF of the text is found among the
+      // bytes too (0x0A is never part of a longer sequence): `b`, in step with `nl`.
+      const ascii = text.length === bytes.length;
+      let b = -1;
       for (let start = 0; ; ) {
         const nl = text.indexOf("\n", start);
+        if (!ascii && nl >= 0) b = bytes.indexOf(10, b + 1);
+        const before = out.length;
         one(text.slice(start, nl < 0 ? text.length : nl), out, exact);
+        if (out.length > before) ends.push(nl < 0 ? lastEnd : offset + (ascii ? nl : b) + 1);
         if (nl < 0) break;
         start = nl + 1;
       }
@@ -87,18 +108,20 @@ export async function* readJsonlChunks(input: Readable, file: string, shown: str
         const end = nl < 0 ? bytes.length : nl;
         const lineBytes = bytes.subarray(start, end);
         const bad = isUtf8(lineBytes) ? undefined : findInvalidUtf8(lineBytes);
+        const before = out.length;
         if (bad === undefined) one(lineBytes.toString("utf8"), out, false);
         else {
           line++;
           const where = { line, lineOffset: bad.offset, fileOffset: offset + start + bad.offset, bytes: bad.bytes };
           out.push({ kind: "reject", file, line, reason: `line ${line}: ${invalidUtf8Reason(where)}`, text: lineBytes.toString("utf8").replace(/\r$/, "") });
         }
+        if (out.length > before) ends.push(nl < 0 ? lastEnd : offset + nl + 1);
         if (nl < 0) break;
         start = nl + 1;
       }
     }
     offset += bytes.length;
-    return out;
+    return { items: out, ends };
   }
 
   let pending: Buffer[] = [];
@@ -108,15 +131,15 @@ export async function* readJsonlChunks(input: Readable, file: string, shown: str
       if (cut === undefined) continue;
       const { whole, tail } = cut;
       pending = tail.length > 0 ? [tail] : [];
-      const items = lines(whole.subarray(0, whole.length - 1));
+      const got = lines(whole.subarray(0, whole.length - 1), true);
       offset += 1;
-      if (items.length > 0) yield items;
+      if (got.items.length > 0) yield got;
     }
     if (pending.length > 0) {
-      const items = lines(Buffer.concat(pending));
-      if (items.length > 0) yield items;
+      const got = lines(Buffer.concat(pending), false);
+      if (got.items.length > 0) yield got;
     }
   } catch (e) {
-    yield [{ kind: "error", error: ioError(`cannot read ${shown}: ${describeError(e)}`, shown) }];
+    yield { items: [{ kind: "error", error: ioError(`cannot read ${shown}: ${describeError(e)}`, shown) }], ends: [-1] };
   }
 }
