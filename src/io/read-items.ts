@@ -2,9 +2,9 @@ import { isLeft, isRight, left, right } from "fp-ts/lib/Either.js";
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { describeError, ioError, type Format, type IoResult, type ReadChunk, type ReadItem, type ReadStart } from "./item.js";
-import { readCsvChunks, readCsvHeader, readCsvPieces } from "./read-csv.js";
+import { readCsvHeader, readCsvPieces } from "./read-csv.js";
 import { readJsonStream } from "./read-json.js";
-import { readJsonlChunks, readJsonlPieces } from "./read-jsonl.js";
+import { readJsonlPieces } from "./read-jsonl.js";
 
 export interface ReadOptions {
   readonly format: Format;
@@ -28,21 +28,7 @@ export async function* readItems(input: Readable, file: string, options: ReadOpt
  * rather than one per line.
  */
 export async function* readItemChunks(input: Readable, file: string, options: ReadOptions): AsyncGenerator<ReadItem[]> {
-  switch (options.format) {
-    case "jsonl":
-      yield* readJsonlChunks(input, file, options.shown);
-      return;
-    case "csv":
-      yield* readCsvChunks(input, file, { ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}), ...(options.shown !== undefined ? { shown: options.shown } : {}) });
-      return;
-    case "json": {
-      const result = await readJsonStream(input, file, options.shown);
-      if (isRight(result)) {
-        if (result.right.items.length > 0) yield result.right.items;
-      } else yield [{ kind: "error", error: result.left }];
-      return;
-    }
-  }
+  for await (const chunk of readPieces(input, file, options)) yield chunk.items;
 }
 
 /** Bytes read from a file at a time: few, large pieces keep the readers' per-piece work small. */
@@ -197,8 +183,11 @@ async function* readPieces(input: Readable, file: string, options: ReadOptions):
     case "csv":
       yield* readCsvPieces(input, file, { ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}), ...(options.shown !== undefined ? { shown: options.shown } : {}) });
       return;
-    case "json":
-      for await (const items of readItemChunks(input, file, options)) yield { items, ends: items.map(() => -1) };
+    case "json": {
+      const result = await readJsonStream(input, file, options.shown);
+      const items: ReadItem[] = isRight(result) ? result.right.items : [{ kind: "error", error: result.left }];
+      if (items.length > 0) yield { items, ends: items.map(() => -1) };
       return;
+    }
   }
 }
