@@ -1,7 +1,7 @@
 // The long-lived state bench: a daily job's life with `--state`, run by hand as
 //   flock /tmp/bench.lock npx tsx bench/state.bench.ts      (or the built dist/bench/state.bench.js)
 // It generates peppa-files-shaped exports (bench/files/generate-files.ts), runs
-// streams/peppa-files.stream with `batch N` on both sources, one invocation per
+// streams/peppa-files.stream with `batch N` on Core and CPQ's batch in proportion (both end together), one invocation per
 // run (`--runs 1 --state FILE`), the clock one hour later each run so that no
 // dedup key expires within 30d (every key stays remembered), until every file is
 // read, and prints: the first 10 and last 10 runs' times (the report's, and the
@@ -141,17 +141,21 @@ function main(): void {
   const t0 = performance.now();
   const g = generateFiles(dir, options);
   const generated = g.coreLines + g.cpqLines;
-  console.log(`${int(generated)} event lines in ${g.coreFiles.length} files per source (${g.reused ? "reused" : `generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`}), batch ${int(batch)}, --now ${g.now} + 1h per run`);
+  // Core's `batch N`, and CPQ's in proportion to its lines, so that both sources end in the same run
+  // and every run reads the same mix (a Core line costs several CPQ lines): runs compare like for like.
+  const cpqBatch = Math.max(1, Math.round((batch * g.cpqLines) / Math.max(1, g.coreLines)));
+  console.log(`${int(generated)} event lines in ${g.coreFiles.length} files per source (${g.reused ? "reused" : `generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`}), batch ${int(batch)} (Core) and ${int(cpqBatch)} (CPQ), --now ${g.now} + 1h per run`);
   if (fromSource) console.log("(from source: every invocation compiles TypeScript first; the built dist/bench/state.bench.js measures the built code)");
-  const stream = writeStreamFile(path.join(dir, `peppa-files-batch-${batch}.stream`), g.dataDir, { batch });
+  const stream = writeStreamFile(path.join(dir, `peppa-files-batch-${batch}.stream`), g.dataDir, { batch: { core: batch, cpq: cpqBatch } });
   const stateDir = path.join(dir, "state");
   const out = path.join(dir, "out-state");
   for (const d of [stateDir, out]) fs.rmSync(d, { recursive: true, force: true });
   fs.mkdirSync(stateDir, { recursive: true });
   const stateFile = path.join(stateDir, "peppa-files.state");
-  const bound = Math.ceil(Math.max(g.coreLines, g.cpqLines) / batch) + g.coreFiles.length + 5;
+  const expected = Math.max(Math.ceil(g.coreLines / batch), Math.ceil(g.cpqLines / cpqBatch));
+  const bound = expected + g.coreFiles.length + 5;
   // Killed near the end: at the run that is about 90% through the expected runs.
-  const killAt = kill ? Math.max(2, Math.floor(Math.ceil(Math.max(g.coreLines, g.cpqLines) / batch) * 0.9)) : -1;
+  const killAt = kill ? Math.max(2, Math.floor(expected * 0.9)) : -1;
 
   const runs: Run[] = [];
   const recordsWritten = new Map<string, number>();
@@ -236,7 +240,7 @@ function main(): void {
   let consistent = true;
   // A run killed after its commit point lost its report: the lines it read are the ones no report counts.
   const unreported = generated - read;
-  if (lostRuns === 0 ? unreported !== 0 : unreported <= 0 || unreported > 2 * batch * lostRuns) {
+  if (lostRuns === 0 ? unreported !== 0 : unreported <= 0 || unreported > 2 * (batch + cpqBatch) * lostRuns) {
     console.log(`  MISMATCH: the reports read ${int(read)} of ${int(generated)} lines`);
     consistent = false;
   }

@@ -8,13 +8,14 @@ import path from "node:path";
 import { repoRoot } from "./repo.js";
 
 const SOURCES = [
-  { from: '"data/peppa-files/core/*.jsonl"', to: "core/*.jsonl" },
-  { from: '"data/peppa-files/cpq/*.csv"', to: "cpq/*.csv" },
+  { name: "core", from: '"data/peppa-files/core/*.jsonl"', to: "core/*.jsonl" },
+  { name: "cpq", from: '"data/peppa-files/cpq/*.csv"', to: "cpq/*.csv" },
 ] as const;
 const TABLES = ["crm_accounts", "core_tenants", "cpq_accounts", "funnel_events"] as const;
 
 /** The stream's text for data in dataDir, written as FILE; returns FILE. */
-export function writeStreamFile(file: string, dataDir: string, options: { batch?: number } = {}): string {
+/** `batch`: one `batch N` for both sources, or one per source. */
+export function writeStreamFile(file: string, dataDir: string, options: { batch?: number | { readonly core: number; readonly cpq: number } } = {}): string {
   let text = fs.readFileSync(path.join(repoRoot(), "streams", "peppa-files.stream"), "utf8");
   const rel = (p: string): string => JSON.stringify(path.relative(path.dirname(file), path.join(dataDir, p)).split(path.sep).join("/"));
   const replaceOnce = (from: string, to: string): void => {
@@ -22,7 +23,8 @@ export function writeStreamFile(file: string, dataDir: string, options: { batch?
     if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`streams/peppa-files.stream no longer reads ${from} exactly once; update bench/files/stream-file.ts`);
     text = text.slice(0, at) + to + text.slice(at + from.length);
   };
-  for (const s of SOURCES) replaceOnce(s.from, rel(s.to) + (options.batch !== undefined ? ` batch ${options.batch}` : ""));
+  const batchOf = (source: "core" | "cpq"): number | undefined => (typeof options.batch === "object" ? options.batch[source] : options.batch);
+  for (const s of SOURCES) replaceOnce(s.from, rel(s.to) + (batchOf(s.name) !== undefined ? ` batch ${batchOf(s.name)}` : ""));
   for (const t of TABLES) replaceOnce(`"data/${t}.csv"`, rel(`${t}.csv`));
   fs.writeFileSync(file, text);
   return file;

@@ -16,8 +16,8 @@ import { tempDir } from "./helpers.js";
 
 const DAY = 86_400_000;
 
-function open(file: string, stream = "s"): StateStore {
-  const r = StateStore.open(file, stream);
+function open(file: string, stream = "s", minGroupKeys?: number): StateStore {
+  const r = StateStore.open(file, stream, minGroupKeys === undefined ? {} : { minGroupKeys });
   if (isLeft(r)) throw new Error(r.left.message);
   return r.right;
 }
@@ -38,13 +38,23 @@ const runArb = fc.record({
   keys: fc.array(fc.tuple(fc.constantFrom("a", "b"), fc.string({ unit: fc.constantFrom("x", "y", "z", "\u0000", "é"), maxLength: 3 })), { maxLength: 25 }),
   fails: fc.boolean(),
   reopen: fc.boolean(),
+  /** On reopening, the file is first made a store of version 1 (no group filters), as an older build left it. */
+  asVersion1: fc.boolean(),
 });
+
+/** What an older build's store looked like: no groups table, version 1. */
+function makeVersion1(file: string): void {
+  const db = new Database(file);
+  db.exec("DROP TABLE groups; UPDATE meta SET value = '1' WHERE name = 'version'");
+  db.close();
+}
 
 test("the store decides every key as the in-memory chunks do, across commits, reopenings and failed runs", () => {
   fc.assert(
-    fc.property(fc.array(runArb, { minLength: 1, maxLength: 12 }), (runs) => {
+    // Groups of a few keys, so that runs fill groups, start new ones and outlive them.
+    fc.property(fc.array(runArb, { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 40 }), (runs, minGroupKeys) => {
       const file = path.join(tempDir(), "p.state");
-      let store = open(file);
+      let store = open(file, "s", minGroupKeys);
       let memory: Record<string, SeenState> = {};
       let now = Date.parse("2026-01-01T00:00:00Z");
       let committed = 0;
@@ -68,7 +78,8 @@ test("the store decides every key as the in-memory chunks do, across commits, re
           }
           if (r.reopen) {
             store.close();
-            store = open(file);
+            if (r.asVersion1) makeVersion1(file);
+            store = open(file, "s", minGroupKeys);
             assert.is(store.runs, committed);
           }
         }
@@ -79,7 +90,7 @@ test("the store decides every key as the in-memory chunks do, across commits, re
         store.close();
       }
     }),
-    { numRuns: 60 },
+    { numRuns: 80 },
   );
 });
 
@@ -147,8 +158,11 @@ test("a damaged, foreign or other stream's store is refused with a message, neve
   edit("UPDATE chunks SET filter = zeroblob(length(filter))");
   assert.is(messageOf(file), `state file STATE is damaged: the filter of chunk 1 of step \`d\` does not match its checksum. ${move}`);
   fs.writeFileSync(file, good);
+  edit("UPDATE groups SET filter = zeroblob(length(filter))");
+  assert.is(messageOf(file), `state file STATE is damaged: the filter of the group of chunks 1-1 of step \`d\` does not match its checksum. ${move}`);
+  fs.writeFileSync(file, good);
   edit("UPDATE meta SET value = '9' WHERE name = 'version'");
-  assert.match(messageOf(file), /^state file STATE has store version "9", but this interpreter reads version 1\./);
+  assert.match(messageOf(file), /^state file STATE has store version "9", but this interpreter reads version 2\./);
 
   fs.writeFileSync(file, good.subarray(0, 100));
   assert.match(messageOf(file), new RegExp(`^state file STATE is damaged: .*\\(SQLITE_\\w+\\)\\. ${move}$`));
@@ -167,6 +181,34 @@ test("a damaged, foreign or other stream's store is refused with a message, neve
   sqlite.exec("CREATE TABLE notes (t TEXT)");
   sqlite.close();
   assert.match(messageOf(foreign), /^state file STATE is damaged: no such table: meta \(SQLITE_ERROR\)/);
+});
+
+test("a store of version 1 is upgraded in place when a run opens it, and read as it is when inspected", () => {
+  const file = path.join(tempDir(), "p.state");
+  let store = open(file);
+  store.openKeys("d", DAY, 0).add("k");
+  store.commit(1, { runs: 1 });
+  store.close();
+  makeVersion1(file);
+  const version = (): string => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return (db.prepare("SELECT value FROM meta WHERE name = 'version'").pluck().get() as string);
+    } finally {
+      db.close();
+    }
+  };
+  const inspected = StateStore.open(file, "", { inspect: true });
+  if (isLeft(inspected)) throw new Error(inspected.left.message);
+  assert.is(inspected.right.describe()[0]!.keys, 1);
+  inspected.right.close();
+  assert.is(version(), "1");
+  store = open(file);
+  const keys = store.openKeys("d", DAY, 1);
+  assert.ok(keys.has("k"));
+  assert.not.ok(keys.has("j"));
+  store.close();
+  assert.is(version(), "2");
 });
 
 test("a key lookup that fails while a run reads the store is StoreDamaged, which the CLI reports as such", () => {

@@ -73,6 +73,11 @@ export class BloomFilter {
     return true;
   }
 
+  /** A filter with the same bits, to add to without touching this one. */
+  copy(): BloomFilter {
+    return new BloomFilter(this.words.slice());
+  }
+
   bytes(): Uint8Array {
     return new Uint8Array(this.words.buffer, this.words.byteOffset, this.words.byteLength);
   }

@@ -1,6 +1,8 @@
 // The state behind `--state FILE`: an SQLite database (better-sqlite3) that
 // keeps the dedup keys on disk, a chunk of keys per run with a Bloom filter
-// in front of each (bloom.ts), and the rest of the run state (runs, open
+// in front of each (bloom.ts) and one more over each group of consecutive
+// chunks (so a never-seen key probes a filter per group, not per run), and
+// the rest of the run state (runs, open
 // sessions, file positions) as one JSON value. A run reads only what it looks
 // up and a commit writes only what changed: the run's new keys (appended
 // after the step's last chunk, so they fill new pages rather than dirtying old
@@ -28,11 +30,26 @@ const openDatabase = (file: string, options?: Database.Options): Database.Databa
 
 export const STORE_FORMAT = "peppa-stream/state-store";
 /** The version of the store's tables; the JSON value inside has the runtime's own version. */
-export const STORE_VERSION = 1;
+export const STORE_VERSION = 2;
+/** Version 1 had no group filters; it is upgraded in place when opened for a run. */
+const UPGRADABLE_VERSION = "1";
 /** The first bytes of every SQLite database file. */
 const SQLITE_MAGIC = Buffer.from("SQLite format 3\0", "latin1");
 
 const MOVE_AWAY = "Move it away to start fresh; it is never reset silently.";
+
+const GROUPS_SCHEMA = `CREATE TABLE groups (
+  step INTEGER NOT NULL, first_chunk INTEGER NOT NULL, last_chunk INTEGER NOT NULL, capacity INTEGER NOT NULL,
+  keys INTEGER NOT NULL, filter BLOB NOT NULL, digest TEXT NOT NULL, PRIMARY KEY (step, first_chunk));`;
+
+/**
+ * A group holds the keys of up to GROUP_RUNS runs of the size of its first (at
+ * least MIN_GROUP_KEYS keys): probes per lookup fall by that factor, and a
+ * commit rewrites the open group's filter (20 bits per key of its capacity: 4 MB
+ * for runs of 100,000 keys), which does not grow with what is remembered.
+ */
+const GROUP_RUNS = 16;
+const MIN_GROUP_KEYS = 65_536;
 
 const SCHEMA = `
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -41,6 +58,7 @@ CREATE TABLE chunks (
   step INTEGER NOT NULL, chunk INTEGER NOT NULL, run INTEGER, seen_at INTEGER NOT NULL,
   keys INTEGER NOT NULL, filter BLOB NOT NULL, digest TEXT NOT NULL, PRIMARY KEY (step, chunk));
 CREATE TABLE keys (step INTEGER NOT NULL, chunk INTEGER NOT NULL, key TEXT NOT NULL, PRIMARY KEY (step, chunk, key)) WITHOUT ROWID;
+${GROUPS_SCHEMA}
 `;
 
 /** One run's keys of one step, with its filter. `run` is null for keys migrated from a JSON state file. */
@@ -52,12 +70,33 @@ export interface Chunk {
   readonly filter: BloomFilter;
 }
 
+/**
+ * A filter over every key of the chunks first..last of a step (those that have
+ * expired too, until all have: a stale bit only costs a probe of the chunks').
+ * The last group takes the next run's keys while they fit its capacity.
+ */
+interface Group {
+  readonly first: number;
+  readonly last: number;
+  readonly capacity: number;
+  readonly keys: number;
+  readonly filter: BloomFilter;
+}
+
 interface StepKeys {
   id: number;
   windowMs: number | undefined;
   /** Oldest first. */
   chunks: Chunk[];
+  /** Oldest first; chunks of a store of version 1 are in none. */
+  groups: Group[];
   known: boolean;
+}
+
+/** What one lookup probes: a filter, and behind it the chunks it covers, newest first. */
+interface Probe {
+  readonly filter: BloomFilter;
+  readonly chunks: ReadonlyArray<Chunk>;
 }
 
 /** What one run staged for one step: committed with the run, or dropped. */
@@ -98,6 +137,8 @@ export class StateStore {
     private readonly db: Database.Database,
     readonly file: string,
     readonly stream: string,
+    /** The fewest keys a new group is made for (specs make it small to see many groups). */
+    private readonly groupKeys: number,
   ) {
     this.lookup = db.prepare("SELECT 1 FROM keys WHERE step = ? AND chunk = ? AND key = ?").pluck();
     const meta = new Map((db.prepare("SELECT name, value FROM meta").all() as { name: string; value: string }[]).map((r) => [r.name, r.value]));
@@ -110,7 +151,7 @@ export class StateStore {
       throw new StoreDamaged(`its run state is not JSON (${describeError(e)})`);
     }
     for (const s of db.prepare("SELECT id, name, window_ms FROM steps").all() as { id: number; name: string; window_ms: number }[]) {
-      this.steps.set(s.name, { id: s.id, windowMs: s.window_ms, chunks: [], known: true });
+      this.steps.set(s.name, { id: s.id, windowMs: s.window_ms, chunks: [], groups: [], known: true });
     }
     const byId = new Map([...this.steps.values()].map((s) => [s.id, s]));
     const rows = db.prepare("SELECT step, chunk, run, seen_at, keys, filter, digest FROM chunks ORDER BY step, chunk").iterate() as IterableIterator<{
@@ -121,6 +162,19 @@ export class StateStore {
       const filter = BloomFilter.fromBytes(r.filter);
       if (!s || !filter || digestOf(r.filter) !== r.digest) throw new StoreDamaged(`the filter of chunk ${r.chunk} of step ${s ? `\`${[...this.steps].find(([, v]) => v === s)![0]}\`` : r.step} does not match its checksum`);
       s.chunks.push({ chunk: r.chunk, run: r.run, seenAt: r.seen_at, keys: r.keys, filter });
+    }
+    // A store of version 1 opened to be inspected has no groups table (a run upgrades it first).
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'groups'").get() === undefined) return;
+    const groups = db.prepare("SELECT step, first_chunk, last_chunk, capacity, keys, filter, digest FROM groups ORDER BY step, first_chunk").iterate() as IterableIterator<{
+      step: number; first_chunk: number; last_chunk: number; capacity: number; keys: number; filter: Buffer; digest: string;
+    }>;
+    for (const g of groups) {
+      const s = byId.get(g.step);
+      const filter = BloomFilter.fromBytes(g.filter);
+      if (!s || !filter || digestOf(g.filter) !== g.digest || g.last_chunk < g.first_chunk) {
+        throw new StoreDamaged(`the filter of the group of chunks ${g.first_chunk}-${g.last_chunk} of step ${s ? `\`${[...this.steps].find(([, v]) => v === s)![0]}\`` : g.step} does not match its checksum`);
+      }
+      s.groups.push({ first: g.first_chunk, last: g.last_chunk, capacity: g.capacity, keys: g.keys, filter });
     }
   }
 
@@ -139,7 +193,7 @@ export class StateStore {
    * JSON state file of an earlier version is not read here: `isStoreFile` tells
    * the caller to migrate it. `inspect`: the file must exist and is only read.
    */
-  static open(file: string, stream: string, options: { readonly inspect?: boolean } = {}): IoResult<StateStore> {
+  static open(file: string, stream: string, options: { readonly inspect?: boolean; readonly minGroupKeys?: number } = {}): IoResult<StateStore> {
     const shown = displayPath(path.resolve(file));
     const damaged = (what: string) => failure(`state file ${shown} is damaged: ${what}. ${MOVE_AWAY}`, shown);
     if (!fs.existsSync(file)) {
@@ -157,7 +211,10 @@ export class StateStore {
         db.close();
         return failure(`${shown} is not a peppa-stream state file. Give --state a file of its own; this one is left untouched.`, shown);
       }
-      if (meta.get("version") !== String(STORE_VERSION)) {
+      const version = meta.get("version");
+      // Inspecting writes nothing, so a store of version 1 is read as it is.
+      if (version === UPGRADABLE_VERSION && !options.inspect) upgrade(db, Math.max(1, options.minGroupKeys ?? MIN_GROUP_KEYS));
+      else if (version !== String(STORE_VERSION) && version !== UPGRADABLE_VERSION) {
         db.close();
         return failure(
           `state file ${shown} has store version ${JSON.stringify(meta.get("version"))}, but this interpreter reads version ${STORE_VERSION}. Use the interpreter that wrote it, or move it away to start fresh.`,
@@ -168,7 +225,7 @@ export class StateStore {
         db.close();
         return failure(`state file ${shown} belongs to stream "${meta.get("stream")}", not "${stream}". Give each stream its own state file.`, shown);
       }
-      return right(new StateStore(db, file, meta.get("stream") ?? ""));
+      return right(new StateStore(db, file, meta.get("stream") ?? "", Math.max(1, options.minGroupKeys ?? MIN_GROUP_KEYS)));
     } catch (e) {
       db?.close();
       return storeFailure(e, shown, damaged);
@@ -182,11 +239,12 @@ export class StateStore {
   openKeys(step: string, windowMs: number, nowMs: number): { has(key: string): boolean; add(key: string): void } {
     let s = this.steps.get(step);
     if (!s) {
-      s = { id: Math.max(0, ...[...this.steps.values()].map((x) => x.id)) + 1, windowMs: undefined, chunks: [], known: false };
+      s = { id: Math.max(0, ...[...this.steps.values()].map((x) => x.id)) + 1, windowMs: undefined, chunks: [], groups: [], known: false };
       this.steps.set(step, s);
     }
     const expired = s.chunks.filter((c) => c.seenAt + windowMs <= nowMs);
     const live = s.chunks.filter((c) => c.seenAt + windowMs > nowMs).reverse(); // newest first: repeats are mostly recent
+    const probes = probesOf(live, s.groups);
     const added = new Set<string>();
     this.pending.set(step, { step: s, windowMs, nowMs, expired, added });
     const id = s.id;
@@ -195,15 +253,18 @@ export class StateStore {
       has(key) {
         if (added.has(key)) return true;
         const [h1, h2] = keyHashes(key);
-        for (const c of live) {
-          if (!c.filter.mayHave(h1, h2)) continue;
-          let found: unknown;
-          try {
-            found = lookup.get(id, c.chunk, key);
-          } catch (e) {
-            throw new StoreDamaged(`reading a key failed: ${describeError(e)}`);
+        for (const p of probes) {
+          if (!p.filter.mayHave(h1, h2)) continue;
+          for (const c of p.chunks) {
+            if (p.chunks.length > 1 && !c.filter.mayHave(h1, h2)) continue;
+            let found: unknown;
+            try {
+              found = lookup.get(id, c.chunk, key);
+            } catch (e) {
+              throw new StoreDamaged(`reading a key failed: ${describeError(e)}`);
+            }
+            if (found !== undefined) return true;
           }
-          if (found !== undefined) return true;
         }
         return false;
       },
@@ -225,13 +286,15 @@ export class StateStore {
    */
   commit(run: number, state: unknown): void {
     const db = this.db;
-    const made: Array<{ s: StepKeys; chunk: Chunk | undefined; expired: ReadonlyArray<Chunk>; windowMs: number }> = [];
+    const made: Array<{ s: StepKeys; chunk: Chunk | undefined; group: Group | undefined; expired: ReadonlyArray<Chunk>; windowMs: number }> = [];
     const insertStep = db.prepare("INSERT INTO steps (id, name, window_ms) VALUES (?, ?, ?)");
     const setWindow = db.prepare("UPDATE steps SET window_ms = ? WHERE id = ?");
     const dropKeys = db.prepare("DELETE FROM keys WHERE step = ? AND chunk = ?");
     const dropChunk = db.prepare("DELETE FROM chunks WHERE step = ? AND chunk = ?");
     const addKey = db.prepare("INSERT INTO keys (step, chunk, key) VALUES (?, ?, ?)");
     const addChunk = db.prepare("INSERT INTO chunks (step, chunk, run, seen_at, keys, filter, digest) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    const putGroup = db.prepare("INSERT OR REPLACE INTO groups (step, first_chunk, last_chunk, capacity, keys, filter, digest) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    const dropGroup = db.prepare("DELETE FROM groups WHERE step = ? AND first_chunk = ?");
     const write = db.transaction(() => {
       for (const [name, p] of this.pending) {
         const s = p.step;
@@ -241,21 +304,34 @@ export class StateStore {
           dropKeys.run(s.id, c.chunk);
           dropChunk.run(s.id, c.chunk);
         }
+        // A group none of whose chunks is left goes with the last of them.
+        const left = s.chunks.filter((c) => !p.expired.includes(c));
+        for (const g of s.groups) if (!left.some((c) => c.chunk >= g.first && c.chunk <= g.last)) dropGroup.run(s.id, g.first);
         let chunk: Chunk | undefined;
+        let group: Group | undefined;
         if (p.added.size) {
           const keys = [...p.added].sort();
           const id = (s.chunks[s.chunks.length - 1]?.chunk ?? 0) + 1;
           const filter = BloomFilter.sized(keys.length);
+          // The last group takes this chunk if it was the last chunk's and has room; else a new group begins.
+          const open = s.groups[s.groups.length - 1];
+          const joins = open !== undefined && open.last === id - 1 && open.keys + keys.length <= open.capacity && left.some((c) => c.chunk >= open.first);
+          const capacity = joins ? open.capacity : Math.max(GROUP_RUNS * keys.length, this.groupKeys);
+          const groupFilter = joins ? open.filter.copy() : BloomFilter.sized(capacity);
           for (const k of keys) {
             addKey.run(s.id, id, k);
             const [h1, h2] = keyHashes(k);
             filter.add(h1, h2);
+            groupFilter.add(h1, h2);
           }
           const bytes = filter.bytes();
           addChunk.run(s.id, id, run, p.nowMs, keys.length, bytes, digestOf(bytes));
           chunk = { chunk: id, run, seenAt: p.nowMs, keys: keys.length, filter };
+          group = { first: joins ? open.first : id, last: id, capacity, keys: (joins ? open.keys : 0) + keys.length, filter: groupFilter };
+          const groupBytes = groupFilter.bytes();
+          putGroup.run(s.id, group.first, id, capacity, group.keys, groupBytes, digestOf(groupBytes));
         }
-        made.push({ s, chunk, expired: p.expired, windowMs: p.windowMs });
+        made.push({ s, chunk, group, expired: p.expired, windowMs: p.windowMs });
       }
       setMeta(db, run, state);
     });
@@ -265,11 +341,13 @@ export class StateStore {
       this.pending.clear();
       throw new Error(`cannot write state file ${displayPath(path.resolve(this.file))}: ${describeError(e)}`);
     }
-    for (const { s, chunk, expired, windowMs } of made) {
+    for (const { s, chunk, group, expired, windowMs } of made) {
       s.known = true;
       s.windowMs = windowMs;
       s.chunks = s.chunks.filter((c) => !expired.includes(c));
       if (chunk) s.chunks.push(chunk);
+      s.groups = s.groups.filter((g) => g.first !== group?.first && s.chunks.some((c) => c.chunk >= g.first && c.chunk <= g.last));
+      if (group) s.groups.push(group);
     }
     this.runsValue = run;
     this.stateValue = state;
@@ -334,10 +412,68 @@ export class StateStore {
           addChunk.run(i + 1, j + 1, at, list.length, bytes, digestOf(bytes));
         });
       });
+      groupChunks(db, MIN_GROUP_KEYS);
       setMeta(db, runs, state);
     }, { replace: true });
     return created._tag === "Left" ? created : right({ keys });
   }
+}
+
+/** Version 1 to 2: the groups table, with groups made from the keys already kept (read once, in key order). */
+function upgrade(db: Database.Database, groupKeys: number): void {
+  db.transaction(() => {
+    db.exec(GROUPS_SCHEMA);
+    groupChunks(db, groupKeys);
+    db.prepare("UPDATE meta SET value = ? WHERE name = 'version'").run(String(STORE_VERSION));
+  })();
+}
+
+/** Groups over the chunks of every step, oldest first, as commits make them (for an upgrade or a migration). */
+function groupChunks(db: Database.Database, groupKeys: number): void {
+  const keysOf = db.prepare("SELECT key FROM keys WHERE step = ? AND chunk = ?").pluck();
+  const putGroup = db.prepare("INSERT INTO groups (step, first_chunk, last_chunk, capacity, keys, filter, digest) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  const chunks = db.prepare("SELECT step, chunk, keys FROM chunks ORDER BY step, chunk").all() as { step: number; chunk: number; keys: number }[];
+  let g: { step: number; first: number; last: number; capacity: number; keys: number; filter: BloomFilter } | undefined;
+  const put = (): void => {
+    if (!g) return;
+    const bytes = g.filter.bytes();
+    putGroup.run(g.step, g.first, g.last, g.capacity, g.keys, bytes, digestOf(bytes));
+  };
+  for (const c of chunks) {
+    if (!g || g.step !== c.step || g.keys + c.keys > g.capacity) {
+      put();
+      const capacity = Math.max(GROUP_RUNS * c.keys, groupKeys);
+      g = { step: c.step, first: c.chunk, last: c.chunk, capacity, keys: 0, filter: BloomFilter.sized(capacity) };
+    }
+    for (const k of keysOf.iterate(c.step, c.chunk) as IterableIterator<string>) g.filter.add(...keyHashes(k));
+    g.last = c.chunk;
+    g.keys += c.keys;
+  }
+  put();
+}
+
+/**
+ * The probes of a lookup, newest first: a group's filter in front of its live
+ * chunks, or a chunk's own filter where it is alone (no group, or the only one
+ * of its group still live).
+ */
+function probesOf(live: ReadonlyArray<Chunk>, groups: ReadonlyArray<Group>): Probe[] {
+  const byGroup = new Map<Group, Chunk[]>();
+  const order: Array<Group | Chunk> = [];
+  for (const c of live) {
+    const g = groups.find((x) => c.chunk >= x.first && c.chunk <= x.last);
+    if (!g) order.push(c);
+    else if (byGroup.has(g)) byGroup.get(g)!.push(c);
+    else {
+      byGroup.set(g, [c]);
+      order.push(g);
+    }
+  }
+  return order.map((x) => {
+    const chunks = byGroup.get(x as Group);
+    if (!chunks) return { filter: (x as Chunk).filter, chunks: [x as Chunk] };
+    return chunks.length === 1 ? { filter: chunks[0]!.filter, chunks } : { filter: x.filter, chunks };
+  });
 }
 
 /** Whether `file` holds an SQLite database (else it may be a JSON state file of an earlier version). */
