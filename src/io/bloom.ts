@@ -40,9 +40,9 @@ export class BloomFilter {
   }
 
   /** An empty filter sized for `count` keys. */
-  static sized(count: number): BloomFilter {
+  static sized(count: number, bitsPerKey: number = BITS_PER_KEY): BloomFilter {
     let bits = 64;
-    while (bits < count * BITS_PER_KEY && bits < 2 ** 31) bits *= 2;
+    while (bits < count * bitsPerKey && bits < 2 ** 31) bits *= 2;
     return new BloomFilter(new Uint32Array(bits / 32));
   }
 

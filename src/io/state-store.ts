@@ -45,11 +45,16 @@ const GROUPS_SCHEMA = `CREATE TABLE groups (
 /**
  * A group holds the keys of up to GROUP_RUNS runs of the size of its first (at
  * least MIN_GROUP_KEYS keys): probes per lookup fall by that factor, and a
- * commit rewrites the open group's filter (20 bits per key of its capacity: 4 MB
+ * commit rewrites the open group's filter (10 bits per key of its capacity: 2 MB
  * for runs of 100,000 keys), which does not grow with what is remembered.
  */
 const GROUP_RUNS = 16;
 const MIN_GROUP_KEYS = 65_536;
+/**
+ * A group's filter is only a first sieve (a "maybe" probes its chunks' filters, each 1 in 10,000),
+ * so it has half their bits: about 1 false "maybe" in 100, for half the bytes each commit rewrites.
+ */
+const GROUP_BITS_PER_KEY = 10;
 
 const SCHEMA = `
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -317,7 +322,7 @@ export class StateStore {
           const open = s.groups[s.groups.length - 1];
           const joins = open !== undefined && open.last === id - 1 && open.keys + keys.length <= open.capacity && left.some((c) => c.chunk >= open.first);
           const capacity = joins ? open.capacity : Math.max(GROUP_RUNS * keys.length, this.groupKeys);
-          const groupFilter = joins ? open.filter.copy() : BloomFilter.sized(capacity);
+          const groupFilter = joins ? open.filter.copy() : BloomFilter.sized(capacity, GROUP_BITS_PER_KEY);
           for (const k of keys) {
             addKey.run(s.id, id, k);
             const [h1, h2] = keyHashes(k);
@@ -443,7 +448,7 @@ function groupChunks(db: Database.Database, groupKeys: number): void {
     if (!g || g.step !== c.step || g.keys + c.keys > g.capacity) {
       put();
       const capacity = Math.max(GROUP_RUNS * c.keys, groupKeys);
-      g = { step: c.step, first: c.chunk, last: c.chunk, capacity, keys: 0, filter: BloomFilter.sized(capacity) };
+      g = { step: c.step, first: c.chunk, last: c.chunk, capacity, keys: 0, filter: BloomFilter.sized(capacity, GROUP_BITS_PER_KEY) };
     }
     for (const k of keysOf.iterate(c.step, c.chunk) as IterableIterator<string>) g.filter.add(...keyHashes(k));
     g.last = c.chunk;
