@@ -9,6 +9,7 @@ import { openFileItems, readItems } from "../../src/io/read-items.js";
 import { parseJsonArray } from "../../src/io/read-json.js";
 import { readTable } from "../../src/io/read-table.js";
 import { readCsvChunks, readCsvParsed } from "../../src/io/read-csv.js";
+import { resolvedItem } from "../../src/io/read-jsonl.js";
 import { collect, FIXTURES, recordsOf, shape, tempDir } from "./helpers.js";
 
 async function readFixture(name: string, format: "jsonl" | "csv" | "json", delimiter?: string) {
@@ -195,6 +196,28 @@ test("readTable: the whole file, and a clear error for a missing one", async () 
   } finally {
     process.chdir(cwd);
   }
+});
+
+test("property: JSON lines read unparsed (lazyJson) and parsed when decoded give the items read parsed: records, rejects and their reasons", async () => {
+  const line = fc.oneof(
+    fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 2 })).map((o) => JSON.stringify(o)),
+    fc.constantFrom("", " ", "\t \r", "  {\"a\":1}", "[1,2]", "42", "\"text\"", "null", "{\"a\":", "{bad}", "\u00a0", "{\"big\":12345678901234567890}", "{\"e\":1e400}", "[".repeat(70) + "]".repeat(70)),
+    fc.string({ maxLength: 8 }),
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.array(line, { maxLength: 30 }), fc.constantFrom("\n", "\r\n"), fc.integer({ min: 1, max: 64 }), async (lines, end, cut) => {
+      const bytes = Buffer.from(lines.join(end), "utf8");
+      const pieces = (): Buffer[] => {
+        const out: Buffer[] = [];
+        for (let i = 0; i < bytes.length; i += cut) out.push(bytes.subarray(i, i + cut));
+        return out;
+      };
+      const eager = await collect(readItems(Readable.from(pieces()), "p.jsonl", { format: "jsonl" }));
+      const lazy = await collect(readItems(Readable.from(pieces()), "p.jsonl", { format: "jsonl", lazyJson: true }));
+      assert.equal(lazy.map((i) => (i.kind === "error" ? i : resolvedItem(i))), eager);
+    }),
+    { numRuns: 150 },
+  );
 });
 
 test.run();

@@ -269,7 +269,7 @@ test("a file whose last line has no line end: its last item is read again and sk
   assert.equal([position.item, position.seek.offset, position.seek.lines, position.seek.skip], [2, 8, 1, 1]);
   fs.writeFileSync(file, '{"n":1}\n{"n":2}\n{"n":3}\n');
   const rest = await readAll({ pattern: "a.jsonl", baseDir: dir, format: "jsonl", resume: position });
-  assert.equal(rest.map((i) => [i.line, i.kind === "record" ? i.record : i.reason]), [[3, { n: 3 }]]);
+  assert.equal(rest.map((i) => [i.line, i.kind === "record" ? i.record : i.kind === "reject" ? i.reason : i.text]), [[3, { n: 3 }]]);
 });
 
 test.run();

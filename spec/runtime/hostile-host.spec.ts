@@ -69,6 +69,7 @@ const RUN_ERRORS: ReadonlyArray<[string, (r: Runner) => unknown, RegExp]> = [
   ["malformed that is not a list", (r) => r.run({ now: NOW, sources: { s: { records: [], malformed: 5 } as never } }), /source `s`: `malformed` must be an array/],
   ["malformed entries that are null", (r) => r.run({ now: NOW, sources: { s: { records: [], malformed: [null] } as never } }), /`malformed\[0\]` must be \{ file: string, line: number, reason: string, text: string \}/],
   ["origins that are not a list", (r) => r.run({ now: NOW, sources: { s: { records: [{ id: "a" }], origins: 5 } as never } }), /source `s`: `origins` must be an array/],
+  ["a parse that is not a function", (r) => r.run({ now: NOW, sources: { s: { records: [], parse: 5 } as never } }), /source `s`: `parse` must be a function \(text, line\) => \{record\} \| \{reason\}, got number 5/],
   ["an unknown source", (r) => r.run({ now: NOW, sources: { nope: [] } }), /the stream has no source `nope`/],
   ["final that is not a boolean", (r) => r.run({ now: NOW, final: "yes" as never }), /`final` must be true or false, got the string "yes"/],
   ["capture that is not a boolean", (r) => r.run({ now: NOW, capture: 1 as never }), /`capture` must be true or false, got number 1/],
@@ -190,6 +191,32 @@ test("a record that cannot be read is a reject of that record on the source's `i
     ],
   );
   assert.is(r.report.balance.rejected, 4);
+  assert.is(r.report.balanced, true);
+});
+
+test("a batch of unparsed lines: each is parsed when decoded; a line parse refuses, or a parse that throws, is a reject of that line", () => {
+  const runner = createRunner(plan, GOOD_OPTIONS);
+  const parse = (text: string, line: number) => {
+    if (text === "boom") throw new Error("boom");
+    try {
+      return { record: JSON.parse(text) as unknown };
+    } catch {
+      return { reason: `line ${line}: not JSON` };
+    }
+  };
+  const records = ['{"id":"a"}', "nope", "boom", { id: "c" }, '{"id":"d"}'];
+  const origins = records.map((_, i) => ({ file: "in.jsonl", line: i + 1 }));
+  const r = runner.run({ sources: { s: { records, origins, parse } }, now: NOW });
+  assert.equal(r.outputs.o!.map((x) => x.id), ["a", "c", "d"]);
+  const invalid = r.rejects.filter((x) => x.step === "s" && x.port === "invalid");
+  assert.equal(
+    invalid.map((x) => [x.errors, x.line, x.record]),
+    [
+      [[{ rule: "format", message: "line 2: not JSON" }], 2, "nope"],
+      [[{ rule: "schema", message: "the record cannot be read: Error: boom" }], 3, null],
+    ],
+  );
+  assert.is(r.report.balance.read, 5);
   assert.is(r.report.balanced, true);
 });
 

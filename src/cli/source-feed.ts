@@ -8,6 +8,7 @@ import { isLeft, isRight, left, right, type Either } from "fp-ts/lib/Either.js";
 import {
   openFileSource,
   openFileItems,
+  parseJsonLine,
   readItems,
   SourcePositionCodec,
   type FileSource,
@@ -44,13 +45,16 @@ export function toBatch(items: ReadonlyArray<Item>): SourceBatch {
   // A record's item is its origin (it has the file and line): no second object per record.
   const origins: { readonly file: string; readonly line: number }[] = [];
   const malformed: { file: string; line: number; reason: string; text: string }[] = [];
+  let lines = false;
   for (const item of items) {
-    if (item.kind === "record") {
-      records.push(item.record);
+    if (item.kind === "record" || item.kind === "line") {
+      // A line's text, parsed by the source step when it decodes it (SourceBatch.parse).
+      records.push(item.kind === "record" ? item.record : item.text);
       origins.push(item);
+      lines ||= item.kind === "line";
     } else malformed.push({ file: item.file, line: item.line, reason: item.reason, text: item.text });
   }
-  return { records, origins, malformed };
+  return { records, origins, malformed, ...(lines ? { parse: parseJsonLine } : {}) };
 }
 
 /** A host input's format, from its file name; standard input is JSON lines. */
@@ -141,6 +145,7 @@ export async function openFeeds(options: FeedOptions): Promise<Either<string[], 
       ...(step.file.delimiter !== undefined ? { delimiter: step.file.delimiter } : {}),
       ...(batch !== undefined ? { batch } : {}),
       ...(resume ? { resume } : {}),
+      lazyJson: true,
     });
     if (isLeft(opened)) errors.push(`source \`${step.name}\`: ${opened.left.message}`);
     else files.push({ name: step.name, format, source: opened.right.source });

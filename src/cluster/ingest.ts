@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import fg from "fast-glob";
 import { isLeft } from "fp-ts/lib/Either.js";
-import { openFileItems } from "../io/index.js";
+import { openFileItems, resolvedItem } from "../io/index.js";
 import type { SourceStep } from "../index.js";
 import { bytes, partitionOf, stageTopic, type ClusterJob } from "./job.js";
 import { ClusterRefusal } from "./meta.js";
@@ -99,8 +99,9 @@ export async function ingest(transport: Transport, kv: KeyValue, job: ClusterJob
       const acks = await Promise.all(parts.map(([p, list]) => transport.log.append(topic, p, list)));
       for (const a of acks) duplicates += a.duplicates;
     };
-    for await (const item of opened.right.items) {
-      if (item.kind === "error") throw new ClusterRefusal(item.error.message, 2);
+    for await (const read of opened.right.items) {
+      if (read.kind === "error") throw new ClusterRefusal(read.error.message, 2);
+      const item = resolvedItem(read);
       const id = `${file.source.name}:${hash}:${item.line}`;
       const msg =
         item.kind === "record"

@@ -21,6 +21,8 @@ export interface FileSourceOptions {
   readonly batch?: number;
   /** Resume after this position (from a state file). */
   readonly resume?: SourcePosition;
+  /** JSON lines as LineItems, parsed when decoded (see LineItem). */
+  readonly lazyJson?: boolean;
 }
 
 /** A batch of a file source: raw items, not yet decoded (the runtime's batch is SourceBatch). */
@@ -182,6 +184,7 @@ export async function openFileSource(options: FileSourceOptions): Promise<IoResu
       shown: display,
       ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}),
       ...(seek !== undefined ? { start: { offset: seek.offset, line: seek.lines } } : {}),
+      ...(options.lazyJson === true ? { lazyJson: true } : {}),
     });
     if (isLeft(opened)) return opened;
     const { chunks, close, seekable, readAt } = opened.right;

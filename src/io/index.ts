@@ -1,7 +1,7 @@
 // The io layer: the only place besides the CLI that touches the file system.
 export * from "./item.js";
 export { displayPath } from "./display-path.js";
-export { readJsonl } from "./read-jsonl.js";
+export { readJsonl, parseJsonLine, resolvedItem } from "./read-jsonl.js";
 export { readCsv, type CsvOptions } from "./read-csv.js";
 export { parseJsonArray, readJsonStream } from "./read-json.js";
 export { readItems, openFileItems, type ReadOptions } from "./read-items.js";

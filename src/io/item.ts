@@ -31,7 +31,20 @@ export interface RejectItem {
   readonly text: string;
 }
 
-export type Item = RecordItem | RejectItem;
+/**
+ * A JSON line not yet parsed, from a reader asked for `lazyJson`: parsed with
+ * `parseJsonLine` when its record is decoded, so that the parsed object dies young
+ * instead of living in the heap with the whole batch. Only non-blank lines of a piece
+ * whose numbers a double holds exactly become one (the others are parsed as read).
+ */
+export interface LineItem {
+  readonly kind: "line";
+  readonly file: string;
+  readonly line: number;
+  readonly text: string;
+}
+
+export type Item = RecordItem | RejectItem | LineItem;
 
 export interface IoError {
   /** Names the file, and the line where there is one; ready to print. */

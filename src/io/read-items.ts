@@ -12,6 +12,8 @@ export interface ReadOptions {
   readonly delimiter?: string;
   /** How messages (not items) name the file, e.g. relative to the working folder; `file` by default. */
   readonly shown?: string;
+  /** For `jsonl` only: lines as LineItems, parsed later (see LineItem). */
+  readonly lazyJson?: boolean;
 }
 
 /**
@@ -144,7 +146,7 @@ export async function openFileChunks(
   };
   async function* chunks(): AsyncGenerator<ReadChunk> {
     if (start === undefined) yield* readPieces(stream, file, options);
-    else if (options.format === "jsonl") yield* readJsonlPieces(stream, file, shown, start);
+    else if (options.format === "jsonl") yield* readJsonlPieces(stream, file, shown, start, options.lazyJson === true);
     else {
       // Read with readAt: destroying a stream of the handle would close it.
       async function* head(): AsyncGenerator<Buffer> {
@@ -178,7 +180,7 @@ export async function openFileChunks(
 async function* readPieces(input: Readable, file: string, options: ReadOptions): AsyncGenerator<ReadChunk> {
   switch (options.format) {
     case "jsonl":
-      yield* readJsonlPieces(input, file, options.shown);
+      yield* readJsonlPieces(input, file, options.shown, undefined, options.lazyJson === true);
       return;
     case "csv":
       yield* readCsvPieces(input, file, { ...(options.delimiter !== undefined ? { delimiter: options.delimiter } : {}), ...(options.shown !== undefined ? { shown: options.shown } : {}) });

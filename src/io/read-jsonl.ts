@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { describeError, ioError, type ReadChunk, type ReadItem, type ReadStart } from "./item.js";
+import { describeError, ioError, type Item, type RawRecord, type ReadChunk, type ReadItem, type ReadStart, type RecordItem, type RejectItem } from "./item.js";
 import { mayBeInexact, parseJsonText } from "./json-text.js";
 import { JsonNumber } from "../model/json-number.js";
 import { findInvalidUtf8, invalidUtf8Reason, isUtf8 } from "./utf8.js";
@@ -26,6 +26,36 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
 /** JSON's own whitespace (RFC 8259): only these make a line blank. */
 const JSON_BLANK = /^[ \t\r\n]*$/;
 
+/** A line's record, or why it is a reject (the reason starts with "line N: "); undefined for a blank line. */
+function parseLine(text: string, line: number, exact: boolean): { readonly record: RawRecord } | { readonly reason: string } | undefined {
+  let value: unknown;
+  try {
+    value = exact ? JSON.parse(text) : parseJsonText(text);
+  } catch (e) {
+    if (JSON_BLANK.test(text)) return undefined;
+    return { reason: `line ${line}: invalid JSON: ${describeError(e)}` };
+  }
+  // Nesting N levels deep takes 2N characters, so short lines need no walk.
+  if (text.length > 2 * MAX_NESTING && nestsDeeperThan(value)) return { reason: `line ${line}: ${tooDeepReason()}` };
+  if (isJsonObject(value)) return { record: value };
+  return { reason: `line ${line}: expected a JSON object, got ${jsonKind(value)}` };
+}
+
+/**
+ * A LineItem's record, or why its line is a reject: what reading it unparsed put
+ * off (its piece had only numbers a double holds, so JSON.parse reads it exactly).
+ */
+export function parseJsonLine(text: string, line: number): { readonly record: RawRecord } | { readonly reason: string } {
+  return parseLine(text, line, true) ?? { reason: `line ${line}: invalid JSON: the line is blank` };
+}
+
+/** An item as a record or a reject: a LineItem parsed now (for readers of items that want no LineItem). */
+export function resolvedItem(item: Item): RecordItem | RejectItem {
+  if (item.kind !== "line") return item;
+  const parsed = parseJsonLine(item.text, item.line);
+  return "reason" in parsed ? { kind: "reject", file: item.file, line: item.line, reason: parsed.reason, text: item.text } : { kind: "record", file: item.file, line: item.line, record: parsed.record };
+}
+
 /**
  * One JSON object per line, streamed: lines end at LF (a CR before it is
  * dropped). A line of JSON whitespace only is skipped; a line that is not valid
@@ -51,7 +81,7 @@ export async function* readJsonlChunks(input: Readable, file: string, shown: str
  * readJsonlChunks' items with where each ends in the file (ReadChunk). With `start`, the
  * input begins at that byte of the file (just after an LF), and lines count on from it.
  */
-export async function* readJsonlPieces(input: Readable, file: string, shown: string = file, start?: ReadStart): AsyncGenerator<ReadChunk> {
+export async function* readJsonlPieces(input: Readable, file: string, shown: string = file, start?: ReadStart, lazy = false): AsyncGenerator<ReadChunk> {
   let line = start?.line ?? 0;
   /** Byte offset in the file of the first byte not yet split into lines. */
   let offset = start?.offset ?? 0;
@@ -62,18 +92,17 @@ export async function* readJsonlPieces(input: Readable, file: string, shown: str
     let text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
     if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text === "") return;
-    let value: unknown;
-    try {
-      value = exact ? JSON.parse(text) : parseJsonText(text);
-    } catch (e) {
-      if (JSON_BLANK.test(text)) return;
-      out.push({ kind: "reject", file, line, reason: `line ${line}: invalid JSON: ${describeError(e)}`, text });
+    if (lazy && exact) {
+      // Blank is decided now, as parsing would (a line of JSON whitespace is no item).
+      const c = text.charCodeAt(0);
+      if ((c === 32 || c === 9 || c === 13) && JSON_BLANK.test(text)) return;
+      out.push({ kind: "line", file, line, text });
       return;
     }
-    // Nesting N levels deep takes 2N characters, so short lines need no walk.
-    if (text.length > 2 * MAX_NESTING && nestsDeeperThan(value)) out.push({ kind: "reject", file, line, reason: `line ${line}: ${tooDeepReason()}`, text });
-    else if (isJsonObject(value)) out.push({ kind: "record", file, line, record: value });
-    else out.push({ kind: "reject", file, line, reason: `line ${line}: expected a JSON object, got ${jsonKind(value)}`, text });
+    const parsed = parseLine(text, line, exact);
+    if (parsed === undefined) return;
+    if ("reason" in parsed) out.push({ kind: "reject", file, line, reason: parsed.reason, text });
+    else out.push({ kind: "record", file, line, record: parsed.record });
   }
 
   /**

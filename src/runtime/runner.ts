@@ -193,6 +193,8 @@ function sourceBatch(name: string, given: unknown, reader: HostReader): SourceBa
     }
     malformed.push(fields as { file: string; line: number; reason: string; text: string });
   }
+  const parse = reader.get(given, "parse", where);
+  if (parse !== undefined && typeof parse !== "function") reader.problem(`${where}: \`parse\` must be a function (text, line) => {record} | {reason}, got ${describeValue(parse)}`);
   if (!records) return undefined;
   const checkedOrigins = origins?.map((o) => {
     if (o === undefined) return undefined;
@@ -200,7 +202,13 @@ function sourceBatch(name: string, given: unknown, reader: HostReader): SourceBa
     const line = isObject(o) ? reader.get(o, "line", `${where}: an origin`) : undefined;
     return typeof file === "string" && typeof line === "number" ? { file, line } : reader.problem(`${where}: an origin must be { file: string, line: number }, got ${describeValue(o)}`);
   });
-  return { records, ...(checkedOrigins ? { origins: checkedOrigins } : {}), ...(rawMalformed !== undefined ? { malformed } : {}), ...(csv ? { csv } : {}) };
+  return {
+    records,
+    ...(checkedOrigins ? { origins: checkedOrigins } : {}),
+    ...(rawMalformed !== undefined ? { malformed } : {}),
+    ...(csv ? { csv } : {}),
+    ...(typeof parse === "function" ? { parse: parse as NonNullable<SourceBatch["parse"]> } : {}),
+  };
 }
 
 interface CheckedRequest {

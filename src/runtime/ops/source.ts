@@ -21,6 +21,13 @@ export interface SourceBatch {
   readonly malformed?: ReadonlyArray<{ readonly file: string; readonly line: number; readonly reason: string; readonly text: string }>;
   /** Records are CSV text from a reader that cannot tell "" from no value: an empty string is absent. */
   readonly csv?: boolean;
+  /**
+   * Set by a reader that hands JSON lines over unparsed: a record that is a string is
+   * the text of its line (at `origins`), parsed when it is decoded, so that the parsed
+   * object dies young instead of living through the batch; a line that is no JSON
+   * object goes to `invalid` as a malformed line would, with the reason given here.
+   */
+  readonly parse?: (text: string, line: number) => { readonly record: unknown } | { readonly reason: string };
 }
 
 const asInt = (v: Value, fallback: number): number => (typeof v === "number" && Number.isFinite(v) ? Math.trunc(v) : fallback);
@@ -33,6 +40,7 @@ export function decodeRecords(step: SourceStep, batch: SourceBatch, from: number
   const decode = batch.csv ? step.decodeCsv : step.decode;
   const origins = batch.origins;
   const records = batch.records;
+  const parse = batch.parse;
   const fast = decode.fast;
   const counter = { dropped: 0 };
   let undeclared = 0;
@@ -41,6 +49,15 @@ export function decodeRecords(step: SourceStep, batch: SourceBatch, from: number
     let d;
     try {
       raw = records[i];
+      if (parse !== undefined && typeof raw === "string") {
+        const origin = origins?.[i];
+        const parsed = parse(raw, origin?.line ?? 0);
+        if ("reason" in parsed) {
+          invalid.push(malformedRecord({ file: origin?.file ?? "", line: origin?.line ?? 0, reason: parsed.reason, text: raw }));
+          continue;
+        }
+        raw = parsed.record;
+      }
       const record = fast?.(raw, counter);
       if (record !== undefined) {
         main.push(record);
@@ -156,6 +173,7 @@ export const openSource: OpenOperator<SourceStep> = (step, _saved, ctx) => {
       // Every record and malformed line is read once: decoded onto `main` or kept for `invalid`.
       read = n + malformed.length;
       for (const m of malformed) invalid.push(malformedRecord(m));
+      // Lines parsed while decoding are in order already, among the records' rejects.
       if (malformed.length) inFileOrder(invalid, given);
       return new Map([["invalid", invalid]]);
     },
