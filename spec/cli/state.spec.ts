@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import Database from "better-sqlite3";
 import { encodeStateFile } from "../../src/io/state-file.js";
 import { NOW, interpret, snapshot, tempDir } from "./helpers.js";
 
@@ -12,7 +13,7 @@ const NOW_MS = Date.parse(NOW);
 
 interface Report {
   lastRun: number;
-  steps: { step: string; out: Record<string, number> }[];
+  steps: { step: string; kind?: string; out: Record<string, number> }[];
 }
 const out = (r: Report, step: string, port: string): number => r.steps.find((s) => s.step === step)!.out[port] ?? 0;
 
@@ -113,6 +114,30 @@ test("a JSON state file of an earlier version is migrated into the store on firs
   const shown = await interpret(["state", "show", state]);
   assert.match(shown.stdout, /^state file .*: stream peppa_files, after run 2\n/);
   assert.match(shown.stdout, /\n    migrated: 1 keys first seen at 2026-11-19T12:00:00\.000Z, remembered until 2026-12-19T12:00:00\.000Z\n/);
+});
+
+test("a store of version 1 (an earlier interpreter's) is upgraded on first use, said so once; its keys still count as seen", async () => {
+  const dir = tempDir();
+  const state = path.join(dir, "files.state");
+  const first = await interpret([FILES, "--now", NOW, "--out", dir, "--state", state, "--runs", "1", "--json"]);
+  assert.is(first.code, 0, first.stderr);
+  // What version 1 was: the same tables without the group filters.
+  const db = new Database(state);
+  db.exec("DROP TABLE groups; UPDATE meta SET value = '1' WHERE name = 'version'");
+  db.close();
+  const before = await interpret(["state", "show", state, "--json"]);
+  assert.is(before.code, 0, before.stderr);
+  // The store remembers what it held and what the upgraded runs add, each key once.
+  const r = await interpret([FILES, "--now", NOW, "--out", dir, "--state", state, "--runs", "1", "--json"]);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^interpret: state file .*files\.state was a store of version 1; it now has version 2, with a filter per group of runs \(once; the keys it holds are read to build them\)\n$/);
+  const again = await interpret([FILES, "--now", NOW, "--out", dir, "--state", state, "--runs", "1", "--json"]);
+  assert.is(again.stderr, "");
+  const keys = (text: string): number => (JSON.parse(text) as { dedup: { keys: number }[] }).dedup.reduce((n, d) => n + d.keys, 0);
+  const after = await interpret(["state", "show", state, "--json"]);
+  const kept = (JSON.parse(r.stdout) as Report).steps.filter((st) => st.kind === "dedup").reduce((n, st) => n + (st.out["main"] ?? 0), 0);
+  const kept2 = (JSON.parse(again.stdout) as Report).steps.filter((st) => st.kind === "dedup").reduce((n, st) => n + (st.out["main"] ?? 0), 0);
+  assert.is(keys(after.stdout), keys(before.stdout) + kept + kept2);
 });
 
 test("state show reads a JSON state file too; a damaged one is refused by run and show alike, the file untouched", async () => {

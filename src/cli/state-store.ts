@@ -17,7 +17,11 @@ export async function openStateStore(file: string, stream: string, io: CliIO): P
     if (isLeft(migrated)) return migrated;
   }
   const opened = StateStore.open(file, stream);
-  return isLeft(opened) ? left(opened.left.message) : right(opened.right);
+  if (isLeft(opened)) return left(opened.left.message);
+  if (opened.right.upgradedFrom !== undefined) {
+    io.stderr(`interpret: state file ${shownPath(io.cwd, file)} was a store of version ${opened.right.upgradedFrom}; it now has version 2, with a filter per group of runs (once; the keys it holds are read to build them)\n`);
+  }
+  return right(opened.right);
 }
 
 /** A JSON state file (state file version 1) becomes a store holding the same state. */

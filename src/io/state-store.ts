@@ -135,6 +135,8 @@ export class StateStore {
   private readonly steps = new Map<string, StepKeys>();
   private readonly pending = new Map<string, Pending>();
   private readonly lookup: Database.Statement;
+  /** The store version this file had when opened, where opening upgraded it (1), for the CLI's note. */
+  upgradedFrom: number | undefined;
   private runsValue: number;
   private stateValue: unknown;
 
@@ -218,7 +220,8 @@ export class StateStore {
       }
       const version = meta.get("version");
       // Inspecting writes nothing, so a store of version 1 is read as it is.
-      if (version === UPGRADABLE_VERSION && !options.inspect) upgrade(db, Math.max(1, options.minGroupKeys ?? MIN_GROUP_KEYS));
+      const upgrading = version === UPGRADABLE_VERSION && !options.inspect;
+      if (upgrading) upgrade(db, Math.max(1, options.minGroupKeys ?? MIN_GROUP_KEYS));
       else if (version !== String(STORE_VERSION) && version !== UPGRADABLE_VERSION) {
         db.close();
         return failure(
@@ -230,7 +233,9 @@ export class StateStore {
         db.close();
         return failure(`state file ${shown} belongs to stream "${meta.get("stream")}", not "${stream}". Give each stream its own state file.`, shown);
       }
-      return right(new StateStore(db, file, meta.get("stream") ?? "", Math.max(1, options.minGroupKeys ?? MIN_GROUP_KEYS)));
+      const store = new StateStore(db, file, meta.get("stream") ?? "", Math.max(1, options.minGroupKeys ?? MIN_GROUP_KEYS));
+      if (upgrading) store.upgradedFrom = Number(UPGRADABLE_VERSION);
+      return right(store);
     } catch (e) {
       db?.close();
       return storeFailure(e, shown, damaged);
