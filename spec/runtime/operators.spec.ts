@@ -301,4 +301,21 @@ sink o from m to jsonl "o.jsonl"`, { tables: { names: [{ id: "__proto__", label:
   assert.is(Object.getPrototypeOf(out[0]), Object.prototype, "a field named __proto__ never becomes the prototype");
 });
 
+test("fields whose names are odd in generated code (quotes, backslashes, line separators, Object's own names) read and write as data", () => {
+  const names = ['a"b', "c\\d", "e\u2028f", "toString", "hasOwnProperty", "x'); throw 1; ('"];
+  const quoted = names.map((n) => "`" + n + "`");
+  const r = runnerFor(`stream t
+source s { ${quoted.map((q) => `${q} string?`).join("  ")}  id string }
+map m from s {
+${quoted.map((q) => `  ${q} = ${q}`).join("\n")}
+}
+sink o from m to jsonl "o.jsonl"`).run({
+    sources: { s: [Object.fromEntries([...names.map((n, i) => [n, `v${i}`]), ["id", "a"]]), { id: "b" }] },
+    now: NOW,
+  });
+  const out = r.outputs.o!;
+  assert.equal(out[0], Object.fromEntries(names.map((n, i) => [n, `v${i}`])));
+  assert.equal(out[1], Object.fromEntries(names.map((n) => [n, null])));
+});
+
 test.run();

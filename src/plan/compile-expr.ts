@@ -9,6 +9,7 @@ import Big from "big.js";
 import { compileCall as compileFunctionCall } from "../values/functions/registry.js";
 import { Duration, compareValues, isMap, isRecord, setField, valueEquals, type Value } from "../values/value.js";
 import type { Fn, Frame, RunEnv, TableData } from "./env.js";
+import { generated } from "../values/record-maker.js";
 
 export interface CompileScope {
   readonly checked: CheckedStream;
@@ -29,6 +30,38 @@ export function readField(v: Value, name: string): Value {
 }
 
 const truthy = (v: Value): boolean => v === true;
+
+/**
+ * A read of one named field, generated per read (the name only as a JSON string
+ * literal): one closure for every field read sees every record shape and name
+ * at one property load, which V8 then looks up the slow way; a function of its
+ * own keeps the load to the few shapes of its own records. `__proto__` (a read
+ * would give the prototype) and a strict content security policy keep the closure.
+ */
+function fieldRead(name: string): Fn {
+  const fn = name === "__proto__" ? undefined : generated<Fn>([name], ["r"], `const v = r[${JSON.stringify(name)}];\nreturn v === undefined ? null : v;`);
+  return (
+    fn ??
+    ((r) => {
+      const v = (r as Record<string, Value | undefined>)[name];
+      return v === undefined ? null : v;
+    })
+  );
+}
+
+/** An own field of a value typed as a record (a record or null), generated per read as fieldRead is. */
+function memberRead(obj: Fn, name: string): Fn {
+  const make =
+    name === "__proto__"
+      ? undefined
+      : generated<(has: typeof hasOwn) => (o: Value) => Value>([name], ["hasOwn"], `return (o) => typeof o === "object" && o !== null && hasOwn.call(o, ${JSON.stringify(name)}) ? (o[${JSON.stringify(name)}] ?? null) : null;`);
+  const read = make?.(hasOwn);
+  if (read) return (r, f) => read(obj(r, f));
+  return (r, f) => {
+    const o = obj(r, f);
+    return typeof o === "object" && o !== null && hasOwn.call(o, name) ? ((o as Record<string, Value>)[name] ?? null) : null;
+  };
+}
 
 /** A table by name, looked up once per runner (its tables Map stays the same from run to run). */
 function tableOf(name: string): (f: Frame) => TableData | undefined {
@@ -84,12 +117,7 @@ export function compileExpr(e: A.Expr, scope: CompileScope): Fn {
       const obj = c(e.object);
       const name = e.field.name;
       // A value the checker typed as a record is a record or null: no need to rule out the other kinds.
-      if (typeOf(e.object).kind === "record") {
-        return (r, f) => {
-          const o = obj(r, f);
-          return typeof o === "object" && o !== null && hasOwn.call(o, name) ? ((o as Record<string, Value>)[name] ?? null) : null;
-        };
-      }
+      if (typeOf(e.object).kind === "record") return memberRead(obj, name);
       return (r, f) => readField(obj(r, f), name);
     }
     case "Index": {
@@ -161,10 +189,7 @@ function compileRef(res: NonNullable<ReturnType<CheckedStream["refs"]["get"]>>, 
   const name = res.name;
   switch (res.kind) {
     case "field":
-      return (r) => {
-        const v = (r as Record<string, Value | undefined>)[name];
-        return v === undefined ? null : v;
-      };
+      return fieldRead(name);
     case "local": {
       const slot = scope.locals.get(name);
       if (slot === undefined) return NULL_FN;
