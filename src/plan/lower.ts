@@ -10,7 +10,7 @@ import { compileDecoder, type DecodeField } from "../values/codec.js";
 import { convert } from "../values/convert.js";
 import { T, type Schema, type Type } from "../values/types.js";
 import type { Rec, Value } from "../values/value.js";
-import { recordCopier, recordMaker } from "../values/record-maker.js";
+import { generated, recordCopier, recordMaker } from "../values/record-maker.js";
 import { isOpen } from "../check/expr.js";
 import { compileExpr, type CompileScope } from "./compile-expr.js";
 import { aggregateCalls } from "../check/aggregate.js";
@@ -60,6 +60,8 @@ export function compileBlock(checked: CheckedStream, body: ReadonlyArray<A.Block
   const baseNames = new Set(base.map((f) => f.name));
   const plan = output.map((f) => ({ name: f.name, slot: assigned.get(f.name), fromInput: baseNames.has(f.name) && !assigned.has(f.name) }));
   const slots = next;
+  const fast = generatedBuild(stmts, plan);
+  if (fast) return { slots, build: fast };
   const make = recordMaker(plan.map((p) => p.name));
   const n = plan.length;
   // Scratch for one record's values; `make` copies them into the new record.
@@ -77,6 +79,26 @@ export function compileBlock(checked: CheckedStream, body: ReadonlyArray<A.Block
     return make(values);
   };
   return { slots, build };
+}
+
+/**
+ * The block's build as one generated function: each statement's call has a call
+ * site of its own (so V8 can inline the expression it calls, where a loop over
+ * the statements makes one call site see them all), and the record is one
+ * literal. Field names enter the code only as JSON string literals (and through
+ * `generated`, which refuses repeated names); undefined where it cannot be made
+ * (a field named `__proto__`, or no code generation), and the loop does the same.
+ */
+function generatedBuild(stmts: ReadonlyArray<{ slot: number; fn: Fn }>, plan: ReadonlyArray<{ name: string; slot: number | undefined; fromInput: boolean }>): CompiledBlock["build"] | undefined {
+  if (plan.some((p) => p.name === "__proto__")) return undefined;
+  const calls = stmts.map((s, i) => `L[${s.slot}] = f[${i}](rec, frame);`);
+  const fields = plan.map((p) => `${JSON.stringify(p.name)}: ${p.slot !== undefined ? `L[${p.slot}] ?? null` : p.fromInput ? `rec[${JSON.stringify(p.name)}] ?? null` : "null"}`);
+  const make = generated<(f: ReadonlyArray<Fn>) => CompiledBlock["build"]>(
+    plan.map((p) => p.name),
+    ["f"],
+    `return (rec, frame) => {\nconst L = frame.locals;\n${calls.join("\n")}\nreturn { ${fields.join(", ")} };\n};`,
+  );
+  return make?.(stmts.map((s) => s.fn));
 }
 
 function ports(checked: CheckedStream, info: StepInfo, consumers: Map<string, number>): OutputPort[] {
