@@ -2,21 +2,45 @@
 // failure goes to `invalid` with an `errors` list of {rule, message}.
 import type { ValidateStep } from "../../plan/plan.js";
 import type { Rec, Value } from "../../values/value.js";
-import { newFrame } from "../../plan/env.js";
+import { newFrame, type Frame } from "../../plan/env.js";
+import { generated } from "../../values/record-maker.js";
 import type { OpContext, OpenOperator, Ports } from "./types.js";
+
+type Check = (rec: Rec, frame: Frame) => Rec[] | undefined;
+
+/** Every rule's check of a record: its failures' error records (immutable, shared by every record that fails the rule), or undefined. */
+function loopCheck(rules: ValidateStep["rules"]): Check {
+  return (rec, frame) => {
+    let errors: Rec[] | undefined;
+    for (const r of rules) if (r.test(rec, frame) !== true) (errors ??= []).push(r.error);
+    return errors;
+  };
+}
+
+/**
+ * The same check generated per step, a call site per rule, so V8 can inline each
+ * rule's test (a loop makes one call site see every rule of every validate step).
+ */
+const checks = new WeakMap<ValidateStep, Check>();
+function checkOf(step: ValidateStep): Check {
+  let check = checks.get(step);
+  if (check) return check;
+  const rules = step.rules;
+  const body = rules.map((_, i) => `if (t[${i}](rec, frame) !== true) (errors ??= []).push(e[${i}]);`).join("\n");
+  const make = generated<(t: ReadonlyArray<ValidateStep["rules"][number]["test"]>, e: ReadonlyArray<Rec>) => Check>([], ["t", "e"], `return (rec, frame) => {\nlet errors;\n${body}\nreturn errors;\n};`);
+  check = make?.(rules.map((r) => r.test), rules.map((r) => r.error)) ?? loopCheck(rules);
+  checks.set(step, check);
+  return check;
+}
 
 export function runValidate(step: ValidateStep, input: ReadonlyArray<Rec>, ctx: OpContext): Ports {
   const frame = newFrame(ctx.env, 0);
   const ok: Rec[] = [];
   const invalid: Rec[] = [];
-  const rules = step.rules;
+  const check = checkOf(step);
   const make = step.invalidRecord;
   for (const rec of input) {
-    let errors: Rec[] | undefined;
-    for (const r of rules) {
-      // The error records are immutable and shared by every record that fails the rule.
-      if (r.test(rec, frame) !== true) (errors ??= []).push(r.error);
-    }
+    const errors = check(rec, frame);
     if (errors === undefined) ok.push(rec);
     else invalid.push(make ? make(rec, errors as Value) : { ...withoutErrors(rec), errors: errors as Value });
   }
