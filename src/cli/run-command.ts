@@ -11,7 +11,7 @@ import { EXIT, type CliIO, type Command } from "./cli-io.js";
 import { RUN } from "./commands.js";
 import { loadStream, renderDiagnostics } from "./load-stream.js";
 import { loadTables } from "./load-tables.js";
-import { BUILTIN_DIR, guardedFiles, loadJsonArrays, outputClashes, outputFiles, planOutputs, reportClash, type Output } from "./outputs.js";
+import { BUILTIN_DIR, guardedFiles, loadJsonArrays, outputClashes, outputFiles, planOutputs, reportClash, sinkEncoders, type Output } from "./outputs.js";
 import { shownPath } from "./paths.js";
 import { runOptions, type RunOptions } from "./run-options.js";
 import { undeclaredNames } from "./undeclared.js";
@@ -250,6 +250,7 @@ interface RunAll {
 
 async function runAll(a: RunAll): Promise<number> {
   const { io, options, runner, feeds, summary } = a;
+  const encode = sinkEncoders(a.outputs);
   const started = performance.now();
   let taken = await feeds.take();
   for (let i = 1; ; i++) {
@@ -267,7 +268,7 @@ async function runAll(a: RunAll): Promise<number> {
     let result;
     const runNo = runner.state.runs + 1;
     try {
-      result = runner.run({ sources: current.batches, now: options.now ?? new Date(), ...(a.store === undefined && last ? { final: true } : {}) });
+      result = runner.run({ sources: current.batches, now: options.now ?? new Date(), encode, ...(a.store === undefined && last ? { final: true } : {}) });
     } catch (error) {
       a.store?.discard();
       if (error instanceof StoreDamaged) return fail(io, EXIT.usage, [storeDamagedMessage(a.stateShown ?? "", error)]);

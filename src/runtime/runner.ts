@@ -10,6 +10,7 @@ import { Timestamp, type Value } from "../values/value.js";
 import { readSessions } from "./ops/aggregate.js";
 import { constantEnv, evalConstant } from "../plan/env.js";
 import type { SourceBatch } from "./ops/source.js";
+import type { SinkEncoder } from "./ops/types.js";
 import { run as runPlan, type RunnerContext, type RunResult, type Timer } from "./run.js";
 import { StateCodec, emptyState, withKeyStore, type KeyStore, type State } from "./state.js";
 import { buildTable, type TableRow } from "./tables.js";
@@ -40,6 +41,13 @@ export interface RunRequest {
   /** Flush every open session at the end of this run. */
   readonly final?: boolean;
   readonly capture?: boolean;
+  /**
+   * Sinks the host writes as text: each chunk of a sink's records, JSON-ready, goes to its
+   * encoder as it arrives, and the run hands back the texts (`RunResult.texts`) instead of
+   * the records, which then need not be kept until the run ends. An encoder that throws
+   * makes the run throw.
+   */
+  readonly encode?: Readonly<Record<string, SinkEncoder>>;
 }
 
 export interface Runner {
@@ -208,6 +216,7 @@ interface CheckedRequest {
   readonly sources: Record<string, SourceBatch>;
   readonly final: boolean;
   readonly capture: boolean;
+  readonly encode?: Record<string, SinkEncoder>;
 }
 
 function readRequest(plan: Plan, request: unknown): Either<ReadonlyArray<string>, CheckedRequest> {
@@ -232,8 +241,18 @@ function readRequest(plan: Plan, request: unknown): Either<ReadonlyArray<string>
   }
   const final = reader.flag(request, "final", "the run request");
   const capture = reader.flag(request, "capture", "the run request");
+  const rawEncode = reader.get(request, "encode", "the run request");
+  let encode: Record<string, SinkEncoder> | undefined;
+  if (rawEncode !== undefined) {
+    encode = dict<SinkEncoder>();
+    for (const [name, fn] of reader.entries(rawEncode, "the run request's `encode`", "encoders by sink name") ?? []) {
+      if (!plan.steps.some((s) => s.kind === "sink" && s.name === name)) reader.problem(`the stream has no sink \`${name}\` to encode`);
+      else if (typeof fn !== "function") reader.problem(`the encoder of sink \`${name}\` must be a function, got ${describeValue(fn)}`);
+      else encode[name] = fn as SinkEncoder;
+    }
+  }
   if (reader.problems.length || !now) return left(reader.problems);
-  return right({ now, sources, final, capture });
+  return right({ now, sources, final, capture, ...(encode ? { encode } : {}) });
 }
 
 export function prepareRunner(plan: Plan, options: unknown = {}, tuning: RunnerTuning = {}): Prepared {
@@ -257,7 +276,7 @@ export function prepareRunner(plan: Plan, options: unknown = {}, tuning: RunnerT
       plan,
       context,
       state,
-      { sources: request.sources, ...(request.final ? { final: true } : {}), ...(request.capture ? { capture: true } : {}), ...(tuning.chunkSize ? { chunkSize: tuning.chunkSize } : {}), ...(tuning.timer ? { timer: tuning.timer } : {}) },
+      { sources: request.sources, ...(request.final ? { final: true } : {}), ...(request.capture ? { capture: true } : {}), ...(request.encode ? { encode: request.encode } : {}), ...(tuning.chunkSize ? { chunkSize: tuning.chunkSize } : {}), ...(tuning.timer ? { timer: tuning.timer } : {}) },
       request.now,
     );
     state = keyStore ? withKeyStore(result.state, keyStore) : result.state;
