@@ -151,13 +151,24 @@ function tableRows(name: string, given: unknown, reader: HostReader): { rows: Ta
   const list = reader.array(reader.get(given, "rows", where), `${where}: \`rows\``);
   if (!list) return undefined;
   const rows: TableRow[] = [];
-  list.forEach((row, i) => {
-    const at = `${where}: \`rows[${i}]\``;
-    if (!isObject(row)) return void reader.problem(`${at} must be { record, where? }, got ${describeValue(row)}`);
+  // Where the row being read is, made only for a message (a table may have a million rows).
+  let i = 0;
+  const at = (): string => `${where}: \`rows[${i}]\``;
+  for (; i < list.length; i++) {
+    if (!(i in list)) continue; // a hole of a sparse array, skipped as forEach would
+    const row = list[i];
+    if (!isObject(row)) {
+      reader.problem(`${at()} must be { record, where? }, got ${describeValue(row)}`);
+      continue;
+    }
     const w = reader.get(row, "where", at);
-    if (w !== undefined && typeof w !== "string") return void reader.problem(`${at}: \`where\` must be a string, got ${describeValue(w)}`);
-    rows.push({ record: reader.get(row, "record", at), ...(w !== undefined ? { where: w } : {}) });
-  });
+    if (w !== undefined && typeof w !== "string") {
+      reader.problem(`${at()}: \`where\` must be a string, got ${describeValue(w)}`);
+      continue;
+    }
+    const record = reader.get(row, "record", at);
+    rows.push(w !== undefined ? { record, where: w } : { record });
+  }
   return { rows, csv };
 }
 
