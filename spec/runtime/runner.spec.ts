@@ -213,4 +213,22 @@ test("a sink with an encoder hands back its records' text, chunk by chunk, inste
   assert.throws(() => runnerFor(DEDUP).run({ sources: {}, now: NOW, encode: { o: "jsonl" as never } }), (e: unknown) => e instanceof RunnerError && /must be a function/.test(e.message));
 });
 
+test("a released batch is emptied as the run decodes it, and the run gives what a copied one gives", () => {
+  const batch = () => ({
+    records: [{ id: "a", n: 1 }, { id: "b", n: "two" }, { id: "a", n: 3 }],
+    origins: [{ file: "y.jsonl", line: 1 }, { file: "y.jsonl", line: 2 }, { file: "y.jsonl", line: 3 }],
+    malformed: [{ file: "x.jsonl", line: 9, reason: "line 9: invalid JSON", text: "{" }, { file: "y.jsonl", line: 4, reason: "line 4: invalid JSON", text: "[" }],
+  });
+  const copied = batch();
+  const kept = runnerFor(DEDUP).run({ sources: { s: copied }, now: NOW });
+  assert.equal(copied.records.length, 3);
+  assert.ok(copied.records.every((r) => r !== undefined), "a batch not released is left as it was");
+  const given = { ...batch(), release: true };
+  const r = runnerFor(DEDUP).run({ sources: { s: given }, now: NOW });
+  assert.equal([...given.records], [undefined, undefined, undefined]);
+  assert.equal([...given.origins], [undefined, undefined, undefined]);
+  assert.equal(r.outputs, kept.outputs);
+  assert.equal(r.rejects, kept.rejects, "rejects keep their files' order: y.jsonl (its records came first), then x.jsonl");
+});
+
 test.run();

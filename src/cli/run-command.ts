@@ -265,6 +265,13 @@ async function runAll(a: RunAll): Promise<number> {
       last = isRight(next) && next.right.exhausted;
     }
     if (io.isTTY) io.stderr(`\rrun ${i}${a.count !== undefined ? ` of ${a.count}` : ""}…`);
+    // Undeclared field names are looked up before the run, which empties the batches as it decodes them (SourceBatch.release).
+    const names = new Map<string, Set<string>>();
+    for (const [source, batch] of Object.entries(current.batches)) {
+      const found = new Set(summary.steps.find((t) => t.step === source)?.undeclaredNames);
+      undeclaredNames(runner.plan, source, batch, found);
+      names.set(source, found);
+    }
     let result;
     const runNo = runner.state.runs + 1;
     try {
@@ -286,7 +293,7 @@ async function runAll(a: RunAll): Promise<number> {
     addRun(summary, result);
     for (const s of result.report.steps) {
       const total = s.undeclaredFields ? summary.steps.find((t) => t.step === s.step) : undefined;
-      if (total) undeclaredNames(runner.plan, s.step, current.batches[s.step], total.undeclaredNames);
+      if (total) for (const name of names.get(s.step) ?? []) total.undeclaredNames.add(name);
     }
     summary.seconds = (performance.now() - started) / 1000;
     if (last) return EXIT.ok;

@@ -50,7 +50,8 @@ export function toBatch(items: ReadonlyArray<Item>): SourceBatch {
       origins.push(item);
     } else malformed.push({ file: item.file, line: item.line, reason: item.reason, text: item.text });
   }
-  return { records, origins, malformed };
+  // The run empties the arrays as it decodes them: a file's records are not all kept for the run.
+  return { records, origins, malformed, release: true };
 }
 
 /** A host input's format, from its file name; standard input is JSON lines. */

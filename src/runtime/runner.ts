@@ -197,7 +197,10 @@ function sourceBatch(name: string, given: unknown, reader: HostReader): SourceBa
     const records = reader.array(given, `the batch of ${where}`);
     return records && { records };
   }
-  const records = reader.array(reader.get(given, "records", where), `${where}: \`records\``);
+  const release = reader.flag(given, "release", where);
+  const rawRecords = reader.get(given, "records", where);
+  // A released batch is used as given (the run empties it as it goes); any other is copied first.
+  const records = release && Array.isArray(rawRecords) ? (rawRecords as unknown[]) : reader.array(rawRecords, `${where}: \`records\``);
   const csv = reader.flag(given, "csv", where);
   const rawOrigins = reader.get(given, "origins", where);
   const origins = rawOrigins === undefined ? undefined : reader.array(rawOrigins, `${where}: \`origins\``);
@@ -217,9 +220,18 @@ function sourceBatch(name: string, given: unknown, reader: HostReader): SourceBa
     if (o === undefined) return undefined;
     const file = isObject(o) ? reader.get(o, "file", `${where}: an origin`) : undefined;
     const line = isObject(o) ? reader.get(o, "line", `${where}: an origin`) : undefined;
-    return typeof file === "string" && typeof line === "number" ? { file, line } : reader.problem(`${where}: an origin must be { file: string, line: number }, got ${describeValue(o)}`);
+    if (typeof file !== "string" || typeof line !== "number") return reader.problem(`${where}: an origin must be { file: string, line: number }, got ${describeValue(o)}`);
+    // A released batch's origins stay as given, checked (no object per record); others are copied.
+    return release ? (o as { file: string; line: number }) : { file, line };
   });
-  return { records, ...(checkedOrigins ? { origins: checkedOrigins } : {}), ...(rawMalformed !== undefined ? { malformed } : {}), ...(csv ? { csv } : {}) };
+  const released = release && Array.isArray(rawRecords) && (rawOrigins === undefined || Array.isArray(rawOrigins));
+  return {
+    records,
+    ...(checkedOrigins ? { origins: released ? (rawOrigins as SourceBatch["origins"])! : checkedOrigins } : {}),
+    ...(rawMalformed !== undefined ? { malformed } : {}),
+    ...(csv ? { csv } : {}),
+    ...(released ? { release: true } : {}),
+  };
 }
 
 interface CheckedRequest {
