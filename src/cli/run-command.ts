@@ -110,7 +110,8 @@ async function runStream(options: RunOptions, io: CliIO): Promise<number> {
   if (clashes.length) return fail(io, EXIT.usage, clashes);
 
   for (const hint of await csvHeaderHints(plan, streamDir, io.cwd)) io.stderr(`interpret: hint: ${hint}\n`);
-  const tables = await loadTables(plan, streamDir);
+  // The tables' raw rows go to the runner once and are let go of then: nothing here keeps them for the runs.
+  const tables = await loadTableRows(plan, streamDir);
   if (isLeft(tables)) return fail(io, EXIT.usage, tables.left);
   // A commit that a killed process left half done is finished (or undone) before the state is read.
   // It acts only on a journal of this stream that names its own outputs and state file.
@@ -163,11 +164,25 @@ interface Invocation {
   readonly plan: Plan;
   readonly outputs: ReadonlyArray<Output>;
   readonly journal: string;
-  readonly tables: Tables;
+  /** The tables' raw rows until the runner takes them (prepareRunner builds its own tables from them). */
+  readonly tables: { rows?: Tables };
   readonly streamDir: string;
   readonly store?: StateStore;
   readonly stateShown?: string;
   readonly reportPath?: string;
+}
+
+/** The tables' rows in a holder that the runner's preparation empties (takeRows). */
+async function loadTableRows(plan: Plan, streamDir: string): Promise<Either<string[], { rows?: Tables }>> {
+  const loaded = await loadTables(plan, streamDir);
+  return isLeft(loaded) ? loaded : right({ rows: loaded.right });
+}
+
+/** The tables' rows, which the holder no longer keeps. */
+function takeRows(holder: { rows?: Tables }): Tables {
+  const rows = holder.rows!;
+  delete holder.rows;
+  return rows;
 }
 
 /** Runs the stream once its commit is recovered and its store (with `--state`) is open. */
@@ -176,7 +191,7 @@ async function runStored(io: CliIO, options: RunOptions, v: Invocation): Promise
   const saved = (store?.state ?? undefined) as State | undefined;
   const prepared = prepareRunner(
     plan,
-    { tables: v.tables, params: options.params, ...(saved ? { state: saved } : {}), ...(store ? { keyStore: store } : {}) },
+    { tables: takeRows(v.tables), params: options.params, ...(saved ? { state: saved } : {}), ...(store ? { keyStore: store } : {}) },
     { timer: () => performance.now() },
   );
   if (isLeft(prepared)) return fail(io, EXIT.usage, prepared.left.map((e) => (stateShown && e.startsWith("the state") ? `state file ${stateShown}: ${e}` : e)));
