@@ -27,6 +27,7 @@ export { KEY_FIELD } from "./plan/stages.js";
 export type { HostFunction } from "./plan/host-functions.js";
 export type { Runner, RunnerOptions, RunnerTuning, RunRequest, Clock, Prepared } from "./runtime/runner.js";
 export type { RunResult, JsonRecord } from "./runtime/run.js";
+export type { SinkEncoder, SinkText } from "./runtime/ops/types.js";
 export type { SourceBatch } from "./runtime/ops/source.js";
 export type { RunReport, StepReport, Balance } from "./runtime/report.js";
 export type { State, KeyStore, DedupKeys } from "./runtime/state.js";

@@ -197,4 +197,38 @@ test("run: a bad clock or an unknown source is a RunnerError", () => {
   assert.is(runner.state.runs, 0, "a refused run changes nothing");
 });
 
+
+test("a sink with an encoder hands back its records' text, chunk by chunk, instead of its records", () => {
+  const records = Array.from({ length: 5 }, (_, i) => ({ id: `k${i % 3}`, n: i }));
+  const plain = tunedRunner(plan(DEDUP), {}, { chunkSize: 2 }).run({ sources: { s: records }, now: NOW });
+  const chunks: number[] = [];
+  const encode = { o: (rs: ReadonlyArray<unknown>) => (chunks.push(rs.length), rs.map((r) => JSON.stringify(r) + "\n").join("")) };
+  const r = tunedRunner(plan(DEDUP), {}, { chunkSize: 2 }).run({ sources: { s: records }, now: NOW, encode });
+  assert.is(r.outputs.o, undefined);
+  assert.equal(r.texts, { o: { text: plain.outputs.o!.map((x) => JSON.stringify(x) + "\n").join(""), records: 3 } });
+  assert.equal(chunks, [2, 1]);
+  assert.equal(r.outputs.dups, plain.outputs.dups, "a sink without an encoder still hands back records");
+  assert.equal(r.report.balance, plain.report.balance);
+  assert.throws(() => runnerFor(DEDUP).run({ sources: {}, now: NOW, encode: { nope: () => "" } }), (e: unknown) => e instanceof RunnerError && /no sink `nope`/.test(e.message));
+  assert.throws(() => runnerFor(DEDUP).run({ sources: {}, now: NOW, encode: { o: "jsonl" as never } }), (e: unknown) => e instanceof RunnerError && /must be a function/.test(e.message));
+});
+
+test("a released batch is emptied as the run decodes it, and the run gives what a copied one gives", () => {
+  const batch = () => ({
+    records: [{ id: "a", n: 1 }, { id: "b", n: "two" }, { id: "a", n: 3 }],
+    origins: [{ file: "y.jsonl", line: 1 }, { file: "y.jsonl", line: 2 }, { file: "y.jsonl", line: 3 }],
+    malformed: [{ file: "x.jsonl", line: 9, reason: "line 9: invalid JSON", text: "{" }, { file: "y.jsonl", line: 4, reason: "line 4: invalid JSON", text: "[" }],
+  });
+  const copied = batch();
+  const kept = runnerFor(DEDUP).run({ sources: { s: copied }, now: NOW });
+  assert.equal(copied.records.length, 3);
+  assert.ok(copied.records.every((r) => r !== undefined), "a batch not released is left as it was");
+  const given = { ...batch(), release: true };
+  const r = runnerFor(DEDUP).run({ sources: { s: given }, now: NOW });
+  assert.equal([...given.records], [undefined, undefined, undefined]);
+  assert.equal([...given.origins], [undefined, undefined, undefined]);
+  assert.equal(r.outputs, kept.outputs);
+  assert.equal(r.rejects, kept.rejects, "rejects keep their files' order: y.jsonl (its records came first), then x.jsonl");
+});
+
 test.run();

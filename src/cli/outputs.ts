@@ -6,7 +6,7 @@ import path from "node:path";
 import micromatch from "micromatch";
 import { left, right, type Either } from "fp-ts/lib/Either.js";
 import { addToJsonArray, jsonArrayEnd, writeCsv, writeJsonl, type CommitFile, type JsonArrayEnd, type JsonRecord } from "../io/index.js";
-import type { Plan, RunResult } from "../index.js";
+import type { Plan, RunResult, SinkEncoder } from "../index.js";
 import { shownPath } from "./paths.js";
 
 export interface Output {
@@ -178,15 +178,37 @@ function recordsOf(o: Output, result: RunResult): ReadonlyArray<JsonRecord> {
 }
 
 /**
+ * How the sinks written as CSV or JSON lines encode their records: handed to each run
+ * (RunRequest.encode), so that a run keeps their text rather than a record object per
+ * output record. A `json` sink's array is added to as records (addToJsonArray).
+ */
+export function sinkEncoders(outputs: ReadonlyArray<Output>): Record<string, SinkEncoder> {
+  const encoders = Object.create(null) as Record<string, SinkEncoder>;
+  for (const o of outputs) {
+    if (o.builtin || o.format === "json") continue;
+    encoders[o.name] = o.format === "csv" ? (records) => writeCsv(records, { columns: o.columns, header: false }) : writeJsonl;
+  }
+  return encoders;
+}
+
+/**
  * The commit of one run's outputs. `fresh`: this is an invocation's first commit
  * without `--state`, which replaces what an earlier invocation wrote.
  */
 export function outputFiles(outputs: ReadonlyArray<Output>, result: RunResult, fresh: boolean): CommitFile[] {
   const files: CommitFile[] = [];
   for (const o of outputs) {
+    const encoded = o.builtin || result.texts === undefined || !Object.prototype.hasOwnProperty.call(result.texts, o.name) ? undefined : result.texts[o.name];
+    let text: string;
+    if (encoded) {
+      o.written += encoded.records;
+      const header = o.format === "csv" && (fresh || isEmptyOrMissing(o.absolute));
+      text = header ? writeCsv([], { columns: o.columns, header: true }) + encoded.text : encoded.text;
+      files.push(fresh ? { path: o.absolute, replace: text } : { path: o.absolute, append: text });
+      continue;
+    }
     const records = recordsOf(o, result);
     o.written += records.length;
-    let text: string;
     if (o.format === "json") {
       const added = addToJsonArray(o.jsonEnd, records);
       o.jsonEnd = added.end;

@@ -11,7 +11,7 @@ import { EXIT, type CliIO, type Command } from "./cli-io.js";
 import { RUN } from "./commands.js";
 import { loadStream, renderDiagnostics } from "./load-stream.js";
 import { loadTables } from "./load-tables.js";
-import { BUILTIN_DIR, guardedFiles, loadJsonArrays, outputClashes, outputFiles, planOutputs, reportClash, type Output } from "./outputs.js";
+import { BUILTIN_DIR, guardedFiles, loadJsonArrays, outputClashes, outputFiles, planOutputs, reportClash, sinkEncoders, type Output } from "./outputs.js";
 import { shownPath } from "./paths.js";
 import { runOptions, type RunOptions } from "./run-options.js";
 import { undeclaredNames } from "./undeclared.js";
@@ -110,7 +110,8 @@ async function runStream(options: RunOptions, io: CliIO): Promise<number> {
   if (clashes.length) return fail(io, EXIT.usage, clashes);
 
   for (const hint of await csvHeaderHints(plan, streamDir, io.cwd)) io.stderr(`interpret: hint: ${hint}\n`);
-  const tables = await loadTables(plan, streamDir);
+  // The tables' raw rows go to the runner once and are let go of then: nothing here keeps them for the runs.
+  const tables = await loadTableRows(plan, streamDir);
   if (isLeft(tables)) return fail(io, EXIT.usage, tables.left);
   // A commit that a killed process left half done is finished (or undone) before the state is read.
   // It acts only on a journal of this stream that names its own outputs and state file.
@@ -163,11 +164,25 @@ interface Invocation {
   readonly plan: Plan;
   readonly outputs: ReadonlyArray<Output>;
   readonly journal: string;
-  readonly tables: Tables;
+  /** The tables' raw rows until the runner takes them (prepareRunner builds its own tables from them). */
+  readonly tables: { rows?: Tables };
   readonly streamDir: string;
   readonly store?: StateStore;
   readonly stateShown?: string;
   readonly reportPath?: string;
+}
+
+/** The tables' rows in a holder that the runner's preparation empties (takeRows). */
+async function loadTableRows(plan: Plan, streamDir: string): Promise<Either<string[], { rows?: Tables }>> {
+  const loaded = await loadTables(plan, streamDir);
+  return isLeft(loaded) ? loaded : right({ rows: loaded.right });
+}
+
+/** The tables' rows, which the holder no longer keeps. */
+function takeRows(holder: { rows?: Tables }): Tables {
+  const rows = holder.rows!;
+  delete holder.rows;
+  return rows;
 }
 
 /** Runs the stream once its commit is recovered and its store (with `--state`) is open. */
@@ -176,7 +191,7 @@ async function runStored(io: CliIO, options: RunOptions, v: Invocation): Promise
   const saved = (store?.state ?? undefined) as State | undefined;
   const prepared = prepareRunner(
     plan,
-    { tables: v.tables, params: options.params, ...(saved ? { state: saved } : {}), ...(store ? { keyStore: store } : {}) },
+    { tables: takeRows(v.tables), params: options.params, ...(saved ? { state: saved } : {}), ...(store ? { keyStore: store } : {}) },
     { timer: () => performance.now() },
   );
   if (isLeft(prepared)) return fail(io, EXIT.usage, prepared.left.map((e) => (stateShown && e.startsWith("the state") ? `state file ${stateShown}: ${e}` : e)));
@@ -250,6 +265,7 @@ interface RunAll {
 
 async function runAll(a: RunAll): Promise<number> {
   const { io, options, runner, feeds, summary } = a;
+  const encode = sinkEncoders(a.outputs);
   const started = performance.now();
   let taken = await feeds.take();
   for (let i = 1; ; i++) {
@@ -264,10 +280,17 @@ async function runAll(a: RunAll): Promise<number> {
       last = isRight(next) && next.right.exhausted;
     }
     if (io.isTTY) io.stderr(`\rrun ${i}${a.count !== undefined ? ` of ${a.count}` : ""}…`);
+    // Undeclared field names are looked up before the run, which empties the batches as it decodes them (SourceBatch.release).
+    const names = new Map<string, Set<string>>();
+    for (const [source, batch] of Object.entries(current.batches)) {
+      const found = new Set(summary.steps.find((t) => t.step === source)?.undeclaredNames);
+      undeclaredNames(runner.plan, source, batch, found);
+      names.set(source, found);
+    }
     let result;
     const runNo = runner.state.runs + 1;
     try {
-      result = runner.run({ sources: current.batches, now: options.now ?? new Date(), ...(a.store === undefined && last ? { final: true } : {}) });
+      result = runner.run({ sources: current.batches, now: options.now ?? new Date(), encode, ...(a.store === undefined && last ? { final: true } : {}) });
     } catch (error) {
       a.store?.discard();
       if (error instanceof StoreDamaged) return fail(io, EXIT.usage, [storeDamagedMessage(a.stateShown ?? "", error)]);
@@ -285,7 +308,7 @@ async function runAll(a: RunAll): Promise<number> {
     addRun(summary, result);
     for (const s of result.report.steps) {
       const total = s.undeclaredFields ? summary.steps.find((t) => t.step === s.step) : undefined;
-      if (total) undeclaredNames(runner.plan, s.step, current.batches[s.step], total.undeclaredNames);
+      if (total) for (const name of names.get(s.step) ?? []) total.undeclaredNames.add(name);
     }
     summary.seconds = (performance.now() - started) / 1000;
     if (last) return EXIT.ok;

@@ -54,7 +54,8 @@ export function toBatch(items: ReadonlyArray<Item>): SourceBatch {
       lines ||= item.kind === "line";
     } else malformed.push({ file: item.file, line: item.line, reason: item.reason, text: item.text });
   }
-  return { records, origins, malformed, ...(lines ? { parse: parseJsonLine } : {}) };
+  // The run empties the arrays as it decodes them: a file's records are not all kept for the run.
+  return { records, origins, malformed, release: true, ...(lines ? { parse: parseJsonLine } : {}) };
 }
 
 /** A host input's format, from its file name; standard input is JSON lines. */

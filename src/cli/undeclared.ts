@@ -8,15 +8,17 @@ export const UNDECLARED_NAMES = 8;
 
 interface Node {
   readonly children: Map<string, Node>;
+  /** The dotted path of the fields below it: `data.`. */
+  readonly prefix: string;
 }
 
 function tree(paths: ReadonlyArray<ReadonlyArray<string>>): Node {
-  const root: Node = { children: new Map() };
+  const root: Node = { children: new Map(), prefix: "" };
   for (const p of paths) {
     let at = root;
     for (const k of p) {
       let next = at.children.get(k);
-      if (!next) at.children.set(k, (next = { children: new Map() }));
+      if (!next) at.children.set(k, (next = { children: new Map(), prefix: `${at.prefix}${k}.` }));
       at = next;
     }
   }
@@ -25,14 +27,21 @@ function tree(paths: ReadonlyArray<ReadonlyArray<string>>): Node {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** Adds to `names` the fields of `raw` the schema does not declare: `referrer`, `data.extra`. */
-function collect(raw: unknown, node: Node, prefix: string, names: Set<string>): void {
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * Adds to `names` the fields of `raw` the schema does not declare: `referrer`, `data.extra`.
+ * It reads every record of a run (before the run lets go of them), so it makes nothing per
+ * record: own keys by for-in, in Object.keys' order, and prefixes kept in the tree.
+ */
+function collect(raw: unknown, node: Node, names: Set<string>): void {
   if (!isObject(raw) || node.children.size === 0) return;
-  for (const k of Object.keys(raw)) {
+  for (const k in raw) {
+    if (!hasOwn.call(raw, k)) continue;
     if (names.size >= UNDECLARED_NAMES) return;
     const child = node.children.get(k);
-    if (!child) names.add(prefix + k);
-    else collect(raw[k], child, `${prefix}${k}.`, names);
+    if (!child) names.add(node.prefix + k);
+    else collect(raw[k], child, names);
   }
 }
 
@@ -43,6 +52,6 @@ export function undeclaredNames(plan: Plan, source: string, batch: SourceBatch |
   const root = tree(step.fields.map((f) => f.path));
   for (const record of batch.records) {
     if (names.size >= UNDECLARED_NAMES) return;
-    collect(record, root, "", names);
+    collect(record, root, names);
   }
 }

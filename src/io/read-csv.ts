@@ -142,15 +142,58 @@ async function* buffered<T>(stream: Readable): AsyncGenerator<T[]> {
   }
 }
 
-/** Bytes that make the fast path stop: a quote and a CR (both change how csv-parse splits). */
-const QUOTE = 34;
+/** A byte that makes the fast path stop: a CR (csv-parse may take it for the row delimiter). */
 const CR = 13;
 
 /**
- * readCsv's items, a piece of the file at a time. Text without quotes and CRs,
- * in valid UTF-8, is split here on LF and the delimiter, which is all csv-parse
- * would do with it (about a tenth of its time). From the first piece that has a
- * quote, a CR or a bad byte on, the rest of the file goes to csv-parse
+ * A row's cells where some are quoted, as csv-parse reads them: a cell is either unquoted
+ * without a quote in it, or wholly quoted (`""` inside is a quote) and followed by the
+ * delimiter or the end of the row. An unquoted empty cell is null, a quoted one "". Undefined
+ * for anything else (a quote inside an unquoted cell, text after a closing quote, a quote left
+ * open, which makes a cell run over lines): csv-parse reads such rows.
+ */
+function splitQuoted(row: string, delimiter: string): (string | null)[] | undefined {
+  const cells: (string | null)[] = [];
+  const d = delimiter.charCodeAt(0);
+  let pos = 0;
+  for (;;) {
+    if (row.charCodeAt(pos) === 34) {
+      let cell = "";
+      let from = pos + 1;
+      for (;;) {
+        const q = row.indexOf('"', from);
+        if (q < 0) return undefined;
+        cell += row.slice(from, q);
+        if (row.charCodeAt(q + 1) === 34) {
+          cell += '"';
+          from = q + 2;
+          continue;
+        }
+        pos = q + 1;
+        break;
+      }
+      cells.push(cell);
+      if (pos === row.length) return cells;
+      if (row.charCodeAt(pos) !== d) return undefined;
+      pos++;
+      continue;
+    }
+    const next = row.indexOf(delimiter, pos);
+    const end = next < 0 ? row.length : next;
+    const q = row.indexOf('"', pos);
+    if (q >= 0 && q < end) return undefined;
+    cells.push(end === pos ? null : row.slice(pos, end));
+    if (next < 0) return cells;
+    pos = next + 1;
+  }
+}
+
+/**
+ * readCsv's items, a piece of the file at a time. Text without CRs, in valid
+ * UTF-8, whose quotes only wrap whole cells on one line (splitQuoted), is split
+ * here on LF and the delimiter, which is all csv-parse would do with it (about a
+ * tenth of its time). From the first piece that has a CR, a bad byte, a quoted
+ * header or any other quote on, the rest of the file goes to csv-parse
  * (readCsvParsed), after the lines already read blanked out, save the header:
  * its blank lines are skipped, so its line numbers and header are the file's.
  * `spec/io/readers.spec.ts` holds both paths to the same items on any text.
@@ -217,7 +260,7 @@ async function* splitOrHandOver(source: AsyncIterator<Buffer | string>, file: st
    * failure. `bytes` holds the text, `at` is its offset in the file and `terminated` whether an
    * LF (cut off the text) follows its last line.
    */
-  function rows(text: string, bytes: Buffer, at: number, terminated: boolean, out: ReadItem[], ends: number[]): boolean {
+  function rows(text: string, bytes: Buffer, at: number, terminated: boolean, out: ReadItem[], ends: number[]): "on" | "stop" | "hand over" {
     if (first) {
       first = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -232,18 +275,22 @@ async function* splitOrHandOver(source: AsyncIterator<Buffer | string>, file: st
       line++;
       if (end > start) {
         const row = text.slice(start, end);
-        const cells = row.split(delimiter);
+        const quoted = row.indexOf('"') >= 0;
+        // A header with quotes, or a row this reader does not split as csv-parse would: csv-parse reads the piece.
+        if (quoted && header === undefined) return "hand over";
+        const cells = quoted ? splitQuoted(row, delimiter) : row.split(delimiter);
+        if (cells === undefined) return "hand over";
         if (header === undefined) {
           const seen = new Set<string>();
-          for (const name of cells) {
+          for (const name of cells as string[]) {
             if (seen.has(name)) {
               out.push({ kind: "error", error: ioError(`${shown} line ${line}: the header names column "${name}" twice`, shown, line) });
               ends.push(-1);
-              return false;
+              return "stop";
             }
             seen.add(name);
           }
-          header = cells;
+          header = cells as string[];
           headerLine = line;
           headerText = row;
           protoName = seen.has("__proto__");
@@ -251,20 +298,30 @@ async function* splitOrHandOver(source: AsyncIterator<Buffer | string>, file: st
           if (cells.length !== header.length) {
             out.push({ kind: "reject", file, line, reason: `line ${line}: expected ${header.length} cells as in the header, got ${cells.length}`, text: row });
           } else {
-            // Without quotes, every empty cell is an unquoted one: null.
+            // An unquoted empty cell is null (splitQuoted gives those as null already).
             const record: Record<string, string | null> = {};
-            if (protoName) for (let i = 0; i < header.length; i++) Object.defineProperty(record, header[i]!, { value: cells[i] === "" ? null : cells[i]!, enumerable: true, writable: true, configurable: true });
-            else for (let i = 0; i < header.length; i++) record[header[i]!] = cells[i] === "" ? null : cells[i]!;
+            if (protoName) for (let i = 0; i < header.length; i++) Object.defineProperty(record, header[i]!, { value: cells[i] === "" && !quoted ? null : cells[i]!, enumerable: true, writable: true, configurable: true });
+            else for (let i = 0; i < header.length; i++) record[header[i]!] = cells[i] === "" && !quoted ? null : cells[i]!;
             out.push({ kind: "record", file, line, record });
           }
           ends.push(nl >= 0 ? at + (ascii ? nl : b) + 1 : terminated ? at + bytes.length : -1);
         }
       }
-      if (nl < 0) return true;
+      if (nl < 0) return "on";
       start = nl + 1;
     }
   }
-  const plain = (bytes: Buffer): boolean => bytes.indexOf(QUOTE) < 0 && bytes.indexOf(CR) < 0 && isUtf8(bytes);
+  const plain = (bytes: Buffer): boolean => bytes.indexOf(CR) < 0 && isUtf8(bytes);
+  /** rows() of a piece, or, where it hands the piece over, undefined with nothing read from it. */
+  function rowsOrNone(text: string, bytes: Buffer, at: number, terminated: boolean, out: ReadItem[], ends: number[]): "on" | "stop" | undefined {
+    const before = { line, headerLine, headerText, header, protoName, first };
+    const r = rows(text, bytes, at, terminated, out, ends);
+    if (r !== "hand over") return r;
+    ({ line, headerLine, headerText, header, protoName, first } = before);
+    out.length = 0;
+    ends.length = 0;
+    return undefined;
+  }
 
   /** Bytes from the first piece the fast path does not take. */
   let rest: Buffer | undefined;
@@ -283,23 +340,25 @@ async function* splitOrHandOver(source: AsyncIterator<Buffer | string>, file: st
         pending = [];
         break;
       }
-      pending = tail.length > 0 ? [tail] : [];
       const out: ReadItem[] = [];
       const ends: number[] = [];
-      const going = rows(whole.toString("utf8", 0, whole.length - 1), whole, base + consumed, true, out, ends);
+      const going = rowsOrNone(whole.toString("utf8", 0, whole.length - 1), whole, base + consumed, true, out, ends);
+      if (going === undefined) {
+        rest = Buffer.concat([whole, tail]);
+        pending = [];
+        break;
+      }
+      pending = tail.length > 0 ? [tail] : [];
       consumed += whole.length;
       if (out.length > 0) yield { items: out, ends };
-      if (!going) return;
+      if (going === "stop") return;
     }
     if (rest === undefined && pending.length > 0) {
       const last = Buffer.concat(pending);
-      if (!plain(last)) rest = last;
-      else {
-        const out: ReadItem[] = [];
-        const ends: number[] = [];
-        rows(last.toString("utf8"), last, base + consumed, false, out, ends);
-        if (out.length > 0) yield { items: out, ends };
-      }
+      const out: ReadItem[] = [];
+      const ends: number[] = [];
+      if (!plain(last) || rowsOrNone(last.toString("utf8"), last, base + consumed, false, out, ends) === undefined) rest = last;
+      else if (out.length > 0) yield { items: out, ends };
     }
   } catch (e) {
     yield { items: [{ kind: "error", error: ioError(`cannot read ${shown}: ${describeError(e)}`, shown) }], ends: [-1] };

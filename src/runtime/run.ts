@@ -21,7 +21,7 @@ import type { Faults } from "../values/functions/registry.js";
 import type { Rec, Timestamp, Value } from "../values/value.js";
 import { openOperator } from "./ops/operators.js";
 import type { SourceBatch } from "./ops/source.js";
-import type { Operator, OperatorResult, Ports, RunContext } from "./ops/types.js";
+import type { Operator, OperatorResult, Ports, RunContext, SinkEncoder, SinkText } from "./ops/types.js";
 import { LATE, rejectRecord } from "./rejects.js";
 import { ZERO_BALANCE, addBalances, balanceHolds, type Balance, type RunReport, type StepReport } from "./report.js";
 import { stepState, type State } from "./state.js";
@@ -50,12 +50,16 @@ export interface RunInput {
   readonly chunkSize?: number;
   /** Times each step's work; without it every step time is 0, as the runtime reads no clock. */
   readonly timer?: Timer;
+  /** Sinks delivered as text (RunResult.texts) rather than records: each chunk goes to its encoder as it arrives. */
+  readonly encode?: Readonly<Record<string, SinkEncoder>>;
 }
 
 export interface RunResult {
   readonly state: State;
-  /** Records per sink, in arrival order. */
+  /** Records per sink, in arrival order (none for a sink with an encoder). */
   readonly outputs: Readonly<Record<string, ReadonlyArray<JsonRecord>>>;
+  /** Per sink with an encoder (RunInput.encode): its records' text, in arrival order, and their count. */
+  readonly texts?: Readonly<Record<string, SinkText>>;
   readonly rejects: ReadonlyArray<JsonRecord>;
   readonly audit: ReadonlyArray<JsonRecord>;
   readonly report: RunReport;
@@ -220,7 +224,7 @@ export function run(plan: Plan, context: RunnerContext, state: State, input: Run
   const faults: Faults = { count: 0 };
   const env: RunEnv = { now, run: runNo, tables: context.tables, params: context.params, consts: context.consts, faults };
   const chunkSize = Math.max(1, Math.floor(input.chunkSize ?? CHUNK_SIZE));
-  const ctx: RunContext = { env, stream: plan.stream, nowMs: now.ms, final: input.final === true, chunkSize, sources: input.sources };
+  const ctx: RunContext = { env, stream: plan.stream, nowMs: now.ms, final: input.final === true, chunkSize, sources: input.sources, ...(input.encode ? { encode: input.encode } : {}) };
   const timer = input.timer ?? NO_TIMER;
   const captured = input.capture ? new Map<string, Rec[]>() : undefined;
   const flow = new Flow(chunkSize, timer, captured, faults);
@@ -265,12 +269,13 @@ export function run(plan: Plan, context: RunnerContext, state: State, input: Run
     node.result = node.op.close();
     flow.account(node, started);
   }
-  return assemble(plan, state, runNo, now, nodes, flow, captured);
+  return assemble(plan, state, runNo, now, nodes, flow, captured, input.encode !== undefined);
 }
 
 /** The run's result from what the operators handed back, per step in step order. */
-function assemble(plan: Plan, state: State, runNo: number, now: Timestamp, nodes: ReadonlyArray<Node>, flow: Flow, captured: Map<string, Rec[]> | undefined): RunResult {
+function assemble(plan: Plan, state: State, runNo: number, now: Timestamp, nodes: ReadonlyArray<Node>, flow: Flow, captured: Map<string, Rec[]> | undefined, encoded: boolean): RunResult {
   const outputs: Record<string, ReadonlyArray<JsonRecord>> = {};
+  const texts: Record<string, SinkText> = {};
   const rejects: JsonRecord[] = [];
   const audit: JsonRecord[] = [];
   let balance: Balance = { ...ZERO_BALANCE, ...flow.balance };
@@ -283,6 +288,7 @@ function assemble(plan: Plan, state: State, runNo: number, now: Timestamp, nodes
     }
     for (const e of r.audit ?? []) audit.push(jsonRecord(e));
     if (r.output) put(outputs, step.name, r.output);
+    if (r.text) put(texts, step.name, r.text);
     if (r.balance) balance = addBalances(balance, { ...ZERO_BALANCE, ...r.balance });
     return {
       step: step.name,
@@ -310,7 +316,7 @@ function assemble(plan: Plan, state: State, runNo: number, now: Timestamp, nodes
   const marks = Object.keys(watermarks).length > 0 ? { watermarks: Object.freeze(watermarks) } : {};
   const nextState: State = Object.freeze({ ...state, runs: runNo, dedup: Object.freeze(dedup), sessions: Object.freeze(sessions), ...marks });
   const report: RunReport = { run: runNo, now: toJson(now) as string, steps, balance, balanced: balanceHolds(balance), openSessions };
-  const result: RunResult = { state: nextState, outputs, rejects, audit, report };
+  const result: RunResult = { state: nextState, outputs, ...(encoded ? { texts } : {}), rejects, audit, report };
   if (!captured) return result;
   const ports: Record<string, JsonRecord[]> = {};
   for (const step of plan.steps) for (const p of step.ports) put(ports, portKey(step.name, p.name), (captured.get(portKey(step.name, p.name)) ?? []).map(jsonRecord));

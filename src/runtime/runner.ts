@@ -10,6 +10,7 @@ import { Timestamp, type Value } from "../values/value.js";
 import { readSessions } from "./ops/aggregate.js";
 import { constantEnv, evalConstant } from "../plan/env.js";
 import type { SourceBatch } from "./ops/source.js";
+import type { SinkEncoder } from "./ops/types.js";
 import { run as runPlan, type RunnerContext, type RunResult, type Timer } from "./run.js";
 import { StateCodec, emptyState, withKeyStore, type KeyStore, type State } from "./state.js";
 import { buildTable, type TableRow } from "./tables.js";
@@ -40,6 +41,13 @@ export interface RunRequest {
   /** Flush every open session at the end of this run. */
   readonly final?: boolean;
   readonly capture?: boolean;
+  /**
+   * Sinks the host writes as text: each chunk of a sink's records, JSON-ready, goes to its
+   * encoder as it arrives, and the run hands back the texts (`RunResult.texts`) instead of
+   * the records, which then need not be kept until the run ends. An encoder that throws
+   * makes the run throw.
+   */
+  readonly encode?: Readonly<Record<string, SinkEncoder>>;
 }
 
 export interface Runner {
@@ -143,13 +151,24 @@ function tableRows(name: string, given: unknown, reader: HostReader): { rows: Ta
   const list = reader.array(reader.get(given, "rows", where), `${where}: \`rows\``);
   if (!list) return undefined;
   const rows: TableRow[] = [];
-  list.forEach((row, i) => {
-    const at = `${where}: \`rows[${i}]\``;
-    if (!isObject(row)) return void reader.problem(`${at} must be { record, where? }, got ${describeValue(row)}`);
+  // Where the row being read is, made only for a message (a table may have a million rows).
+  let i = 0;
+  const at = (): string => `${where}: \`rows[${i}]\``;
+  for (; i < list.length; i++) {
+    if (!(i in list)) continue; // a hole of a sparse array, skipped as forEach would
+    const row = list[i];
+    if (!isObject(row)) {
+      reader.problem(`${at()} must be { record, where? }, got ${describeValue(row)}`);
+      continue;
+    }
     const w = reader.get(row, "where", at);
-    if (w !== undefined && typeof w !== "string") return void reader.problem(`${at}: \`where\` must be a string, got ${describeValue(w)}`);
-    rows.push({ record: reader.get(row, "record", at), ...(w !== undefined ? { where: w } : {}) });
-  });
+    if (w !== undefined && typeof w !== "string") {
+      reader.problem(`${at()}: \`where\` must be a string, got ${describeValue(w)}`);
+      continue;
+    }
+    const record = reader.get(row, "record", at);
+    rows.push(w !== undefined ? { record, where: w } : { record });
+  }
   return { rows, csv };
 }
 
@@ -178,7 +197,10 @@ function sourceBatch(name: string, given: unknown, reader: HostReader): SourceBa
     const records = reader.array(given, `the batch of ${where}`);
     return records && { records };
   }
-  const records = reader.array(reader.get(given, "records", where), `${where}: \`records\``);
+  const release = reader.flag(given, "release", where);
+  const rawRecords = reader.get(given, "records", where);
+  // A released batch is used as given (the run empties it as it goes); any other is copied first.
+  const records = release && Array.isArray(rawRecords) ? (rawRecords as unknown[]) : reader.array(rawRecords, `${where}: \`records\``);
   const csv = reader.flag(given, "csv", where);
   const rawOrigins = reader.get(given, "origins", where);
   const origins = rawOrigins === undefined ? undefined : reader.array(rawOrigins, `${where}: \`origins\``);
@@ -200,13 +222,17 @@ function sourceBatch(name: string, given: unknown, reader: HostReader): SourceBa
     if (o === undefined) return undefined;
     const file = isObject(o) ? reader.get(o, "file", `${where}: an origin`) : undefined;
     const line = isObject(o) ? reader.get(o, "line", `${where}: an origin`) : undefined;
-    return typeof file === "string" && typeof line === "number" ? { file, line } : reader.problem(`${where}: an origin must be { file: string, line: number }, got ${describeValue(o)}`);
+    if (typeof file !== "string" || typeof line !== "number") return reader.problem(`${where}: an origin must be { file: string, line: number }, got ${describeValue(o)}`);
+    // A released batch's origins stay as given, checked (no object per record); others are copied.
+    return release ? (o as { file: string; line: number }) : { file, line };
   });
+  const released = release && Array.isArray(rawRecords) && (rawOrigins === undefined || Array.isArray(rawOrigins));
   return {
     records,
-    ...(checkedOrigins ? { origins: checkedOrigins } : {}),
+    ...(checkedOrigins ? { origins: released ? (rawOrigins as SourceBatch["origins"])! : checkedOrigins } : {}),
     ...(rawMalformed !== undefined ? { malformed } : {}),
     ...(csv ? { csv } : {}),
+    ...(released ? { release: true } : {}),
     ...(typeof parse === "function" ? { parse: parse as NonNullable<SourceBatch["parse"]> } : {}),
   };
 }
@@ -216,6 +242,7 @@ interface CheckedRequest {
   readonly sources: Record<string, SourceBatch>;
   readonly final: boolean;
   readonly capture: boolean;
+  readonly encode?: Record<string, SinkEncoder>;
 }
 
 function readRequest(plan: Plan, request: unknown): Either<ReadonlyArray<string>, CheckedRequest> {
@@ -240,8 +267,18 @@ function readRequest(plan: Plan, request: unknown): Either<ReadonlyArray<string>
   }
   const final = reader.flag(request, "final", "the run request");
   const capture = reader.flag(request, "capture", "the run request");
+  const rawEncode = reader.get(request, "encode", "the run request");
+  let encode: Record<string, SinkEncoder> | undefined;
+  if (rawEncode !== undefined) {
+    encode = dict<SinkEncoder>();
+    for (const [name, fn] of reader.entries(rawEncode, "the run request's `encode`", "encoders by sink name") ?? []) {
+      if (!plan.steps.some((s) => s.kind === "sink" && s.name === name)) reader.problem(`the stream has no sink \`${name}\` to encode`);
+      else if (typeof fn !== "function") reader.problem(`the encoder of sink \`${name}\` must be a function, got ${describeValue(fn)}`);
+      else encode[name] = fn as SinkEncoder;
+    }
+  }
   if (reader.problems.length || !now) return left(reader.problems);
-  return right({ now, sources, final, capture });
+  return right({ now, sources, final, capture, ...(encode ? { encode } : {}) });
 }
 
 export function prepareRunner(plan: Plan, options: unknown = {}, tuning: RunnerTuning = {}): Prepared {
@@ -265,7 +302,7 @@ export function prepareRunner(plan: Plan, options: unknown = {}, tuning: RunnerT
       plan,
       context,
       state,
-      { sources: request.sources, ...(request.final ? { final: true } : {}), ...(request.capture ? { capture: true } : {}), ...(tuning.chunkSize ? { chunkSize: tuning.chunkSize } : {}), ...(tuning.timer ? { timer: tuning.timer } : {}) },
+      { sources: request.sources, ...(request.final ? { final: true } : {}), ...(request.capture ? { capture: true } : {}), ...(request.encode ? { encode: request.encode } : {}), ...(tuning.chunkSize ? { chunkSize: tuning.chunkSize } : {}), ...(tuning.timer ? { timer: tuning.timer } : {}) },
       request.now,
     );
     state = keyStore ? withKeyStore(result.state, keyStore) : result.state;

@@ -17,6 +17,9 @@ export interface TableRow {
 /** The table, or every row that does not fit. */
 export type TableResult = Either<ReadonlyArray<string>, TableData>;
 
+/** Where a row came from, for a message (made only for one). */
+const whereOf = (row: TableRow, i: number): string => row.where ?? `row ${i + 1}`;
+
 export function buildTable(plan: TablePlan, rows: ReadonlyArray<TableRow>, options: { readonly csv?: boolean } = {}): TableResult {
   const decode = options.csv ? plan.decodeCsv : plan.decode;
   const errors: string[] = [];
@@ -25,33 +28,33 @@ export function buildTable(plan: TablePlan, rows: ReadonlyArray<TableRow>, optio
   const keyList: Value[] = [];
   const single = plan.keys.length === 1;
   rows.forEach((row, i) => {
-    const where = row.where ?? `row ${i + 1}`;
     let d;
     try {
       d = decode(row.record);
     } catch (e) {
       // A host's row may be a Proxy or have a getter that throws.
-      errors.push(`table \`${plan.name}\`, ${where}: the row cannot be read (${thrownMessage(e)})`);
+      errors.push(`table \`${plan.name}\`, ${whereOf(row, i)}: the row cannot be read (${thrownMessage(e)})`);
       return;
     }
     if (!d.ok) {
-      errors.push(`table \`${plan.name}\`, ${where}: ${d.reasons.join("; ")}`);
+      errors.push(`table \`${plan.name}\`, ${whereOf(row, i)}: ${d.reasons.join("; ")}`);
       return;
     }
-    const keys = plan.keys.map((k) => (d.record as Record<string, Value>)[k] ?? null);
-    if (keys.some((k) => k === null)) {
-      errors.push(`table \`${plan.name}\`, ${where}: the key ${plan.keys.join(", ")} is empty`);
+    // One key field (no tuple per row: tables may have a million) indexes by its atom, the value itself mostly; several by their group key.
+    const one = single ? ((d.record as Record<string, Value>)[plan.keys[0]!] ?? null) : null;
+    const keys = single ? undefined : plan.keys.map((k) => (d.record as Record<string, Value>)[k] ?? null);
+    if (single ? one === null : keys!.some((k) => k === null)) {
+      errors.push(`table \`${plan.name}\`, ${whereOf(row, i)}: the key ${plan.keys.join(", ")} is empty`);
       return;
     }
-    // One key field indexes by its atom (the value itself, mostly), several by their group key.
-    const k = single ? keyAtom(keys[0]!) : groupKey(keys);
+    const k = single ? keyAtom(one) : groupKey(keys!);
     if (index.has(k)) {
-      errors.push(`table \`${plan.name}\`, ${where}: duplicate key ${keys.map((v) => (typeof v === "bigint" ? String(v) : JSON.stringify(v))).join(", ")}`);
+      errors.push(`table \`${plan.name}\`, ${whereOf(row, i)}: duplicate key ${(keys ?? [one]).map((v) => (typeof v === "bigint" ? String(v) : JSON.stringify(v))).join(", ")}`);
       return;
     }
     index.set(k, d.record);
     records.push(d.record);
-    keyList.push(single ? keys[0]! : keys);
+    keyList.push(single ? one : keys!);
   });
   if (errors.length) return left(errors);
   const table: TableData = {

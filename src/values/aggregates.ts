@@ -1,6 +1,7 @@
-// Aggregate accumulators. Accumulators are small mutable objects (add may
-// mutate in place); encode/decode give JSON that round-trips exactly, for
-// sessions kept in the state file. Nulls are skipped everywhere: count(x)
+// Aggregate accumulators. Accumulators are plain values or small mutable
+// objects (add may mutate one in place; callers keep what add returns);
+// encode/decode give JSON that round-trips exactly, for sessions kept in the
+// state file. Nulls are skipped everywhere: count(x)
 // counts non-null values, count() counts records, and an aggregate that saw no
 // value (sum, min, avg, first, …) is null.
 import Big from "big.js";
@@ -28,19 +29,22 @@ export interface Aggregate<Acc = any> {
 const bad = (name: string): Either<string, never> => left(`bad ${name} accumulator`);
 const isObj = (j: unknown): j is Record<string, unknown> => typeof j === "object" && j !== null && !Array.isArray(j);
 
-const count0: Aggregate<{ n: number }> = {
+// count, min, max, first and last keep their accumulator as a plain value (the
+// count, or the value held) rather than an object around it: a high-cardinality
+// aggregate holds one per session and drill-down key, and `add` hands it back.
+const count0: Aggregate<number> = {
   name: "count",
-  create: () => ({ n: 0 }),
-  add: (acc) => (acc.n++, acc),
-  result: (acc) => acc.n,
-  merge: (acc, other) => ((acc.n += other.n), acc),
-  encode: (acc) => acc.n,
-  decode: (j) => (Number.isSafeInteger(j) && (j as number) >= 0 ? right({ n: j as number }) : bad("count")),
+  create: () => 0,
+  add: (n) => n + 1,
+  result: (n) => n,
+  merge: (n, other) => n + other,
+  encode: (n) => n,
+  decode: (j) => (Number.isSafeInteger(j) && (j as number) >= 0 ? right(j as number) : bad("count")),
 };
 
-const count1: Aggregate<{ n: number }> = {
+const count1: Aggregate<number> = {
   ...count0,
-  add: (acc, v) => (v !== null && acc.n++, acc),
+  add: (n, v) => (v !== null ? n + 1 : n),
 };
 
 /**
@@ -177,25 +181,17 @@ function avg(type: Type | undefined): Aggregate<Sum & { count: number }> {
   };
 }
 
-/** Holds one value chosen by `keep(current, next)`. */
-function single(name: string, keep: (current: Value, next: Value) => boolean): Aggregate<{ v: Value }> {
+/** Holds one value chosen by `keep(current, next)` (null until a value comes). */
+function single(name: string, keep: (current: Value, next: Value) => boolean): Aggregate<Value> {
+  const add = (cur: Value, v: Value): Value => (v !== null && (cur === null || keep(cur, v)) ? v : cur);
   return {
     name,
-    create: () => ({ v: null }),
-    add: (acc, v) => {
-      if (v !== null && (acc.v === null || keep(acc.v, v))) acc.v = v;
-      return acc;
-    },
-    result: (acc) => acc.v,
-    merge: (acc, other) => {
-      if (other.v !== null && (acc.v === null || keep(acc.v, other.v))) acc.v = other.v;
-      return acc;
-    },
-    encode: (acc) => encodeValue(acc.v),
-    decode: (j) => {
-      const v = decodeValue(j);
-      return isLeft(v) ? v : right({ v: v.right });
-    },
+    create: () => null,
+    add,
+    result: (v) => v,
+    merge: add,
+    encode: (v) => encodeValue(v),
+    decode: (j) => decodeValue(j),
   };
 }
 

@@ -42,12 +42,12 @@ export class HostReader {
     return undefined;
   }
 
-  /** `obj[key]`, or undefined with a problem when the read throws. */
-  get(obj: object, key: string, where: string): unknown {
+  /** `obj[key]`, or undefined with a problem when the read throws; `where` may be made only then. */
+  get(obj: object, key: string, where: string | (() => string)): unknown {
     try {
       return (obj as Record<string, unknown>)[key];
     } catch (e) {
-      return this.problem(`${where}: reading \`${key}\` threw ${thrownMessage(e)}`);
+      return this.problem(`${typeof where === "string" ? where : where()}: reading \`${key}\` threw ${thrownMessage(e)}`);
     }
   }
 

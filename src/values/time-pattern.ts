@@ -248,11 +248,21 @@ function formatField(letter: string, n: number, t: LocalTime, ms: number, zone: 
 export function compileFormat(pattern: string): { readonly ok: true; readonly format: Formatter } | PatternError {
   const tokens = tokenize(pattern);
   if (!Array.isArray(tokens)) return tokens;
+  // The last instant's text: an aggregate's sessions mostly share a period, and every one formats it.
+  let lastMs = NaN;
+  let lastZone: Zone | undefined;
+  let lastText: string | null = null;
   const format: Formatter = (ms, zone) => {
+    if (ms === lastMs && zone === lastZone) return lastText;
     const t = localTime(ms, zone);
-    if (!t) return null;
-    let out = "";
-    for (const tok of tokens) out += tok.kind === "text" ? tok.text : formatField(tok.letter, tok.count, t, ms, zone);
+    let out: string | null = null;
+    if (t) {
+      out = "";
+      for (const tok of tokens) out += tok.kind === "text" ? tok.text : formatField(tok.letter, tok.count, t, ms, zone);
+    }
+    lastMs = ms;
+    lastZone = zone;
+    lastText = out;
     return out;
   };
   return { ok: true, format };

@@ -46,9 +46,10 @@ export function wallMs(w: Wall): number {
   return Date.UTC(w.year + shift, w.month - 1, w.day, w.hour, w.minute, w.second, w.millisecond) - (shift ? CYCLE_MS : 0);
 }
 
-/** The wall time of epoch ms read as UTC. */
-function wallOf(ms: number): Wall & { readonly weekday: number } {
+/** The wall time of epoch ms read as UTC, as the local time of a zone `offsetMs` ahead (one object: it is made per call of format_time). */
+function wallOf(ms: number, offsetMs = 0): LocalTime {
   const d = new Date(ms);
+  const weekday = d.getUTCDay();
   return {
     year: d.getUTCFullYear(),
     month: d.getUTCMonth() + 1,
@@ -57,7 +58,8 @@ function wallOf(ms: number): Wall & { readonly weekday: number } {
     minute: d.getUTCMinutes(),
     second: d.getUTCSeconds(),
     millisecond: d.getUTCMilliseconds(),
-    weekday: d.getUTCDay() === 0 ? 7 : d.getUTCDay(),
+    weekday: weekday === 0 ? 7 : weekday,
+    offsetMs,
   };
 }
 
@@ -161,7 +163,7 @@ export function localTime(ms: number, zone: Zone): LocalTime | undefined {
   const offsetMs = zone.offsetAt(ms);
   const local = ms + offsetMs;
   if (Math.abs(local) > MAX_MS) return undefined;
-  return { ...wallOf(local), offsetMs };
+  return wallOf(local, offsetMs);
 }
 
 /**

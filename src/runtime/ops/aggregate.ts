@@ -20,33 +20,39 @@ import { MAIN } from "../../model/ports.js";
 import { LATE } from "../rejects.js";
 import type { OpContext, OpenOperator, Ports } from "./types.js";
 
-type Accs = unknown[];
+/**
+ * A field's accumulators: with one call (the usual case) the accumulator itself, with
+ * several a list of them. At a million sessions an array around every accumulator counts.
+ */
+type Accs = unknown;
 
 /** A session while a run works on it (mutable, local to the run). */
 export interface Session {
-  readonly key: string;
   readonly keys: Value[];
-  /** The keys as the index holds them (keyAtomFor in values/keys.ts). */
-  readonly atoms: unknown[];
-  readonly keyRec: Rec;
   first: number;
   last: number;
   readonly due: number | null;
   /** Event time with `after … idle`: the key's next session window (they do not overlap). */
   next?: Session | undefined;
-  /** Per field: accumulators, or for a drill-down a Map from sub-key to accumulators. */
+  /** Per field: its accumulators (Accs), or for a drill-down a Map from sub-key to accumulators. */
   readonly fields: (Accs | Map<string, Accs>)[];
 }
+
+/** SameValueZero, as Map keys compare. */
+const sameAtom = (a: unknown, b: unknown): boolean => a === b || (a !== a && b !== b);
 
 /**
  * The open sessions of one aggregate, in the order they were opened (for the
  * flush and the state), and an index from key values to session: a Map per key
  * position whose keys are the values themselves where they can be, so finding a
- * record's session builds no key string.
+ * record's session builds no key string. Below a prefix of the keys that only one
+ * session has, the index holds that session rather than a Map per further position
+ * (with a million accounts, a Map per account would outweigh the sessions).
  */
 export class Sessions {
   /** Every open session (windows included), in the order opened. */
   readonly order = new Set<Session>();
+  /** Values: a Map for the next key position, or the (first window's) session. */
   private readonly index = new Map<unknown, unknown>();
   private readonly atomOf: ReadonlyArray<(v: Value) => unknown>;
   constructor(step: AggregateStep) {
@@ -62,63 +68,98 @@ export class Sessions {
     for (let i = 0; i < atomOf.length; i++) out[i] = atomOf[i]!(keys[i] ?? null);
     return out;
   }
+  /** Whether session `s`'s atoms from position `from` on are `atoms`'. */
+  private matches(s: Session, atoms: ReadonlyArray<unknown>, from: number): boolean {
+    const atomOf = this.atomOf;
+    for (let i = from; i < atomOf.length; i++) if (!sameAtom(atomOf[i]!(s.keys[i] ?? null), atoms[i])) return false;
+    return true;
+  }
   find(atoms: ReadonlyArray<unknown>): Session | undefined {
     let m = this.index;
     const last = atoms.length - 1;
-    for (let i = 0; i < last; i++) {
-      const next = m.get(atoms[i]) as Map<unknown, unknown> | undefined;
-      if (next === undefined) return undefined;
-      m = next;
+    for (let i = 0; ; i++) {
+      const v = m.get(atoms[i]);
+      if (v === undefined) return undefined;
+      if (i === last) return v as Session;
+      if (v instanceof Map) m = v as Map<unknown, unknown>;
+      else return this.matches(v as Session, atoms, i + 1) ? (v as Session) : undefined;
     }
-    return m.get(atoms[last]) as Session | undefined;
   }
   add(s: Session): void {
+    const atoms = this.atoms(s.keys, []);
+    const last = atoms.length - 1;
     let m = this.index;
-    const last = s.atoms.length - 1;
-    for (let i = 0; i < last; i++) {
-      let next = m.get(s.atoms[i]) as Map<unknown, unknown> | undefined;
-      if (next === undefined) m.set(s.atoms[i], (next = new Map()));
+    for (let i = 0; ; i++) {
+      const v = m.get(atoms[i]);
+      if (v === undefined) {
+        m.set(atoms[i], s);
+        break;
+      }
+      if (v instanceof Map) {
+        m = v as Map<unknown, unknown>;
+        continue;
+      }
+      const head = v as Session;
+      if (i === last || this.matches(head, atoms, i + 1)) {
+        // Another window of a key that has one: at the end of its chain.
+        let w = head;
+        while (w.next) w = w.next;
+        w.next = s;
+        break;
+      }
+      // A second key under this prefix: the next position gets a Map, holding the first one's session.
+      const next = new Map<unknown, unknown>([[this.atomOf[i + 1]!(head.keys[i + 1] ?? null), head]]);
+      m.set(atoms[i], next);
       m = next;
-    }
-    const head = m.get(s.atoms[last]) as Session | undefined;
-    if (head === undefined) m.set(s.atoms[last], s);
-    else {
-      // Another window of a key that has one: at the end of its chain.
-      let w = head;
-      while (w.next) w = w.next;
-      w.next = s;
     }
     this.order.add(s);
   }
   delete(s: Session): void {
     this.order.delete(s);
-    const head = this.find(s.atoms);
+    const atoms = this.atoms(s.keys, []);
+    const path: Map<unknown, unknown>[] = [];
+    let m = this.index;
+    let head: Session;
+    for (let i = 0; ; i++) {
+      path.push(m);
+      const v = m.get(atoms[i]);
+      if (v === undefined) return;
+      if (v instanceof Map) m = v as Map<unknown, unknown>;
+      else {
+        head = v as Session;
+        break;
+      }
+    }
+    const at = path.length - 1;
     if (head !== s) {
       // A later window of its key: unlink it.
-      for (let w = head; w; w = w.next) if (w.next === s) w.next = s.next;
+      for (let w: Session | undefined = head; w; w = w.next) if (w.next === s) w.next = s.next;
       s.next = undefined;
       return;
-    }
-    const path: Map<unknown, unknown>[] = [this.index];
-    for (let i = 0; i < s.atoms.length - 1; i++) {
-      const next = path[i]!.get(s.atoms[i]) as Map<unknown, unknown> | undefined;
-      if (next === undefined) return;
-      path.push(next);
     }
     if (s.next) {
-      path[path.length - 1]!.set(s.atoms[s.atoms.length - 1], s.next);
+      path[at]!.set(atoms[at], s.next);
       s.next = undefined;
       return;
     }
-    // Drop the leaf, then every level it leaves empty.
-    for (let i = s.atoms.length - 1; i >= 0; i--) {
-      path[i]!.delete(s.atoms[i]);
+    // Drop the entry, then every level it leaves empty.
+    for (let i = at; i >= 0; i--) {
+      path[i]!.delete(atoms[i]);
       if (path[i]!.size > 0) break;
     }
   }
+  /** Every session gone at once (a flush of all of them). */
+  clear(): void {
+    this.order.clear();
+    this.index.clear();
+  }
 }
 
-const newAccs = (step: AggregateStep, field: number): Accs => step.fields[field]!.calls.map((c) => c.aggregate.create());
+/** A field's new accumulators (Accs). */
+function newAccs(step: AggregateStep, field: number): Accs {
+  const calls = step.fields[field]!.calls;
+  return calls.length === 1 ? calls[0]!.aggregate.create() : calls.map((c) => c.aggregate.create());
+}
 
 function keyRecord(step: AggregateStep, keys: ReadonlyArray<Value>): Rec {
   const out: Record<string, Value> = {};
@@ -127,19 +168,19 @@ function keyRecord(step: AggregateStep, keys: ReadonlyArray<Value>): Rec {
 }
 
 /** When `flush at` makes a session of these keys due (the earliest of its `at` triggers), or null. */
-function dueOf(step: AggregateStep, keyRec: Rec, ctx: OpContext): number | null {
+function dueOf(step: AggregateStep, keys: ReadonlyArray<Value>, ctx: OpContext, keyRec?: Rec): number | null {
   let due: number | null = null;
   for (const f of step.flush) {
     if (f.kind !== "at") continue;
-    const at = f.at(keyRec, newFrame(ctx.env, 0));
+    const at = f.at((keyRec ??= keyRecord(step, keys)), newFrame(ctx.env, 0));
     if (at instanceof Timestamp) due = due === null ? at.ms : Math.min(due, at.ms);
   }
   return due;
 }
 
 /** A new session; `at` is its first record's time: the run clock, or with `event time` the event time. */
-function openSession(step: AggregateStep, keys: Value[], atoms: unknown[], ctx: OpContext, at: number = ctx.nowMs, keyRec: Rec = keyRecord(step, keys), due: number | null = dueOf(step, keyRec, ctx)): Session {
-  return { key: groupKey(keys), keys, atoms, keyRec, first: at, last: at, due, fields: step.fields.map((f, i) => (f.by ? new Map() : newAccs(step, i))) };
+function openSession(step: AggregateStep, keys: Value[], ctx: OpContext, at: number = ctx.nowMs, keyRec?: Rec): Session {
+  return { keys, first: at, last: at, due: dueOf(step, keys, ctx, keyRec), fields: step.fields.map((f, i) => (f.by ? new Map() : newAccs(step, i))) };
 }
 
 /** A drill-down key: map keys are strings; a null value is kept under "null" so nothing is lost. */
@@ -155,7 +196,7 @@ export function addRecords(step: AggregateStep, input: ReadonlyArray<Rec>, sessi
   for (const rec of input) {
     for (let i = 0; i < nKeys; i++) keys[i] = keyFns[i]!(rec, frame);
     let s = sessions.find(sessions.atoms(keys, atoms));
-    if (!s) sessions.add((s = openSession(step, keys.slice(), atoms.slice(), ctx)));
+    if (!s) sessions.add((s = openSession(step, keys.slice(), ctx)));
     s.last = ctx.nowMs;
     fold(step, s, rec, frame);
   }
@@ -166,15 +207,27 @@ function fold(step: AggregateStep, s: Session, rec: Rec, frame: ReturnType<typeo
   const fields = step.fields;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i]!;
-    let accs: Accs;
+    const calls = f.calls;
+    if (calls.length === 1) {
+      const c = calls[0]!;
+      const v = c.arg ? c.arg(rec, frame) : null;
+      if (f.by) {
+        const sub = subKey(f.by(rec, frame));
+        const m = s.fields[i] as Map<string, Accs>;
+        const a = m.get(sub);
+        const next = c.aggregate.add(a === undefined ? c.aggregate.create() : a, v);
+        if (next !== a) m.set(sub, next);
+      } else s.fields[i] = c.aggregate.add(s.fields[i], v);
+      continue;
+    }
+    let accs: unknown[];
     if (f.by) {
       const sub = subKey(f.by(rec, frame));
       const m = s.fields[i] as Map<string, Accs>;
-      let a = m.get(sub);
-      if (!a) m.set(sub, (a = newAccs(step, i)));
+      let a = m.get(sub) as unknown[] | undefined;
+      if (!a) m.set(sub, (a = newAccs(step, i) as unknown[]));
       accs = a;
-    } else accs = s.fields[i] as Accs;
-    const calls = f.calls;
+    } else accs = s.fields[i] as unknown[];
     for (let j = 0; j < calls.length; j++) {
       const c = calls[j]!;
       accs[j] = c.aggregate.add(accs[j], c.arg ? c.arg(rec, frame) : null);
@@ -184,17 +237,19 @@ function fold(step: AggregateStep, s: Session, rec: Rec, frame: ReturnType<typeo
 
 /** Folds window `later` into `into`: its accumulators, and its span of event time. */
 function mergeInto(step: AggregateStep, into: Session, later: Session): void {
-  const mergeAccs = (i: number, a: Accs, b: Accs) => step.fields[i]!.calls.forEach((c, j) => (a[j] = c.aggregate.merge(a[j], b[j])));
-  step.fields.forEach((_, i) => {
+  const mergeAccs = (i: number, a: Accs, b: Accs): Accs => {
+    const calls = step.fields[i]!.calls;
+    if (calls.length === 1) return calls[0]!.aggregate.merge(a, b);
+    calls.forEach((c, j) => ((a as unknown[])[j] = c.aggregate.merge((a as unknown[])[j], (b as unknown[])[j])));
+    return a;
+  };
+  step.fields.forEach((f, i) => {
     const a = into.fields[i]!;
     const b = later.fields[i]!;
-    if (a instanceof Map && b instanceof Map) {
-      for (const [k, accs] of b) {
-        const mine = a.get(k);
-        if (mine) mergeAccs(i, mine, accs);
-        else a.set(k, accs);
-      }
-    } else mergeAccs(i, a as Accs, b as Accs);
+    if (f.by) {
+      const mine = a as Map<string, Accs>;
+      for (const [k, accs] of b as Map<string, Accs>) mine.set(k, mine.has(k) ? mergeAccs(i, mine.get(k), accs) : accs);
+    } else into.fields[i] = mergeAccs(i, a, b);
   });
   into.first = Math.min(into.first, later.first);
   into.last = Math.max(into.last, later.last);
@@ -264,7 +319,7 @@ export function addEventRecords(step: AggregateStep, input: ReadonlyArray<Rec>, 
     // Late: the session this record belongs to is due at the watermark (its `flush at` time, or its event time plus the idle gap).
     let closedAt: number | null = null;
     if (w !== null) {
-      const due = hasAt ? (head ? head.due : dueOf(step, (keyRec = keyRecord(step, keys)), ctx)) : null;
+      const due = hasAt ? (head ? head.due : dueOf(step, keys, ctx, (keyRec = keyRecord(step, keys)))) : null;
       if (due !== null && due <= w) closedAt = due;
       if (gap !== null && ms + gap <= w) closedAt = closedAt === null ? ms + gap : Math.min(closedAt, ms + gap);
     }
@@ -292,7 +347,7 @@ export function addEventRecords(step: AggregateStep, input: ReadonlyArray<Rec>, 
         win = next;
       }
     }
-    if (!s) sessions.add((s = openSession(step, keys.slice(), atoms.slice(), ctx, ms, keyRec)));
+    if (!s) sessions.add((s = openSession(step, keys.slice(), ctx, ms, keyRec)));
     if (ms < s.first) s.first = ms;
     if (ms > s.last) s.last = ms;
     fold(step, s, rec, frame);
@@ -301,7 +356,9 @@ export function addEventRecords(step: AggregateStep, input: ReadonlyArray<Rec>, 
 
 function fieldValue(step: AggregateStep, i: number, accs: Accs, keyRec: Rec, frame: ReturnType<typeof newFrame>): Value {
   const f = step.fields[i]!;
-  f.calls.forEach((c, j) => (frame.locals[j] = c.aggregate.result(accs[j])));
+  const calls = f.calls;
+  if (calls.length === 1) frame.locals[0] = calls[0]!.aggregate.result(accs);
+  else calls.forEach((c, j) => (frame.locals[j] = c.aggregate.result((accs as unknown[])[j])));
   return f.result(keyRec, frame);
 }
 
@@ -312,21 +369,26 @@ function fieldValue(step: AggregateStep, i: number, accs: Accs, keyRec: Rec, fra
  */
 const sessionMakers = new WeakMap<AggregateStep, RecordMaker>();
 
-export function sessionRecord(step: AggregateStep, s: Session, ctx: OpContext): Rec {
+/** A session's record; `frame` (with the step's slots) may be shared by the sessions of one flush. */
+export function sessionRecord(step: AggregateStep, s: Session, ctx: OpContext, frame: ReturnType<typeof newFrame> = newFrame(ctx.env, step.slots)): Rec {
   let make = sessionMakers.get(step);
   if (!make) sessionMakers.set(step, (make = recordMaker([...step.keys.map((k) => k.name), ...step.fields.map((f) => f.name)])));
-  const frame = newFrame(ctx.env, step.slots);
+  const keyRec = keyRecord(step, s.keys);
   const values: Value[] = step.keys.map((_, i) => s.keys[i] ?? null);
   step.fields.forEach((f, i) => {
     const acc = s.fields[i]!;
     values.push(
-      acc instanceof Map
-        ? new Map([...acc].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, a]) => [k, fieldValue(step, i, a, s.keyRec, frame)] as const))
-        : fieldValue(step, i, acc, s.keyRec, frame),
+      f.by
+        ? new Map([...(acc as Map<string, Accs>)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, a]) => [k, fieldValue(step, i, a, keyRec, frame)] as const))
+        : fieldValue(step, i, acc, keyRec, frame),
     );
   });
   return make(values);
 }
+
+/** Whether every session is due, whatever its keys and times: no trigger needs to be asked per session. */
+const allDue = (step: AggregateStep, ctx: OpContext): boolean =>
+  ctx.final || (step.flush.some((f) => f.kind === "each-run") && step.flush.every((f) => f.kind === "each-run" || f.kind === "at"));
 
 /**
  * Emits and removes the sessions whose trigger has come (all of them at the end
@@ -335,27 +397,31 @@ export function sessionRecord(step: AggregateStep, s: Session, ctx: OpContext): 
 export function flushSessions(step: AggregateStep, sessions: Sessions, ctx: OpContext, clock: number | null = ctx.nowMs): Ports {
   const out: Rec[] = [];
   const frame = newFrame(ctx.env, 0);
+  const recFrame = newFrame(ctx.env, step.slots);
+  if (allDue(step, ctx)) {
+    for (const s of sessions.order) out.push(sessionRecord(step, s, ctx, recFrame));
+    sessions.clear();
+    return new Map([["main", out]]);
+  }
   for (const s of [...sessions.order]) {
     let rec: Rec | undefined;
-    const due =
-      ctx.final ||
-      step.flush.some((f) => {
-        switch (f.kind) {
-          case "each-run":
-            return true;
-          case "idle": {
-            const idle = f.idle({}, frame);
-            return idle instanceof Duration && clock !== null && s.last + idle.ms <= clock;
-          }
-          case "at":
-            return s.due !== null && clock !== null && s.due <= clock;
-          case "when":
-            rec ??= sessionRecord(step, s, ctx);
-            return f.cond(rec, frame) === true;
+    const due = step.flush.some((f) => {
+      switch (f.kind) {
+        case "each-run":
+          return true;
+        case "idle": {
+          const idle = f.idle({}, frame);
+          return idle instanceof Duration && clock !== null && s.last + idle.ms <= clock;
         }
-      });
+        case "at":
+          return s.due !== null && clock !== null && s.due <= clock;
+        case "when":
+          rec ??= sessionRecord(step, s, ctx, recFrame);
+          return f.cond(rec, frame) === true;
+      }
+    });
     if (due) {
-      out.push(rec ?? sessionRecord(step, s, ctx));
+      out.push(rec ?? sessionRecord(step, s, ctx, recFrame));
       sessions.delete(s);
     }
   }
@@ -363,14 +429,18 @@ export function flushSessions(step: AggregateStep, sessions: Sessions, ctx: OpCo
 }
 
 export function encodeSessions(step: AggregateStep, sessions: Sessions): SessionState[] {
-  const enc = (i: number, accs: Accs) => step.fields[i]!.calls.map((c, j) => c.aggregate.encode(accs[j]));
+  // A field's accumulators are kept as a list in the state, one or several.
+  const enc = (i: number, accs: Accs) => {
+    const calls = step.fields[i]!.calls;
+    return calls.length === 1 ? [calls[0]!.aggregate.encode(accs)] : calls.map((c, j) => c.aggregate.encode((accs as unknown[])[j]));
+  };
   return [...sessions.order].map((s) => ({
-    key: s.key,
+    key: groupKey(s.keys),
     keys: s.keys.map(encodeValue),
     first: s.first,
     last: s.last,
     due: s.due,
-    fields: s.fields.map((f, i) => (f instanceof Map ? [...f].map(([k, a]) => [k, enc(i, a)]) : enc(i, f))),
+    fields: s.fields.map((f, i) => (step.fields[i]!.by ? [...(f as Map<string, Accs>)].map(([k, a]) => [k, enc(i, a)]) : enc(i, f))),
   }));
 }
 
@@ -380,13 +450,13 @@ export function readSessions(step: AggregateStep, saved: ReadonlyArray<SessionSt
   const dec = (i: number, json: unknown): Either<string, Accs> => {
     const calls = step.fields[i]!.calls;
     if (!Array.isArray(json) || json.length !== calls.length) return left(`field \`${step.fields[i]!.name}\` does not hold a list of ${calls.length} accumulator(s)`);
-    const accs: Accs = [];
+    const accs: unknown[] = [];
     for (const [j, c] of calls.entries()) {
       const acc = c.aggregate.decode(json[j]);
       if (isLeft(acc)) return acc;
       accs.push(acc.right);
     }
-    return right(accs);
+    return right(calls.length === 1 ? accs[0] : accs);
   };
   for (const s of saved) {
     const keys: Value[] = [];
@@ -421,7 +491,7 @@ export function readSessions(step: AggregateStep, saved: ReadonlyArray<SessionSt
       }
       fields.push(byKey);
     }
-    out.add({ key: s.key, keys, atoms, keyRec: keyRecord(step, keys), first: s.first, last: s.last, due: s.due, fields });
+    out.add({ keys, first: s.first, last: s.last, due: s.due, fields });
   }
   return right(out);
 }

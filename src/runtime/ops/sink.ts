@@ -1,11 +1,30 @@
-// sink: delivers its records, JSON-ready (toJson), in arrival order. Writing
-// them is the edge's business (the CLI, a host).
+// sink: delivers its records, JSON-ready (toJson), in arrival order, or with an
+// encoder from the host their text. Writing them is the edge's business (the
+// CLI, a host).
 import type { JsonRecord } from "../../model/json-record.js";
 import type { SinkStep } from "../../plan/plan.js";
 import { toJson } from "../../values/json.js";
+import { own } from "../../model/dict.js";
 import type { OpenOperator } from "./types.js";
 
-export const openSink: OpenOperator<SinkStep> = () => {
+export const openSink: OpenOperator<SinkStep> = (step, _saved, ctx) => {
+  const encoder = ctx.encode !== undefined ? own(ctx.encode, step.name) : undefined;
+  if (encoder) {
+    // Text rather than records: a record object per output record, kept until the run ends, outweighs its line.
+    const texts: string[] = [];
+    let count = 0;
+    return {
+      take(_input, records) {
+        const json: JsonRecord[] = new Array(records.length);
+        for (let i = 0; i < records.length; i++) json[i] = toJson(records[i]!) as JsonRecord;
+        texts.push(encoder(json));
+        count += records.length;
+        return undefined;
+      },
+      finish: () => undefined,
+      close: () => ({ text: { text: texts.join(""), records: count }, balance: { delivered: count } }),
+    };
+  }
   const output: JsonRecord[] = [];
   return {
     take(_input, records) {

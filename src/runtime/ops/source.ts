@@ -28,6 +28,12 @@ export interface SourceBatch {
    * object goes to `invalid` as a malformed line would, with the reason given here.
    */
   readonly parse?: (text: string, line: number) => { readonly record: unknown } | { readonly reason: string };
+  /**
+   * The host gives the arrays up: the run empties `records` and `origins` entry by entry as it
+   * decodes them (and does not copy them first), so a large batch is not kept whole for the
+   * whole run. The host must not read them afterwards.
+   */
+  readonly release?: boolean;
 }
 
 const asInt = (v: Value, fallback: number): number => (typeof v === "number" && Number.isFinite(v) ? Math.trunc(v) : fallback);
@@ -109,15 +115,36 @@ export function simulate(step: SourceStep, ctx: OpContext): Rec[] {
   return out;
 }
 
+/** Ranks files in the order first met; a released batch's origins are ranked as they are decoded. */
+type FileRank = Map<string, number>;
+function rankFile(fileRank: FileRank, file: unknown): number {
+  if (typeof file !== "string") return -1;
+  let r = fileRank.get(file);
+  if (r === undefined) fileRank.set(file, (r = fileRank.size));
+  return r;
+}
+
+/** Lets go of a released batch's decoded records and their origins (SourceBatch.release), ranking the origins' files first. */
+function release(batch: SourceBatch, from: number, to: number, fileRank: FileRank): void {
+  const records = batch.records as unknown[];
+  const origins = batch.origins as ({ readonly file: string } | undefined)[] | undefined;
+  try {
+    for (let i = from; i < to; i++) {
+      const o = origins?.[i];
+      if (o) {
+        rankFile(fileRank, o.file);
+        origins![i] = undefined;
+      }
+      records[i] = undefined;
+    }
+  } catch {
+    // A host's array that refuses to be emptied (frozen, a Proxy) keeps its records; its origins' files are ranked at the end.
+  }
+}
+
 /** Rejects in the order their lines stand in the batch's files (files in the order they were read). */
-export function inFileOrder(invalid: Rec[], batch: SourceBatch): void {
-  const fileRank = new Map<string, number>();
-  const rank = (file: unknown): number => {
-    if (typeof file !== "string") return -1;
-    let r = fileRank.get(file);
-    if (r === undefined) fileRank.set(file, (r = fileRank.size));
-    return r;
-  };
+export function inFileOrder(invalid: Rec[], batch: SourceBatch, fileRank: FileRank = new Map()): void {
+  const rank = (file: unknown): number => rankFile(fileRank, file);
   for (const o of batch.origins ?? []) if (o) rank(o.file);
   for (const m of batch.malformed ?? []) rank(m.file);
   const line = (r: Rec): number => (typeof r["line"] === "number" ? r["line"] : 0);
@@ -149,6 +176,8 @@ export const openSource: OpenOperator<SourceStep> = (step, _saved, ctx) => {
   const n = given?.records.length ?? 0;
   const malformed = given?.malformed ?? [];
   const invalid: Rec[] = [];
+  /** A released batch's files, ranked as its origins go (inFileOrder). */
+  const fileRank: FileRank = new Map();
   let from = 0;
   let read = 0;
   let undeclared = 0;
@@ -165,6 +194,7 @@ export const openSource: OpenOperator<SourceStep> = (step, _saved, ctx) => {
       const to = Math.min(n, from + ctx.chunkSize);
       const records: Rec[] = [];
       undeclared += decodeRecords(step, given, from, to, records, invalid);
+      if (given.release) release(given, from, to, fileRank);
       from = to;
       return main(records);
     },
@@ -174,7 +204,7 @@ export const openSource: OpenOperator<SourceStep> = (step, _saved, ctx) => {
       read = n + malformed.length;
       for (const m of malformed) invalid.push(malformedRecord(m));
       // Lines parsed while decoding are in order already, among the records' rejects.
-      if (malformed.length) inFileOrder(invalid, given);
+      if (malformed.length) inFileOrder(invalid, given, fileRank);
       return new Map([["invalid", invalid]]);
     },
     close: () => ({

@@ -28,7 +28,18 @@ export interface RunContext extends OpContext {
   readonly chunkSize: number;
   /** This run's batch per source (a source without one is empty, or generates a `simulate` batch). */
   readonly sources: Readonly<Record<string, SourceBatch>>;
+  /** Sinks whose records are kept as text: each chunk goes to its encoder as it arrives (RunInput.encode). */
+  readonly encode?: Readonly<Record<string, SinkEncoder>>;
 }
+
+/** What an encoded sink delivered in a run. */
+export interface SinkText {
+  readonly text: string;
+  readonly records: number;
+}
+
+/** A sink's records, JSON-ready, as the text its host writes (one call per chunk; the texts are concatenated). */
+export type SinkEncoder = (records: ReadonlyArray<JsonRecord>) => string;
 
 /**
  * One step while a run works on it. The run loop opens one per step, hands it
@@ -63,6 +74,8 @@ export interface OperatorResult {
   readonly openSessions?: number;
   /** A sink's records, JSON-ready, in arrival order. */
   readonly output?: ReadonlyArray<JsonRecord>;
+  /** A sink with an encoder: its records' text, and how many records it holds. */
+  readonly text?: SinkText;
   /** An event-time aggregate: why each record it handed to its `late` port is late, in the same order. */
   readonly lateReasons?: ReadonlyArray<string>;
   /** An audit step's events, in arrival order. */
