@@ -62,7 +62,7 @@ test("the generator is seeded: the same options give the same files, another see
   assert.ok(generateFiles(path.join(work, "again"), options).reused);
 });
 
-test("the state bench's stream: streams/peppa-files.stream with `batch N` on both sources, and it checks", async () => {
+test("the state bench's stream: streams/peppa-files.stream with `batch N` on both sources, or one per source, and it checks", async () => {
   const g = data();
   const file = writeStreamFile(path.join(work, "gen", "batch.stream"), g.dataDir, { batch: 100 });
   const text = fs.readFileSync(file, "utf8");
@@ -70,6 +70,12 @@ test("the state bench's stream: streams/peppa-files.stream with `batch N` on bot
   assert.match(text, 'source cpq from csv "data/cpq/*.csv" batch 100 delimiter ";" {');
   const r = await interpret(["check", file]);
   assert.is(r.code, 0, r.stderr);
+  // The state bench reads CPQ in proportion to its lines: a batch per source.
+  const each = writeStreamFile(path.join(work, "gen", "each.stream"), g.dataDir, { batch: { core: 100, cpq: 43 } });
+  const eachText = fs.readFileSync(each, "utf8");
+  assert.match(eachText, 'source core from jsonl "data/core/*.jsonl" batch 100 {');
+  assert.match(eachText, 'source cpq from csv "data/cpq/*.csv" batch 43 delimiter ";" {');
+  assert.is((await interpret(["check", each])).code, 0);
 });
 
 test("the generated files hold every irregularity of the real exports", async () => {

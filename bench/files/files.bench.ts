@@ -4,11 +4,10 @@
 // (duckdb-files.ts), each a child process over the same generated files. Every
 // repeat's outputs are compared with the interpreter's (compare-outputs.ts).
 //
-//   BENCH_MODE     files (default) | cardinality | state
-//   BENCH_EVENTS   event lines in all files (default 1,000,000; state: 10,000,000)
+//   BENCH_MODE     files (default) | cardinality | state (runs bench/state.bench.ts, with its own options)
+//   BENCH_EVENTS   event lines in all files (default 1,000,000)
 //   BENCH_FILES    files per source (default 10; cardinality: 1, so every session is open at once)
 //   BENCH_REPEATS  measurements of each program, in alternating order (default 5)
-//   BENCH_BATCH    state mode: `batch N` on each source (default 100,000)
 //   BENCH_DIR      where the data is generated (default a folder per size under the temp folder;
 //                  reused while its manifest names the same options and generator)
 //   BENCH_DUCKDB=0 leaves DuckDB out
@@ -42,7 +41,6 @@ const median = (xs: ReadonlyArray<number>): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
-const mean = (xs: ReadonlyArray<number>): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const whole = (name: string, fallback: number): number => {
   const v = env[name];
   if (v === undefined || v === "") return fallback;
@@ -60,7 +58,7 @@ function prepare(mode: Mode): { g: Generated; dir: string } {
   const defaults = optionsFromEnv(env, mode === "cardinality");
   const options: FilesOptions = {
     ...defaults,
-    events: whole("BENCH_EVENTS", mode === "state" ? 10_000_000 : 1_000_000),
+    events: whole("BENCH_EVENTS", 1_000_000),
     files: whole("BENCH_FILES", mode === "cardinality" ? 1 : 10),
   };
   const dir = path.resolve(env["BENCH_DIR"] ?? path.join(os.tmpdir(), `peppa-bench-${options.cardinality ? "cardinality" : "files"}-${options.events}-${options.files}-${options.seed}`));
@@ -179,70 +177,11 @@ async function compareRuns(mode: "files" | "cardinality"): Promise<void> {
   if (!equal || !balanced) process.exitCode = 1;
 }
 
-interface StateRun {
-  readonly run: number;
-  readonly seconds: number;
-  readonly ms: number;
-  readonly rss: number | undefined;
-}
-
-const sizeOf = (p: string): number => {
-  if (!fs.existsSync(p)) return 0;
-  const st = fs.statSync(p);
-  return st.isDirectory() ? fs.readdirSync(p).reduce((n, e) => n + sizeOf(path.join(p, e)), 0) : st.size;
-};
-
-/** One invocation per run, as a daily job does, until every file is read. */
-function stateRuns(): void {
-  const { g, dir } = prepare("state");
-  const batch = whole("BENCH_BATCH", 100_000);
-  const stream = writeStreamFile(path.join(dir, `peppa-files-batch-${batch}.stream`), g.dataDir, { batch });
-  const stateDir = path.join(dir, "state");
-  const out = path.join(dir, "out-state");
-  for (const d of [stateDir, out]) fs.rmSync(d, { recursive: true, force: true });
-  fs.mkdirSync(stateDir, { recursive: true });
-  const stateFile = path.join(stateDir, "peppa-files.state");
-  const expected = g.coreLines + g.cpqLines;
-  // Runs needed: the larger source in batches, give or take a batch per file boundary.
-  const bound = Math.ceil(Math.max(g.coreLines, g.cpqLines) / batch) + g.coreFiles.length + 5;
-  console.log(`state: batch ${int(batch)}, one invocation per run (--runs 1 --state), the clock one hour later each run; dedup keys do not expire within the ${bound} runs at most`);
-  const runs: StateRun[] = [];
-  let read = 0;
-  let balanced = true;
-  const started = performance.now();
-  for (let i = 0; ; i++) {
-    if (i > bound) fail(`still reading after ${bound} runs: ${int(read)} of ${int(expected)} records read`);
-    const now = new Date(Date.parse(g.now) + i * 3_600_000).toISOString();
-    const m = runMeasured([...node, cli, stream, "--out", out, "--state", stateFile, "--runs", "1", "--now", now, "--json"], root);
-    check(`interpreter (run ${i + 1})`, m);
-    const report = JSON.parse(m.stdout) as { lastRun: number; seconds: number; balanced: boolean; balance: { read: number } };
-    if (report.balance.read === 0) break; // every file is read: this empty run is not counted
-    if (!report.balanced) balanced = false;
-    read += report.balance.read;
-    runs.push({ run: report.lastRun, seconds: report.seconds, ms: m.ms, rss: m.rss });
-    if (runs.length % 10 === 0) console.log(`  run ${report.lastRun}: ${report.seconds.toFixed(2)} s in the report, ${secs(m.ms)} the invocation, peak RSS ${mb(m.rss)}, state ${mb(sizeOf(stateDir))}`);
-  }
-  const total = performance.now() - started;
-  const first = runs.slice(0, 10);
-  const last = runs.slice(-10);
-  const list = (rs: StateRun[]): string => rs.map((r) => r.seconds.toFixed(2)).join(" ");
-  console.log(`${runs.length} runs, ${int(read)} records read (${int(expected)} generated): ${read === expected ? "all" : "MISMATCH"}; balance held: ${balanced ? "yes" : "NO"}; ${secs(total)} in all`);
-  if (runs.length < 20) console.log(`(fewer than 20 runs: the first and last 10 overlap; BENCH_EVENTS / BENCH_BATCH of 20 or more runs tell growth apart)`);
-  console.log(`  first 10 runs, report seconds: ${list(first)}  (mean ${mean(first.map((r) => r.seconds)).toFixed(2)} s, invocations ${secs(mean(first.map((r) => r.ms)))})`);
-  console.log(`  last 10 runs,  report seconds: ${list(last)}  (mean ${mean(last.map((r) => r.seconds)).toFixed(2)} s, invocations ${secs(mean(last.map((r) => r.ms)))})`);
-  const growth = mean(last.map((r) => r.seconds)) / mean(first.map((r) => r.seconds));
-  const invGrowth = mean(last.map((r) => r.ms)) / mean(first.map((r) => r.ms));
-  console.log(`  last 10 / first 10: ${growth.toFixed(2)}× in the report's time, ${invGrowth.toFixed(2)}× per invocation (target <= 1.2×)${Math.max(growth, invGrowth) <= 1.2 ? "" : " - MISSED"}`);
-  const peak = runs.reduce<number | undefined>((p, r) => (r.rss === undefined ? p : Math.max(p ?? 0, r.rss)), undefined);
-  console.log(`  peak RSS of an invocation: ${mb(peak)} (target < 600 MB)${peak !== undefined && peak >= 600 * 1048576 ? " - MISSED" : ""}`);
-  console.log(`  state: ${mb(sizeOf(stateDir))} in ${stateDir}; outputs: ${mb(sizeOf(out))}`);
-  if (read !== expected || !balanced) process.exitCode = 1;
-}
-
 async function main(): Promise<void> {
   const mode = (env["BENCH_MODE"] ?? "files") as Mode;
   if (mode === "files" || mode === "cardinality") await compareRuns(mode);
-  else if (mode === "state") stateRuns();
+  // The long-lived state is one bench, bench/state.bench.ts (it runs when imported), not a second copy here.
+  else if (mode === "state") await import("../state.bench.js");
   else fail(`BENCH_MODE must be files, cardinality or state, got ${JSON.stringify(mode)}`);
 }
 
