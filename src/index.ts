@@ -29,6 +29,7 @@ export type { Runner, RunnerOptions, RunnerTuning, RunRequest, Clock, Prepared }
 export type { RunResult, JsonRecord } from "./runtime/run.js";
 export type { SinkEncoder, SinkText } from "./runtime/ops/types.js";
 export type { SourceBatch } from "./runtime/ops/source.js";
+export { UNDECLARED_NAMES } from "./runtime/ops/undeclared.js";
 export type { RunReport, StepReport, Balance } from "./runtime/report.js";
 export type { State, KeyStore, DedupKeys } from "./runtime/state.js";
 export type { CompileOptions } from "./plan/compile.js";

@@ -83,6 +83,19 @@ test("undeclared fields are named in the report, not only counted", async () => 
   assert.equal([step.undeclaredFields, step.undeclaredFieldNames], [3, ["referrer", "data.extra", "utm"]]);
 });
 
+test("undeclared fields of a file source are named too, its lines parsed as the run decodes them, over runs and files", async () => {
+  const dir = write(tempDir(), {
+    "s.stream": 'source s from jsonl "in/*.jsonl" { v int  data.a int }\nsink o from s to jsonl "o.jsonl"\n',
+    "in/1.jsonl": '{"v":1,"referrer":"x","data":{"a":1,"extra":2}}\n{"v":"bad","ignored":1}\n',
+    "in/2.jsonl": '{"v":2,"utm":"y","data":{"a":2}}\n',
+  });
+  const r = await interpret(["s.stream", "--now", NOW, "--json"], { cwd: dir });
+  assert.is(r.code, 0, r.stderr);
+  const step = (JSON.parse(r.stdout) as { steps: { step: string; undeclaredFields?: number; undeclaredFieldNames?: string[] }[] }).steps[0]!;
+  // The invalid record's field is not counted, so it is not named.
+  assert.equal([step.undeclaredFields, step.undeclaredFieldNames], [3, ["referrer", "data.extra", "utm"]]);
+});
+
 test("--out that names a file, or a path inside one: a usage error before anything is read or written", async () => {
   const dir = write(tempDir(), { "s.stream": 'source s { v int }\nsink o from s to jsonl "o.jsonl"\n', "results.txt": "keep\n", "in.jsonl": '{"v":1}\n' });
   for (const out of ["results.txt", "results.txt/deeper"]) {

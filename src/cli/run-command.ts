@@ -14,7 +14,6 @@ import { loadTables } from "./load-tables.js";
 import { BUILTIN_DIR, guardedFiles, loadJsonArrays, outputClashes, outputFiles, planOutputs, reportClash, sinkEncoders, type Output } from "./outputs.js";
 import { shownPath } from "./paths.js";
 import { runOptions, type RunOptions } from "./run-options.js";
-import { undeclaredNames } from "./undeclared.js";
 import { csvHeaderHints } from "./csv-hints.js";
 import { openFeeds, type Feeds, type Take } from "./source-feed.js";
 import { openStateStore, storeDamagedMessage } from "./state-store.js";
@@ -280,13 +279,6 @@ async function runAll(a: RunAll): Promise<number> {
       last = isRight(next) && next.right.exhausted;
     }
     if (io.isTTY) io.stderr(`\rrun ${i}${a.count !== undefined ? ` of ${a.count}` : ""}…`);
-    // Undeclared field names are looked up before the run, which empties the batches as it decodes them (SourceBatch.release).
-    const names = new Map<string, Set<string>>();
-    for (const [source, batch] of Object.entries(current.batches)) {
-      const found = new Set(summary.steps.find((t) => t.step === source)?.undeclaredNames);
-      undeclaredNames(runner.plan, source, batch, found);
-      names.set(source, found);
-    }
     let result;
     const runNo = runner.state.runs + 1;
     try {
@@ -306,10 +298,6 @@ async function runAll(a: RunAll): Promise<number> {
     } else committed = await commitFiles({ journal: a.journal, stream: runner.plan.stream, files });
     if (isLeft(committed)) return fail(io, EXIT.runFailed, [`run ${runNo}: ${committed.left.message}`]);
     addRun(summary, result);
-    for (const s of result.report.steps) {
-      const total = s.undeclaredFields ? summary.steps.find((t) => t.step === s.step) : undefined;
-      if (total) for (const name of names.get(s.step) ?? []) total.undeclaredNames.add(name);
-    }
     summary.seconds = (performance.now() - started) / 1000;
     if (last) return EXIT.ok;
     taken = next ?? (await feeds.take());

@@ -3,7 +3,7 @@
 // written; as text for people or as one JSON object (`--json`).
 import { addBalances, balanceHolds, SAMPLES_PER_REASON, ZERO_BALANCE, type Balance, type InvocationReport, type JsonRecord, type RunResult, type StreamGraph } from "../index.js";
 import { jsonText } from "../io/index.js";
-import { UNDECLARED_NAMES } from "./undeclared.js";
+import { UNDECLARED_NAMES } from "../index.js";
 
 export interface StepTotal {
   readonly step: string;
@@ -86,6 +86,7 @@ export function addRun(summary: Summary, result: RunResult): void {
     total.in += s.in;
     total.ms += s.ms;
     total.undeclaredFields += s.undeclaredFields ?? 0;
+    for (const name of s.undeclaredFieldNames ?? []) if (total.undeclaredNames.size < UNDECLARED_NAMES) total.undeclaredNames.add(name);
     total.errors += s.errors ?? 0;
     total.firstError ??= s.firstError;
     for (const [port, n] of Object.entries(s.out)) total.out[port] = (total.out[port] ?? 0) + n;

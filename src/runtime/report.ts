@@ -10,6 +10,8 @@ export interface StepReport {
   readonly ms: number;
   /** Sources: fields present in the input that the schema does not declare (dropped). */
   readonly undeclaredFields?: number;
+  /** Some of their names (`referrer`, `data.extra`), at most UNDECLARED_NAMES; absent when none. */
+  readonly undeclaredFieldNames?: ReadonlyArray<string>;
   /**
    * Function calls of this step that failed (a host function threw or handed back
    * no value of the language): each call's value was null. Absent when none did.

@@ -297,6 +297,7 @@ function assemble(plan: Plan, state: State, runNo: number, now: Timestamp, nodes
       out: node.out,
       ms: node.ms,
       ...(r.undeclaredFields !== undefined ? { undeclaredFields: r.undeclaredFields } : {}),
+      ...(r.undeclaredNames !== undefined ? { undeclaredFieldNames: r.undeclaredNames } : {}),
       ...(node.errors ? { errors: node.errors, firstError: node.firstError! } : {}),
     };
   });

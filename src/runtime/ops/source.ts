@@ -10,6 +10,7 @@ import { MAX_NESTING, nestsDeeperThan, tooDeepReason } from "../../model/nesting
 import type { OpContext, OpenOperator, Ports } from "./types.js";
 import { describeValue, thrownMessage } from "../../values/host-data.js";
 import { own } from "../../model/dict.js";
+import { collectUndeclared, fieldTree, type FieldTree } from "./undeclared.js";
 
 /** One source's input for a run. */
 export interface SourceBatch {
@@ -38,11 +39,18 @@ export interface SourceBatch {
 
 const asInt = (v: Value, fallback: number): number => (typeof v === "number" && Number.isFinite(v) ? Math.trunc(v) : fallback);
 
+/** The names of a source's undeclared fields found so far, and its declared fields to tell them by. */
+export interface UndeclaredNames {
+  readonly fields: FieldTree;
+  readonly names: Set<string>;
+}
+
 /**
  * Decodes records `from` until `to` of a batch into `main` and `invalid` (its
- * malformed lines are not included); returns the count of undeclared fields.
+ * malformed lines are not included); returns the count of undeclared fields,
+ * and adds their names to `undeclared` from the records that had some.
  */
-export function decodeRecords(step: SourceStep, batch: SourceBatch, from: number, to: number, main: Rec[], invalid: Rec[]): number {
+export function decodeRecords(step: SourceStep, batch: SourceBatch, from: number, to: number, main: Rec[], invalid: Rec[], undeclaredNames?: UndeclaredNames): number {
   const decode = batch.csv ? step.decodeCsv : step.decode;
   const origins = batch.origins;
   const records = batch.records;
@@ -64,9 +72,11 @@ export function decodeRecords(step: SourceStep, batch: SourceBatch, from: number
         }
         raw = parsed.record;
       }
+      const before = counter.dropped;
       const record = fast?.(raw, counter);
       if (record !== undefined) {
         main.push(record);
+        if (undeclaredNames && counter.dropped > before) collectUndeclared(raw, undeclaredNames.fields, undeclaredNames.names);
         continue;
       }
       d = decode(raw);
@@ -79,6 +89,7 @@ export function decodeRecords(step: SourceStep, batch: SourceBatch, from: number
     if (d.ok) {
       main.push(d.record);
       undeclared += d.dropped;
+      if (undeclaredNames && d.dropped > 0) collectUndeclared(raw, undeclaredNames.fields, undeclaredNames.names);
     } else {
       const origin = origins?.[i];
       invalid.push({ errors: d.reasons.map(schemaError), file: origin?.file ?? null, line: origin?.line ?? null, record: rawValue(raw) });
@@ -181,6 +192,7 @@ export const openSource: OpenOperator<SourceStep> = (step, _saved, ctx) => {
   let from = 0;
   let read = 0;
   let undeclared = 0;
+  const names: UndeclaredNames = { fields: fieldTree(step.fields.map((f) => f.path)), names: new Set() };
   const main = (records: Rec[]): Ports => new Map([[MAIN, records]]);
   return {
     pull() {
@@ -193,7 +205,7 @@ export const openSource: OpenOperator<SourceStep> = (step, _saved, ctx) => {
       if (!given || from >= n) return undefined;
       const to = Math.min(n, from + ctx.chunkSize);
       const records: Rec[] = [];
-      undeclared += decodeRecords(step, given, from, to, records, invalid);
+      undeclared += decodeRecords(step, given, from, to, records, invalid, names);
       if (given.release) release(given, from, to, fileRank);
       from = to;
       return main(records);
@@ -212,6 +224,7 @@ export const openSource: OpenOperator<SourceStep> = (step, _saved, ctx) => {
       balance: { read },
       // A simulate source reports undeclared fields only if a host handed it a batch that had some.
       ...(step.origin !== "simulate" || undeclared ? { undeclaredFields: undeclared } : {}),
+      ...(names.names.size ? { undeclaredNames: [...names.names] } : {}),
     }),
   };
 };

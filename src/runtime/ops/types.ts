@@ -71,6 +71,8 @@ export interface OperatorResult {
   readonly in?: number;
   /** Report extras: a source's undeclared fields, an aggregate's open sessions. */
   readonly undeclaredFields?: number;
+  /** A source's undeclared fields' names, some of them (UNDECLARED_NAMES at most). */
+  readonly undeclaredNames?: ReadonlyArray<string>;
   readonly openSessions?: number;
   /** A sink's records, JSON-ready, in arrival order. */
   readonly output?: ReadonlyArray<JsonRecord>;
