@@ -88,6 +88,12 @@ interface Group {
   readonly filter: BloomFilter;
 }
 
+/** Whether chunk number `chunk` is one of the group's. */
+const covers = (g: Group, chunk: number): boolean => chunk >= g.first && chunk <= g.last;
+
+/** A new group's capacity: GROUP_RUNS runs of the size of its first, at least `least` keys. */
+const groupCapacity = (firstKeys: number, least: number): number => Math.max(GROUP_RUNS * firstKeys, least);
+
 interface StepKeys {
   id: number;
   windowMs: number | undefined;
@@ -316,7 +322,7 @@ export class StateStore {
         }
         // A group none of whose chunks is left goes with the last of them.
         const left = s.chunks.filter((c) => !p.expired.includes(c));
-        for (const g of s.groups) if (!left.some((c) => c.chunk >= g.first && c.chunk <= g.last)) dropGroup.run(s.id, g.first);
+        for (const g of s.groups) if (!left.some((c) => covers(g, c.chunk))) dropGroup.run(s.id, g.first);
         let chunk: Chunk | undefined;
         let group: Group | undefined;
         if (p.added.size) {
@@ -326,7 +332,7 @@ export class StateStore {
           // The last group takes this chunk if it was the last chunk's and has room; else a new group begins.
           const open = s.groups[s.groups.length - 1];
           const joins = open !== undefined && open.last === id - 1 && open.keys + keys.length <= open.capacity && left.some((c) => c.chunk >= open.first);
-          const capacity = joins ? open.capacity : Math.max(GROUP_RUNS * keys.length, this.groupKeys);
+          const capacity = joins ? open.capacity : groupCapacity(keys.length, this.groupKeys);
           const groupFilter = joins ? open.filter.copy() : BloomFilter.sized(capacity, GROUP_BITS_PER_KEY);
           for (const k of keys) {
             addKey.run(s.id, id, k);
@@ -356,7 +362,7 @@ export class StateStore {
       s.windowMs = windowMs;
       s.chunks = s.chunks.filter((c) => !expired.includes(c));
       if (chunk) s.chunks.push(chunk);
-      s.groups = s.groups.filter((g) => g.first !== group?.first && s.chunks.some((c) => c.chunk >= g.first && c.chunk <= g.last));
+      s.groups = s.groups.filter((g) => g.first !== group?.first && s.chunks.some((c) => covers(g, c.chunk)));
       if (group) s.groups.push(group);
     }
     this.runsValue = run;
@@ -452,7 +458,7 @@ function groupChunks(db: Database.Database, groupKeys: number): void {
   for (const c of chunks) {
     if (!g || g.step !== c.step || g.keys + c.keys > g.capacity) {
       put();
-      const capacity = Math.max(GROUP_RUNS * c.keys, groupKeys);
+      const capacity = groupCapacity(c.keys, groupKeys);
       g = { step: c.step, first: c.chunk, last: c.chunk, capacity, keys: 0, filter: BloomFilter.sized(capacity, GROUP_BITS_PER_KEY) };
     }
     for (const k of keysOf.iterate(c.step, c.chunk) as IterableIterator<string>) g.filter.add(...keyHashes(k));
@@ -471,7 +477,7 @@ function probesOf(live: ReadonlyArray<Chunk>, groups: ReadonlyArray<Group>): Pro
   const byGroup = new Map<Group, Chunk[]>();
   const order: Array<Group | Chunk> = [];
   for (const c of live) {
-    const g = groups.find((x) => c.chunk >= x.first && c.chunk <= x.last);
+    const g = groups.find((x) => covers(x, c.chunk));
     if (!g) order.push(c);
     else if (byGroup.has(g)) byGroup.get(g)!.push(c);
     else {
