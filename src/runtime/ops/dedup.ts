@@ -14,8 +14,11 @@ import type { OpContext, OpenOperator, Ports } from "./types.js";
 
 export type SeenChunk = readonly [number, ReadonlyArray<string>];
 export type SeenState = ReadonlyArray<SeenChunk>;
-/** Key -> run clock (ms) it was first seen at. */
-export type SeenKeys = Map<string, number>;
+/**
+ * Key -> the chunk it was first seen in. The chunk, not its run clock: a
+ * clock in ms is no small integer, so V8 would box a fresh number per key.
+ */
+export type SeenKeys = Map<string, SeenChunk>;
 
 export function dedupWindow(step: DedupStep, ctx: OpContext): number {
   const w = step.within({}, newFrame(ctx.env, 0));
@@ -36,7 +39,7 @@ export function takeSeenKeys(saved: SeenState): SeenKeys {
     return map;
   }
   const rebuilt: SeenKeys = new Map();
-  for (const [at, keys] of saved) for (const k of keys) if (!rebuilt.has(k)) rebuilt.set(k, at);
+  for (const chunk of saved) for (const k of chunk[1]) if (!rebuilt.has(k)) rebuilt.set(k, chunk);
   return rebuilt;
 }
 
@@ -44,16 +47,19 @@ export function takeSeenKeys(saved: SeenState): SeenKeys {
 export function expireChunks(saved: SeenState, seen: SeenKeys, windowMs: number, nowMs: number): SeenChunk[] {
   const kept: SeenChunk[] = [];
   for (const chunk of saved) {
-    const [at, keys] = chunk;
-    if (at + windowMs > nowMs) kept.push(chunk);
-    else for (const k of keys) if (seen.get(k) === at) seen.delete(k);
+    if (chunk[0] + windowMs > nowMs) kept.push(chunk);
+    else for (const k of chunk[1]) if (seen.get(k) === chunk) seen.delete(k);
   }
   return kept;
 }
 
-/** The next state: the kept chunks as they are, and this run's keys as one new chunk. */
-export function nextSeenState(kept: SeenChunk[], seen: SeenKeys, added: string[], nowMs: number): SeenState {
-  if (added.length) kept.push(Object.freeze([nowMs, Object.freeze(added)] as const));
+/** The next state: the kept chunks as they are, and this run's keys (`added[1]`) as one new chunk. */
+export function nextSeenState(kept: SeenChunk[], seen: SeenKeys, added: SeenChunk): SeenState {
+  if (added[1].length) {
+    // Frozen in place: its keys' Map entries point at this very chunk.
+    Object.freeze(added[1]);
+    kept.push(Object.freeze(added));
+  }
   const next = Object.freeze(kept);
   live.set(next, seen);
   return next;
@@ -63,11 +69,14 @@ export function nextSeenState(kept: SeenChunk[], seen: SeenKeys, added: string[]
 export class ChunkKeys implements DedupKeys {
   private readonly seen: SeenKeys;
   private readonly kept: SeenChunk[];
-  private readonly added: string[] = [];
+  /** This run's chunk, filled as keys are added and frozen at close: the Map's value for its keys. */
+  private readonly added: SeenChunk;
+  private readonly keys: string[] = [];
 
-  constructor(saved: SeenState, windowMs: number, private readonly nowMs: number) {
+  constructor(saved: SeenState, windowMs: number, nowMs: number) {
     this.seen = takeSeenKeys(saved);
     this.kept = expireChunks(saved, this.seen, windowMs, nowMs);
+    this.added = [nowMs, this.keys];
   }
 
   has(key: string): boolean {
@@ -75,13 +84,13 @@ export class ChunkKeys implements DedupKeys {
   }
 
   add(key: string): void {
-    this.seen.set(key, this.nowMs);
-    this.added.push(key);
+    this.seen.set(key, this.added);
+    this.keys.push(key);
   }
 
   /** The next state's chunks. */
   close(): SeenState {
-    return nextSeenState(this.kept, this.seen, this.added, this.nowMs);
+    return nextSeenState(this.kept, this.seen, this.added);
   }
 }
 
