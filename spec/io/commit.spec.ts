@@ -93,6 +93,8 @@ test("a failed commit leaves everything as it was", async () => {
 /** The targets of the child's commit (commit-child.ts), which recovery may touch. */
 const guard = (dir: string) => ({ stream: "s", targets: Object.keys(OLD).map((name) => path.join(dir, name)) });
 
+const JOURNAL = ".peppa-commit.json";
+
 const STEPS = ["prepare", "copy-0", "temp-0", "copy-1", "temp-1", "temp-2", "commit", "rename-0", "rename-1", "rename-2", "renamed", "done"];
 
 test("killed after each step, recovery leaves all-old or all-new files, consistently", async () => {
@@ -110,6 +112,35 @@ test("killed after each step, recovery leaves all-old or all-new files, consiste
       assert.is(recovered.right.recovery, kind, `recovery after ${step}`);
     }
   }
+});
+
+// Without a store (the runs after the first of an invocation without --state), outputs are
+// appended in place and the journal's removal is the commit point.
+const APPEND_STEPS = ["prepare", "temp-0", "temp-1", "temp-2", "commit", "done"];
+
+test("appending without a store: killed after each step, recovery leaves all-old or all-new files", async () => {
+  for (const step of APPEND_STEPS) {
+    const dir = setUp();
+    const { signal } = await runChild(dir, { PEPPA_COMMIT_CRASH_AFTER: step, PEPPA_COMMIT_MODE: "append-journal" });
+    assert.is(signal, "SIGKILL", `the child reached ${step}`);
+    // No storeRun: an invocation without --state recovers it.
+    const recovered = await recoverCommit(path.join(dir, JOURNAL), guard(dir));
+    if (!isRight(recovered)) throw new Error(`recovery after ${step} failed: ${recovered.left.message}`);
+    assert.equal(snapshot(dir), step === "done" ? NEW : OLD, `killed after ${step}`);
+    assert.is(recovered.right.recovery, step === "done" ? "none" : "rolled-back", `recovery after ${step}`);
+    assert.equal(leftovers(dir), [], `nothing left behind after ${step}`);
+  }
+});
+
+test("appending without a store: not killed, the files are appended to in place and the journal is gone", async () => {
+  const dir = setUp();
+  const inode = fs.statSync(path.join(dir, "out/a.jsonl")).ino;
+  const { signal, stdout } = await runChild(dir, { PEPPA_COMMIT_MODE: "append-journal" });
+  assert.is(signal, null);
+  assert.equal(JSON.parse(stdout), right({}));
+  assert.equal(snapshot(dir), NEW);
+  assert.is(fs.statSync(path.join(dir, "out/a.jsonl")).ino, inode, "the output is the same file, not a copy renamed over it");
+  assert.equal(leftovers(dir), []);
 });
 
 test("killed at random moments while copying a larger output, then recovered", async () => {
@@ -135,8 +166,6 @@ test("killed at random moments while copying a larger output, then recovered", a
   }
   assert.is(sawOld + sawNew, 8);
 });
-
-const JOURNAL = ".peppa-commit.json";
 
 /** A journal as commitFiles writes it, for forging: its checksum computed over the given content. */
 function journal(body: { stream: string; phase: string; renames: Array<{ from: string; to: string }> }, checksum?: string): string {

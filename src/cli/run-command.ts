@@ -295,7 +295,9 @@ async function runAll(a: RunAll): Promise<number> {
       const state = { ...runner.state, sources: { ...runner.state.sources, ...current.positions } };
       committed = await commitAppends({ journal: a.journal, stream: runner.plan.stream, files: files.map(appended), run: runNo, commitStore: () => store.commit(runNo, state) });
       if (isLeft(committed)) store.discard();
-    } else committed = await commitFiles({ journal: a.journal, stream: runner.plan.stream, files });
+    } else if (i === 1) committed = await commitFiles({ journal: a.journal, stream: runner.plan.stream, files });
+    // Later runs of an invocation without a store append in place too: a copy per run would grow with the outputs.
+    else committed = await commitAppends({ journal: a.journal, stream: runner.plan.stream, files: files.map(appended), run: runNo });
     if (isLeft(committed)) return fail(io, EXIT.runFailed, [`run ${runNo}: ${committed.left.message}`]);
     addRun(summary, result);
     summary.seconds = (performance.now() - started) / 1000;

@@ -99,9 +99,17 @@ function distrust(j: Journal, guard: RecoveryGuard): string | undefined {
   return undefined;
 }
 
-/** A test hook: `PEPPA_COMMIT_CRASH_AFTER=STEP` kills the process right after STEP. */
+/**
+ * A test hook: `PEPPA_COMMIT_CRASH_AFTER=STEP` kills the process right after STEP, and
+ * `STEP@N` after the N-th time this process reaches it (the commit of run N, say).
+ */
+const reached = new Map<string, number>();
 function step(name: string): void {
-  if (process.env["PEPPA_COMMIT_CRASH_AFTER"] === name) process.kill(process.pid, "SIGKILL");
+  const hook = process.env["PEPPA_COMMIT_CRASH_AFTER"];
+  if (hook === undefined) return;
+  const times = (reached.get(name) ?? 0) + 1;
+  reached.set(name, times);
+  if (hook === name || hook === `${name}@${times}`) process.kill(process.pid, "SIGKILL");
 }
 
 async function fsyncPath(p: string, flags: string): Promise<void> {
@@ -283,6 +291,9 @@ export async function truncateOutputs(journal: string, stream: string, paths: Re
 /*
  * Appending commits (`--state` with a store): outputs grow by the run's records
  * in place, never copied, and the state store's transaction is the commit point.
+ * Without a store (the runs after the first of an invocation without `--state`)
+ * the journal's phase is "append-journal", step 3 is left out and the journal's
+ * removal in step 4 is the commit point: recovery always truncates back.
  *
  * 1. journal "append" (written atomically): every output's length before the run
  *    (the bytes after `keep`, for a `json` sink whose closing bracket is rewritten),
@@ -302,7 +313,8 @@ const AppendJournalCodec = t.strict({
   format: t.literal(JOURNAL_FORMAT),
   version: t.literal(APPEND_VERSION),
   stream: t.string,
-  phase: t.literal("append"),
+  /** "append": the store's transaction is the commit point; "append-journal": the journal's removal is. */
+  phase: t.union([t.literal("append"), t.literal("append-journal")]),
   run: t.number,
   files: t.array(t.strict({ path: t.string, size: t.union([t.number, t.null]), keep: t.number, tail: t.string })),
   checksum: t.string,
@@ -318,10 +330,13 @@ export interface AppendCommitOptions {
   readonly stream: string;
   /** Each with `append` (and `keep` for a `json` sink); a missing file is created. */
   readonly files: ReadonlyArray<CommitFile>;
-  /** The run the store holds once `commitStore` has returned. */
+  /** The run the store holds once `commitStore` has returned (without a store, the invocation's run). */
   readonly run: number;
-  /** The store's transaction: the commit point. Throws when it cannot commit (nothing is then committed). */
-  readonly commitStore: () => void;
+  /**
+   * The store's transaction: the commit point. Throws when it cannot commit (nothing is then
+   * committed). Without one (an invocation without `--state`) the journal's removal is the commit point.
+   */
+  readonly commitStore?: () => void;
 }
 
 /** Reads a file's length and its bytes from `keep` on; size null when it does not exist. */
@@ -377,7 +392,8 @@ export async function commitAppends(options: AppendCommitOptions): Promise<IoRes
       current = `read ${displayPath(targets[i]!)}`;
       files.push(await before(targets[i]!, options.files[i]!.keep));
     }
-    const body = { format: JOURNAL_FORMAT, version: APPEND_VERSION, stream: options.stream, phase: "append", run: options.run, files } as const;
+    const phase = options.commitStore ? "append" : "append-journal";
+    const body = { format: JOURNAL_FORMAT, version: APPEND_VERSION, stream: options.stream, phase, run: options.run, files } as const;
     current = `write the journal ${displayPath(journal)}`;
     await writeDurably(journal, JSON.stringify({ ...body, checksum: appendChecksum(body) } satisfies AppendJournal));
     step("prepare");
@@ -397,8 +413,18 @@ export async function commitAppends(options: AppendCommitOptions): Promise<IoRes
       step(`temp-${i}`);
     }
     for (const dir of uniqueDirs(targets)) await fsyncDir(dir);
-    current = "commit the state";
-    options.commitStore();
+    if (options.commitStore) {
+      current = "commit the state";
+      options.commitStore();
+    } else {
+      // No store: the run is in once its journal is gone.
+      step("commit");
+      current = `remove the journal ${displayPath(journal)}`;
+      await fs.promises.rm(journal);
+      await fsyncDir(path.dirname(journal));
+      step("done");
+      return right({});
+    }
     step("commit");
   } catch (e) {
     // The store has not committed the run: put every file back as it was.
@@ -435,10 +461,10 @@ async function recoverAppends(journal: string, parsed: unknown, guard: RecoveryG
     else {
       const bad = j.files.find((f) => !path.isAbsolute(f.path) || path.resolve(f.path) !== f.path || !targets.has(f.path));
       if (bad) why = `it names ${displayPath(path.resolve(bad.path))}, which this stream does not write`;
-      else if (!guard.storeRun) why = "it was left by a run with a state store, so only a run with the same --state can finish it";
+      else if (j.phase === "append" && !guard.storeRun) why = "it was left by a run with a state store, so only a run with the same --state can finish it";
     }
   }
-  if (why !== undefined || decoded._tag === "Left" || !guard.storeRun) {
+  if (why !== undefined || decoded._tag === "Left" || (decoded.right.phase === "append" && !guard.storeRun)) {
     return failure(
       `the commit journal ${shown} cannot be trusted: ${why}. Nothing was changed. ` +
         `If no other run of this stream is in progress and the outputs look right, remove the journal and run again.`,
@@ -446,7 +472,8 @@ async function recoverAppends(journal: string, parsed: unknown, guard: RecoveryG
     );
   }
   const j = decoded.right;
-  const committed = await guard.storeRun();
+  // Without a store the journal's removal was the commit point: a journal left means the run is not in.
+  const committed = j.phase === "append" ? await guard.storeRun!() : right(-1);
   if (isLeft(committed)) return committed;
   if (committed.right >= j.run) {
     await removeIfPresent(journal);
