@@ -2,7 +2,8 @@
 // sessions carried in the state from run to run and runner to runner.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { createRunner } from "../../src/index.js";
+import fc from "fast-check";
+import { createRunner, type JsonRecord } from "../../src/index.js";
 import { plan, runnerFor, NOW } from "./helpers.js";
 
 const ALL = `stream t
@@ -177,6 +178,90 @@ sink o from a to jsonl "o.jsonl"`;
     ["", null, "2026-11-20T00:00:00.000Z", 2],
     [null, "1", "2026-11-19T00:00:00.000Z", 2],
   ]);
+});
+
+// A drill-down keeps few sub-keys in a flat list and many in a Map (src/runtime/ops/aggregate.ts,
+// ByKey): from 0 to 20 sub-keys per session, across runs and state round trips, windows joined
+// by a record between them, its results are the counts and sums one pass over the records gives.
+const DRILL = `stream t
+source s { k string  svc string  qty int  at timestamp }
+aggregate a from s by k event time at flush after 1h idle {
+  n   = count() by svc
+  tot = sum(qty) by svc
+  hi  = max(qty) by svc
+  mix = sum(qty) - count() by svc
+}
+sink o from a to jsonl "o.jsonl"
+sink l from a.late to jsonl "l.jsonl"`;
+
+const drillRecord = fc.record({
+  k: fc.constantFrom("a", "b"),
+  svc: fc.integer({ min: 0, max: 19 }).map((i) => `s${i}`),
+  qty: fc.integer({ min: -3, max: 9 }),
+  // Minutes of one day: records 1h apart open windows that a record between them joins.
+  at: fc.integer({ min: 0, max: 100 }).map((m) => new Date(Date.parse("2026-11-20T00:00:00Z") + m * 60_000).toISOString()),
+});
+
+test("drill-downs of 0 to 20 sub-keys: per key and sub-key, emitted sessions and late records add up to the records", () => {
+  const p = plan(DRILL);
+  fc.assert(
+    fc.property(fc.array(fc.array(drillRecord, { maxLength: 50 }), { minLength: 1, maxLength: 4 }), fc.boolean(), (runs, roundTrip) => {
+      let runner = createRunner(p);
+      const emitted: JsonRecord[] = [];
+      const late: JsonRecord[] = [];
+      for (const batch of runs) {
+        const r = runner.run({ sources: { s: batch }, now: NOW });
+        emitted.push(...(r.outputs.o as JsonRecord[]));
+        late.push(...(r.outputs.l as JsonRecord[]));
+        if (roundTrip) runner = createRunner(p, { state: JSON.parse(JSON.stringify(runner.state)) });
+      }
+      const end = runner.finish({ now: NOW });
+      emitted.push(...(end.outputs.o as JsonRecord[]));
+      // One pass: per key and sub-key, what every record not turned away as late adds.
+      const want = new Map<string, { n: number; tot: number; hi: number }>();
+      const lateCount = new Map<string, number>();
+      for (const r of late) lateCount.set(`${r["k"]}/${r["svc"]}/${r["qty"]}`, (lateCount.get(`${r["k"]}/${r["svc"]}/${r["qty"]}`) ?? 0) + 1);
+      for (const r of runs.flat()) {
+        const id = `${r.k}/${r.svc}/${r.qty}`;
+        if ((lateCount.get(id) ?? 0) > 0) {
+          lateCount.set(id, lateCount.get(id)! - 1);
+          continue;
+        }
+        const w = want.get(`${r.k}/${r.svc}`) ?? { n: 0, tot: 0, hi: -Infinity };
+        want.set(`${r.k}/${r.svc}`, { n: w.n + 1, tot: w.tot + r.qty, hi: Math.max(w.hi, r.qty) });
+      }
+      const got = new Map<string, { n: number; tot: number; hi: number }>();
+      for (const s of emitted) {
+        const n = s["n"] as Record<string, number>;
+        const keys = Object.keys(n);
+        assert.equal(keys, [...keys].sort(), "sub-keys sorted");
+        assert.equal(Object.keys(s["tot"] as object), keys);
+        for (const svc of keys) {
+          const tot = (s["tot"] as Record<string, number>)[svc]!;
+          assert.is((s["mix"] as Record<string, number>)[svc], tot - n[svc]!);
+          const g = got.get(`${s["k"]}/${svc}`) ?? { n: 0, tot: 0, hi: -Infinity };
+          got.set(`${s["k"]}/${svc}`, { n: g.n + n[svc]!, tot: g.tot + tot, hi: Math.max(g.hi, (s["hi"] as Record<string, number>)[svc]!) });
+        }
+      }
+      assert.equal(new Map([...got].sort()), new Map([...want].sort()));
+      assert.is(end.report.balanced, true);
+    }),
+    { numRuns: 150 },
+  );
+});
+
+test("a session with more sub-keys than a flat list holds keeps every one, in the state too", () => {
+  const p = plan(DRILL);
+  const batch = Array.from({ length: 20 }, (_, i) => ({ k: "a", svc: `s${19 - i}`, qty: i, at: "2026-11-20T00:00:00Z" }));
+  const first = createRunner(p);
+  first.run({ sources: { s: batch.slice(0, 12) }, now: NOW });
+  const second = createRunner(p, { state: JSON.parse(JSON.stringify(first.state)) });
+  second.run({ sources: { s: batch.slice(12) }, now: NOW });
+  const [session] = second.finish({ now: NOW }).outputs.o as JsonRecord[];
+  const n = session!["n"] as Record<string, number>;
+  assert.is(Object.keys(n).length, 20);
+  assert.equal(Object.keys(n), batch.map((r) => r.svc).sort());
+  assert.equal((session!["tot"] as Record<string, number>)["s0"], 19);
 });
 
 test.run();

@@ -34,8 +34,51 @@ export interface Session {
   readonly due: number | null;
   /** Event time with `after … idle`: the key's next session window (they do not overlap). */
   next?: Session | undefined;
-  /** Per field: its accumulators (Accs), or for a drill-down a Map from sub-key to accumulators. */
-  readonly fields: (Accs | Map<string, Accs>)[];
+  /** Per field: its accumulators (Accs), or for a drill-down its accumulators by sub-key (ByKey). */
+  readonly fields: (Accs | ByKey)[];
+}
+
+/**
+ * A drill-down's accumulators by sub-key: while it has few keys, a flat list
+ * [key, accs, key, accs, …] of exactly their length (replaced, not grown, by a
+ * new key), then a Map. Most sessions of a high-cardinality aggregate have one
+ * or two sub-keys, and a Map of one entry costs about three times such a list.
+ * Both keep the keys in the order first seen.
+ */
+type ByKey = unknown[] | Map<string, Accs>;
+/** Sub-keys a flat list holds before it becomes a Map. */
+const FLAT_KEYS = 8;
+/** A drill-down with no key yet (shared: a first key replaces it). */
+const NO_KEYS: unknown[] = [];
+
+function byGet(by: ByKey, key: string): Accs | undefined {
+  if (!Array.isArray(by)) return by.get(key);
+  for (let j = 0; j < by.length; j += 2) if (by[j] === key) return by[j + 1];
+  return undefined;
+}
+
+/** `by` with `key`'s accumulators set: the same list or Map, or a new one where it had no room. */
+function bySet(by: ByKey, key: string, accs: Accs): ByKey {
+  if (!Array.isArray(by)) return by.set(key, accs);
+  for (let j = 0; j < by.length; j += 2) {
+    if (by[j] === key) {
+      by[j + 1] = accs;
+      return by;
+    }
+  }
+  if (by.length >= 2 * FLAT_KEYS) return new Map([...byEntries(by), [key, accs]]);
+  const next: unknown[] = new Array(by.length + 2);
+  for (let j = 0; j < by.length; j++) next[j] = by[j];
+  next[by.length] = key;
+  next[by.length + 1] = accs;
+  return next;
+}
+
+function byEntries(by: ByKey): [string, Accs][] {
+  if (!Array.isArray(by)) return [...by];
+  const out: [string, Accs][] = [];
+  for (let j = 0; j < by.length; j += 2) out.push([by[j] as string, by[j + 1]]);
+  return out;
 }
 
 /** SameValueZero, as Map keys compare. */
@@ -180,7 +223,7 @@ function dueOf(step: AggregateStep, keys: ReadonlyArray<Value>, ctx: OpContext, 
 
 /** A new session; `at` is its first record's time: the run clock, or with `event time` the event time. */
 function openSession(step: AggregateStep, keys: Value[], ctx: OpContext, at: number = ctx.nowMs, keyRec?: Rec): Session {
-  return { keys, first: at, last: at, due: dueOf(step, keys, ctx, keyRec), fields: step.fields.map((f, i) => (f.by ? new Map() : newAccs(step, i))) };
+  return { keys, first: at, last: at, due: dueOf(step, keys, ctx, keyRec), fields: step.fields.map((f, i) => (f.by ? NO_KEYS : newAccs(step, i))) };
 }
 
 /** A drill-down key: map keys are strings; a null value is kept under "null" so nothing is lost. */
@@ -213,19 +256,27 @@ function fold(step: AggregateStep, s: Session, rec: Rec, frame: ReturnType<typeo
       const v = c.arg ? c.arg(rec, frame) : null;
       if (f.by) {
         const sub = subKey(f.by(rec, frame));
-        const m = s.fields[i] as Map<string, Accs>;
-        const a = m.get(sub);
-        const next = c.aggregate.add(a === undefined ? c.aggregate.create() : a, v);
-        if (next !== a) m.set(sub, next);
+        const by = s.fields[i] as ByKey;
+        if (Array.isArray(by)) {
+          // One scan: the key's place, or the end (a new key).
+          let j = 0;
+          while (j < by.length && by[j] !== sub) j += 2;
+          if (j < by.length) by[j + 1] = c.aggregate.add(by[j + 1], v);
+          else s.fields[i] = bySet(by, sub, c.aggregate.add(c.aggregate.create(), v));
+        } else {
+          const a = by.get(sub);
+          const next = c.aggregate.add(a === undefined ? c.aggregate.create() : a, v);
+          if (next !== a) by.set(sub, next);
+        }
       } else s.fields[i] = c.aggregate.add(s.fields[i], v);
       continue;
     }
     let accs: unknown[];
     if (f.by) {
       const sub = subKey(f.by(rec, frame));
-      const m = s.fields[i] as Map<string, Accs>;
-      let a = m.get(sub) as unknown[] | undefined;
-      if (!a) m.set(sub, (a = newAccs(step, i) as unknown[]));
+      const by = s.fields[i] as ByKey;
+      let a = byGet(by, sub) as unknown[] | undefined;
+      if (!a) s.fields[i] = bySet(by, sub, (a = newAccs(step, i) as unknown[]));
       accs = a;
     } else accs = s.fields[i] as unknown[];
     for (let j = 0; j < calls.length; j++) {
@@ -247,8 +298,12 @@ function mergeInto(step: AggregateStep, into: Session, later: Session): void {
     const a = into.fields[i]!;
     const b = later.fields[i]!;
     if (f.by) {
-      const mine = a as Map<string, Accs>;
-      for (const [k, accs] of b as Map<string, Accs>) mine.set(k, mine.has(k) ? mergeAccs(i, mine.get(k), accs) : accs);
+      let mine = a as ByKey;
+      for (const [k, accs] of byEntries(b as ByKey)) {
+        const had = byGet(mine, k);
+        mine = bySet(mine, k, had !== undefined ? mergeAccs(i, had, accs) : accs);
+      }
+      into.fields[i] = mine;
     } else into.fields[i] = mergeAccs(i, a, b);
   });
   into.first = Math.min(into.first, later.first);
@@ -379,7 +434,7 @@ export function sessionRecord(step: AggregateStep, s: Session, ctx: OpContext, f
     const acc = s.fields[i]!;
     values.push(
       f.by
-        ? new Map([...(acc as Map<string, Accs>)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, a]) => [k, fieldValue(step, i, a, keyRec, frame)] as const))
+        ? new Map(byEntries(acc as ByKey).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, a]) => [k, fieldValue(step, i, a, keyRec, frame)] as const))
         : fieldValue(step, i, acc, keyRec, frame),
     );
   });
@@ -440,7 +495,7 @@ export function encodeSessions(step: AggregateStep, sessions: Sessions): Session
     first: s.first,
     last: s.last,
     due: s.due,
-    fields: s.fields.map((f, i) => (step.fields[i]!.by ? [...(f as Map<string, Accs>)].map(([k, a]) => [k, enc(i, a)]) : enc(i, f))),
+    fields: s.fields.map((f, i) => (step.fields[i]!.by ? byEntries(f as ByKey).map(([k, a]) => [k, enc(i, a)]) : enc(i, f))),
   }));
 }
 
@@ -472,7 +527,7 @@ export function readSessions(step: AggregateStep, saved: ReadonlyArray<SessionSt
     if (s.fields.length !== step.fields.length) {
       return left(`session ${JSON.stringify(s.key)} holds ${s.fields.length} field(s), the aggregate has ${step.fields.length} (${step.fields.map((f) => f.name).join(", ")})`);
     }
-    const fields: Array<Accs | Map<string, Accs>> = [];
+    const fields: Array<Accs | ByKey> = [];
     for (const [i, f] of s.fields.entries()) {
       if (!step.fields[i]!.by) {
         const accs = dec(i, f);
@@ -482,12 +537,12 @@ export function readSessions(step: AggregateStep, saved: ReadonlyArray<SessionSt
       }
       const pairs = `session ${JSON.stringify(s.key)}: field \`${step.fields[i]!.name}\` is not a list of [subkey, accumulators] pairs`;
       if (!Array.isArray(f)) return left(pairs);
-      const byKey = new Map<string, Accs>();
+      let byKey: ByKey = NO_KEYS;
       for (const entry of f as unknown[]) {
         if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== "string") return left(pairs);
         const accs = dec(i, entry[1]);
         if (isLeft(accs)) return accs;
-        byKey.set(entry[0], accs.right);
+        byKey = bySet(byKey, entry[0], accs.right);
       }
       fields.push(byKey);
     }
