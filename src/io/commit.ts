@@ -416,16 +416,13 @@ export async function commitAppends(options: AppendCommitOptions): Promise<IoRes
     if (options.commitStore) {
       current = "commit the state";
       options.commitStore();
-    } else {
-      // No store: the run is in once its journal is gone.
-      step("commit");
-      current = `remove the journal ${displayPath(journal)}`;
-      await fs.promises.rm(journal);
-      await fsyncDir(path.dirname(journal));
-      step("done");
-      return right({});
     }
     step("commit");
+    if (!options.commitStore) {
+      // No store: the run is in once its journal is gone, so a journal that stays is a run undone.
+      current = `remove the journal ${displayPath(journal)}`;
+      await fs.promises.rm(journal);
+    }
   } catch (e) {
     // The store has not committed the run: put every file back as it was.
     try {
@@ -464,7 +461,7 @@ async function recoverAppends(journal: string, parsed: unknown, guard: RecoveryG
       else if (j.phase === "append" && !guard.storeRun) why = "it was left by a run with a state store, so only a run with the same --state can finish it";
     }
   }
-  if (why !== undefined || decoded._tag === "Left" || (decoded.right.phase === "append" && !guard.storeRun)) {
+  if (why !== undefined || decoded._tag === "Left") {
     return failure(
       `the commit journal ${shown} cannot be trusted: ${why}. Nothing was changed. ` +
         `If no other run of this stream is in progress and the outputs look right, remove the journal and run again.`,
