@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { commitFiles, recoverCommit, truncateOutputs } from "../../src/io/commit.js";
+import { commitAppends, commitFiles, recoverCommit, truncateOutputs } from "../../src/io/commit.js";
 import { fileURLToPath } from "node:url";
 import { tempDir } from "./helpers.js";
 
@@ -63,6 +63,28 @@ test("append and replace, creating folders; the journal is gone after", async ()
   assert.equal(snapshot(dir), NEW);
   assert.is(fs.readFileSync(path.join(dir, "fresh/deep/c.jsonl"), "utf8"), "c\n");
   assert.equal(leftovers(dir), ["fresh/deep/c.jsonl"]);
+});
+
+test("a text given as pieces is written as their join, replacing, copying and appending in place", async () => {
+  // Pieces that split nothing in two: the bytes of each, one after another, multibyte ones too.
+  const pieces = ['{"new":"ä', '"}\n', "", '{"n":"九"}\n'];
+  const dir = setUp();
+  const r = await commitFiles({
+    journal: path.join(dir, ".peppa-commit.json"),
+    stream: "s",
+    files: [
+      { path: path.join(dir, "out/a.jsonl"), append: pieces },
+      { path: path.join(dir, "state.json"), replace: ["{", '"state":"new"}', "\n"] },
+    ],
+  });
+  assert.equal(r, right({}));
+  assert.is(fs.readFileSync(path.join(dir, "out/a.jsonl"), "utf8"), OLD["out/a.jsonl"] + pieces.join(""));
+  assert.is(fs.readFileSync(path.join(dir, "state.json"), "utf8"), '{"state":"new"}\n');
+  const appended = await commitAppends({ journal: path.join(dir, ".peppa-commit.json"), stream: "s", run: 2, files: [{ path: path.join(dir, "out/a.jsonl"), append: pieces }, { path: path.join(dir, "out/new.jsonl"), append: ["x", "\n"] }] });
+  assert.equal(appended, right({}));
+  assert.is(fs.readFileSync(path.join(dir, "out/a.jsonl"), "utf8"), OLD["out/a.jsonl"] + pieces.join("") + pieces.join(""));
+  assert.is(fs.readFileSync(path.join(dir, "out/new.jsonl"), "utf8"), "x\n");
+  assert.equal(leftovers(dir), ["out/new.jsonl"]);
 });
 
 test("truncateOutputs empties files atomically", async () => {

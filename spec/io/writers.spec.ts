@@ -1,15 +1,25 @@
 import { Readable } from "node:stream";
+import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readItems } from "../../src/io/read-items.js";
 import { writeCsv } from "../../src/io/write-csv.js";
 import { writeJson } from "../../src/io/write-json.js";
 import { writeJsonl } from "../../src/io/write-jsonl.js";
+import type { JsonRecord } from "../../src/model/json-record.js";
 import { collect, recordsOf } from "./helpers.js";
 
 test("jsonl: one compact object per line", () => {
   assert.is(writeJsonl([{ a: 1, b: "x" }, { a: null, c: [1, { d: true }] }]), '{"a":1,"b":"x"}\n{"a":null,"c":[1,{"d":true}]}\n');
   assert.is(writeJsonl([]), "");
+});
+
+test("property: jsonl is each record's JSON and a newline, whatever the records", () => {
+  fc.assert(
+    fc.property(fc.array(fc.dictionary(fc.string(), fc.jsonValue())), (records) => {
+      assert.is(writeJsonl(records as JsonRecord[]), records.map((r) => JSON.stringify(r) + "\n").join(""));
+    }),
+  );
 });
 
 test("json: a pretty array with a trailing newline", () => {

@@ -205,7 +205,10 @@ test("a sink with an encoder hands back its records' text, chunk by chunk, inste
   const encode = { o: (rs: ReadonlyArray<unknown>) => (chunks.push(rs.length), rs.map((r) => JSON.stringify(r) + "\n").join("")) };
   const r = tunedRunner(plan(DEDUP), {}, { chunkSize: 2 }).run({ sources: { s: records }, now: NOW, encode });
   assert.is(r.outputs.o, undefined);
-  assert.equal(r.texts, { o: { text: plain.outputs.o!.map((x) => JSON.stringify(x) + "\n").join(""), records: 3 } });
+  const lines = plain.outputs.o!.map((x) => JSON.stringify(x) + "\n");
+  assert.equal(r.texts!.o!.chunks, [lines[0]! + lines[1]!, lines[2]!], "one text per chunk, in order");
+  assert.is(r.texts!.o!.text, lines.join(""));
+  assert.is(r.texts!.o!.records, 3);
   assert.equal(chunks, [2, 1]);
   assert.equal(r.outputs.dups, plain.outputs.dups, "a sink without an encoder still hands back records");
   assert.equal(r.report.balance, plain.report.balance);

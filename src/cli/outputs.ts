@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import micromatch from "micromatch";
 import { left, right, type Either } from "fp-ts/lib/Either.js";
-import { addToJsonArray, jsonArrayEnd, writeCsv, writeJsonl, type CommitFile, type JsonArrayEnd, type JsonRecord } from "../io/index.js";
+import { addToJsonArray, jsonArrayEnd, writeCsv, writeJsonl, type CommitFile, type FileText, type JsonArrayEnd, type JsonRecord } from "../io/index.js";
 import type { Plan, RunResult, SinkEncoder } from "../index.js";
 import { shownPath } from "./paths.js";
 
@@ -199,11 +199,12 @@ export function outputFiles(outputs: ReadonlyArray<Output>, result: RunResult, f
   const files: CommitFile[] = [];
   for (const o of outputs) {
     const encoded = o.builtin || result.texts === undefined || !Object.prototype.hasOwnProperty.call(result.texts, o.name) ? undefined : result.texts[o.name];
-    let text: string;
+    let text: FileText;
     if (encoded) {
       o.written += encoded.records;
       const header = o.format === "csv" && (fresh || isEmptyOrMissing(o.absolute));
-      text = header ? writeCsv([], { columns: o.columns, header: true }) + encoded.text : encoded.text;
+      // The chunks as they are: joining them would copy the whole output once more.
+      text = header ? [writeCsv([], { columns: o.columns, header: true }), ...encoded.chunks] : encoded.chunks;
       files.push(fresh ? { path: o.absolute, replace: text } : { path: o.absolute, append: text });
       continue;
     }

@@ -26,17 +26,48 @@ import { describeError, failure, type IoResult } from "./item.js";
  * never written by a commit of this stream.
  */
 
+/**
+ * What a commit writes to a file: one string, or its pieces in order (a sink's text
+ * chunk by chunk, never joined: a joined copy of a large output doubles the memory
+ * the run needs at its peak).
+ */
+export type FileText = string | ReadonlyArray<string>;
+
 export interface CommitFile {
   readonly path: string;
   /** Appended to the file's current content (the file is created when missing). */
-  readonly append?: string;
+  readonly append?: FileText;
   /**
    * With `append`: only the first `keep` bytes of the current content stay (a
    * `json` sink appends before its closing bracket); the file must have them.
    */
   readonly keep?: number;
   /** The file's whole new content. */
-  readonly replace?: string;
+  readonly replace?: FileText;
+}
+
+/** Writes `text` at `position` (null: at the file's end), a piece at a time; the bytes written. */
+async function writeText(handle: fs.promises.FileHandle, text: FileText, position: number | null): Promise<number> {
+  let written = 0;
+  for (const piece of typeof text === "string" ? [text] : text) {
+    const bytes = Buffer.from(piece, "utf8");
+    for (let off = 0; off < bytes.length; ) {
+      const { bytesWritten } = await handle.write(bytes, off, bytes.length - off, position === null ? null : position + written);
+      off += bytesWritten;
+      written += bytesWritten;
+    }
+  }
+  return written;
+}
+
+/** Writes `text` to `file`, replacing it (flags "w") or after its end ("a"). */
+async function writeFileText(file: string, text: FileText, flags: "w" | "a"): Promise<void> {
+  const handle = await fs.promises.open(file, flags);
+  try {
+    await writeText(handle, text, null);
+  } finally {
+    await handle.close();
+  }
 }
 
 export interface CommitOptions {
@@ -172,7 +203,7 @@ export async function commitFiles(options: CommitOptions): Promise<IoResult<{}>>
       const file = options.files[i]!;
       current = `write ${displayPath(to)}`;
       if (file.replace !== undefined) {
-        await fs.promises.writeFile(from, file.replace);
+        await writeFileText(from, file.replace, "w");
       } else {
         try {
           await fs.promises.copyFile(to, from);
@@ -186,7 +217,7 @@ export async function commitFiles(options: CommitOptions): Promise<IoResult<{}>>
           if (size < file.keep) throw new Error(`it has ${size} bytes, fewer than the ${file.keep} this invocation wrote (was it changed meanwhile?)`);
           await fs.promises.truncate(from, file.keep);
         }
-        await fs.promises.appendFile(from, file.append ?? "");
+        await writeFileText(from, file.append ?? "", "a");
       }
       await fsyncPath(from, "r+");
       step(`temp-${i}`);
@@ -399,13 +430,12 @@ export async function commitAppends(options: AppendCommitOptions): Promise<IoRes
     step("prepare");
     for (let i = 0; i < files.length; i++) {
       const b = files[i]!;
-      const text = Buffer.from(options.files[i]!.append!, "utf8");
       current = `write ${displayPath(b.path)}`;
       written.push(b);
       const handle = await fs.promises.open(b.path, b.size === null ? "w" : "r+");
       try {
         if (b.size !== null && b.keep !== b.size) await handle.truncate(b.keep);
-        if (text.length) await handle.write(text, 0, text.length, b.keep);
+        await writeText(handle, options.files[i]!.append!, b.keep);
         await handle.sync();
       } finally {
         await handle.close();

@@ -13,7 +13,7 @@ export { writeJsonl } from "./write-jsonl.js";
 export type { JsonRecord } from "../model/json-record.js";
 export { addToJsonArray, jsonArrayEnd, writeJson, type JsonArrayEnd } from "./write-json.js";
 export { writeCsv, type CsvWriteOptions } from "./write-csv.js";
-export { commitFiles, recoverCommit, truncateOutputs, type CommitFile, type CommitOptions, type Recovery, type RecoveryGuard } from "./commit.js";
+export { commitFiles, recoverCommit, truncateOutputs, type CommitFile, type CommitOptions, type FileText, type Recovery, type RecoveryGuard } from "./commit.js";
 export { readStateFile, decodeStateFile, encodeStateFile, payloadChecksum, STATE_FORMAT, STATE_FILE_VERSION } from "./state-file.js";
 export { commitAppends, type AppendCommitOptions } from "./commit.js";
 export { StateStore, StoreDamaged, isStoreFile, STORE_FORMAT, STORE_VERSION, type Chunk, type StepDescription } from "./state-store.js";

@@ -7,7 +7,6 @@ import type { Faults } from "../values/functions/registry.js";
 export interface TableData {
   readonly name: string;
   readonly keyFields: ReadonlyArray<string>;
-  readonly rows: ReadonlyArray<Rec>;
   /** The row for a key tuple, or null. */
   lookup(keys: ReadonlyArray<Value>): Rec | null;
   lookup1(key: Value): Rec | null;

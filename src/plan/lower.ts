@@ -16,6 +16,7 @@ import { compileExpr, type CompileScope } from "./compile-expr.js";
 import { aggregateCalls } from "../check/aggregate.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { evalConstant, type Fn } from "./env.js";
+import { tableColumnsRead } from "./table-columns.js";
 import { DEFAULT_DEDUP_WITHIN, type AggregateCall, type AggregateFieldPlan, type CompiledBlock, type FlushPlan, type OutputPort, type Plan, type Step, type TablePlan } from "./plan.js";
 
 
@@ -246,8 +247,11 @@ export function lower(checked: CheckedStream, warnings: ReadonlyArray<Diagnostic
   const consumers = new Map<string, number>();
   for (const s of checked.steps) for (const i of s.inputs) consumers.set(portKey(i.step, i.port), (consumers.get(portKey(i.step, i.port)) ?? 0) + 1);
   const noLocals: CompileScope = { checked, locals: new Map() };
+  const columns = tableColumnsRead(checked);
   const tables: TablePlan[] = [...checked.tables.values()].map((t) => {
     const fields = decodeFields(checked, t.decl.schema, t.schema);
+    const read = columns.get(t.name);
+    const kept = read === undefined || read === "all" ? undefined : fields.map((f) => f.name).filter((n) => read.has(n) || read.has(n.split(".")[0]!));
     return {
       name: t.name,
       format: checkedFormat(t.decl.origin.format.name),
@@ -258,6 +262,7 @@ export function lower(checked: CheckedStream, warnings: ReadonlyArray<Diagnostic
       fields,
       decode: compileDecoder(fields),
       decodeCsv: compileDecoder(fields, { emptyIsAbsent: true }),
+      ...(kept !== undefined && kept.length < fields.length ? { kept } : {}),
     };
   });
   return {

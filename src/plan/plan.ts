@@ -150,6 +150,8 @@ export interface TablePlan {
   readonly fields: ReadonlyArray<DecodeField>;
   readonly decode: Decoder;
   readonly decodeCsv: Decoder;
+  /** The columns a loaded row keeps (the ones the stream reads, table-columns.ts), or absent: all of them. */
+  readonly kept?: ReadonlyArray<string>;
 }
 
 export interface Plan {

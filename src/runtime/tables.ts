@@ -7,6 +7,7 @@ import type { TablePlan } from "../plan/plan.js";
 import type { Rec, Value } from "../values/value.js";
 import { groupKey, keyAtom } from "../values/keys.js";
 import { thrownMessage } from "../values/host-data.js";
+import { recordMaker } from "../values/record-maker.js";
 
 export interface TableRow {
   readonly record: unknown;
@@ -23,10 +24,11 @@ const whereOf = (row: TableRow, i: number): string => row.where ?? `row ${i + 1}
 export function buildTable(plan: TablePlan, rows: ReadonlyArray<TableRow>, options: { readonly csv?: boolean } = {}): TableResult {
   const decode = options.csv ? plan.decodeCsv : plan.decode;
   const errors: string[] = [];
-  const records: Rec[] = [];
   const index = new Map<unknown, Rec>();
-  const keyList: Value[] = [];
   const single = plan.keys.length === 1;
+  // Only the columns the stream reads are kept (every declared one is still checked).
+  const kept = plan.kept;
+  const keep = kept === undefined ? undefined : recordMaker(kept);
   rows.forEach((row, i) => {
     let d;
     try {
@@ -52,16 +54,17 @@ export function buildTable(plan: TablePlan, rows: ReadonlyArray<TableRow>, optio
       errors.push(`table \`${plan.name}\`, ${whereOf(row, i)}: duplicate key ${(keys ?? [one]).map((v) => (typeof v === "bigint" ? String(v) : JSON.stringify(v))).join(", ")}`);
       return;
     }
-    index.set(k, d.record);
-    records.push(d.record);
-    keyList.push(single ? one : keys!);
+    index.set(k, keep ? keep(kept!.map((n) => (d.record as Record<string, Value>)[n] ?? null)) : d.record);
   });
   if (errors.length) return left(errors);
+  let keyList: Value[] | undefined;
   const table: TableData = {
     name: plan.name,
     keyFields: plan.keys,
-    rows: records,
-    keyList,
+    // Made when first asked for (`random_key`): most streams never do, and a million-row table would keep a second list.
+    get keyList() {
+      return (keyList ??= [...index.values()].map((r) => (single ? ((r as Record<string, Value>)[plan.keys[0]!] ?? null) : plan.keys.map((k) => (r as Record<string, Value>)[k] ?? null))));
+    },
     lookup1: single ? (key) => (key === null ? null : (index.get(keyAtom(key)) ?? null)) : () => null,
     lookup: (keys) => (single ? (keys[0] == null ? null : (index.get(keyAtom(keys[0]!)) ?? null)) : (index.get(groupKey(keys)) ?? null)),
   };

@@ -5,7 +5,18 @@ import type { JsonRecord } from "../../model/json-record.js";
 import type { SinkStep } from "../../plan/plan.js";
 import { toJson } from "../../values/json.js";
 import { own } from "../../model/dict.js";
-import type { OpenOperator } from "./types.js";
+import type { OpenOperator, SinkText } from "./types.js";
+
+/** The chunks as they are; `text` joins them only when a host asks for it. */
+function sinkText(chunks: ReadonlyArray<string>, records: number): SinkText {
+  return {
+    chunks,
+    records,
+    get text() {
+      return chunks.join("");
+    },
+  };
+}
 
 export const openSink: OpenOperator<SinkStep> = (step, _saved, ctx) => {
   const encoder = ctx.encode !== undefined ? own(ctx.encode, step.name) : undefined;
@@ -22,7 +33,7 @@ export const openSink: OpenOperator<SinkStep> = (step, _saved, ctx) => {
         return undefined;
       },
       finish: () => undefined,
-      close: () => ({ text: { text: texts.join(""), records: count }, balance: { delivered: count } }),
+      close: () => ({ text: sinkText(texts, count), balance: { delivered: count } }),
     };
   }
   const output: JsonRecord[] = [];

@@ -34,6 +34,9 @@ export interface RunContext extends OpContext {
 
 /** What an encoded sink delivered in a run. */
 export interface SinkText {
+  /** The encoder's texts, one per chunk, in order: what a host writes one after another. */
+  readonly chunks: ReadonlyArray<string>;
+  /** The chunks joined (made when read: a large output's joined copy doubles its memory). */
   readonly text: string;
   readonly records: number;
 }
