@@ -13,9 +13,9 @@ import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
 import { decodeValue, encodeValue, timestampToIso } from "../../values/json.js";
 import { Duration, Timestamp, setField, type Rec, type Value } from "../../values/value.js";
 import { groupKey, keyAtomFor } from "../../values/keys.js";
-import { recordMaker, type RecordMaker } from "../../values/record-maker.js";
+import { generated, recordMaker, type RecordMaker } from "../../values/record-maker.js";
 import type { SessionState } from "../state.js";
-import { newFrame } from "../../plan/env.js";
+import { newFrame, type Frame } from "../../plan/env.js";
 import { MAIN } from "../../model/ports.js";
 import { LATE } from "../rejects.js";
 import type { OpContext, OpenOperator, Ports } from "./types.js";
@@ -231,6 +231,7 @@ const subKey = (v: Value): string => (typeof v === "string" ? v : v === null ? "
 
 export function addRecords(step: AggregateStep, input: ReadonlyArray<Rec>, sessions: Sessions, ctx: OpContext): void {
   const frame = newFrame(ctx.env, 0);
+  const fold = foldOf(step);
   const keyFns = step.keys.map((k) => k.value);
   const nKeys = keyFns.length;
   // One scratch tuple for every record; a session keeps its own copy.
@@ -241,49 +242,103 @@ export function addRecords(step: AggregateStep, input: ReadonlyArray<Rec>, sessi
     let s = sessions.find(sessions.atoms(keys, atoms));
     if (!s) sessions.add((s = openSession(step, keys.slice(), ctx)));
     s.last = ctx.nowMs;
-    fold(step, s, rec, frame);
+    fold(s, rec, frame);
   }
 }
 
-/** Adds one record's values into a session's accumulators. */
-function fold(step: AggregateStep, s: Session, rec: Rec, frame: ReturnType<typeof newFrame>): void {
-  const fields = step.fields;
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i]!;
-    const calls = f.calls;
-    if (calls.length === 1) {
-      const c = calls[0]!;
-      const v = c.arg ? c.arg(rec, frame) : null;
-      if (f.by) {
-        const sub = subKey(f.by(rec, frame));
-        const by = s.fields[i] as ByKey;
-        if (Array.isArray(by)) {
-          // One scan: the key's place, or the end (a new key).
-          let j = 0;
-          while (j < by.length && by[j] !== sub) j += 2;
-          if (j < by.length) by[j + 1] = c.aggregate.add(by[j + 1], v);
-          else s.fields[i] = bySet(by, sub, c.aggregate.add(c.aggregate.create(), v));
-        } else {
-          const a = by.get(sub);
-          const next = c.aggregate.add(a === undefined ? c.aggregate.create() : a, v);
-          if (next !== a) by.set(sub, next);
-        }
-      } else s.fields[i] = c.aggregate.add(s.fields[i], v);
-      continue;
-    }
-    let accs: unknown[];
+/** Adds one record's values into a session's accumulators (the loop every step can use; foldOf generates one per step). */
+function loopFold(step: AggregateStep, s: Session, rec: Rec, frame: Frame): void {
+  for (let i = 0; i < step.fields.length; i++) foldField(step, i, s, rec, frame);
+}
+
+/** Adds one record's values into field `i`'s accumulators. */
+function foldField(step: AggregateStep, i: number, s: Session, rec: Rec, frame: Frame): void {
+  const f = step.fields[i]!;
+  const calls = f.calls;
+  if (calls.length === 1) {
+    const c = calls[0]!;
+    const v = c.arg ? c.arg(rec, frame) : null;
     if (f.by) {
       const sub = subKey(f.by(rec, frame));
       const by = s.fields[i] as ByKey;
-      let a = byGet(by, sub) as unknown[] | undefined;
-      if (!a) s.fields[i] = bySet(by, sub, (a = newAccs(step, i) as unknown[]));
-      accs = a;
-    } else accs = s.fields[i] as unknown[];
-    for (let j = 0; j < calls.length; j++) {
-      const c = calls[j]!;
-      accs[j] = c.aggregate.add(accs[j], c.arg ? c.arg(rec, frame) : null);
-    }
+      if (Array.isArray(by)) {
+        // One scan: the key's place, or the end (a new key).
+        let j = 0;
+        while (j < by.length && by[j] !== sub) j += 2;
+        if (j < by.length) by[j + 1] = c.aggregate.add(by[j + 1], v);
+        else s.fields[i] = bySet(by, sub, c.aggregate.add(c.aggregate.create(), v));
+      } else {
+        const a = by.get(sub);
+        const next = c.aggregate.add(a === undefined ? c.aggregate.create() : a, v);
+        if (next !== a) by.set(sub, next);
+      }
+    } else s.fields[i] = c.aggregate.add(s.fields[i], v);
+    return;
   }
+  let accs: unknown[];
+  if (f.by) {
+    const sub = subKey(f.by(rec, frame));
+    const by = s.fields[i] as ByKey;
+    let a = byGet(by, sub) as unknown[] | undefined;
+    if (!a) s.fields[i] = bySet(by, sub, (a = newAccs(step, i) as unknown[]));
+    accs = a;
+  } else accs = s.fields[i] as unknown[];
+  for (let j = 0; j < calls.length; j++) {
+    const c = calls[j]!;
+    accs[j] = c.aggregate.add(accs[j], c.arg ? c.arg(rec, frame) : null);
+  }
+}
+
+type Fold = (s: Session, rec: Rec, frame: Frame) => void;
+
+/**
+ * loopFold generated per step, a call site per field, so that V8 sees one
+ * accumulator and one argument at each (in a loop every field of every aggregate
+ * step meets at the same call, and none of them is inlined). A field of one call
+ * is written out, a drill-down's flat list scanned in place; a field of several
+ * calls goes through the loop's code for that field alone.
+ */
+const folds = new WeakMap<AggregateStep, Fold>();
+function foldOf(step: AggregateStep): Fold {
+  let fold = folds.get(step);
+  if (fold) return fold;
+  const lines: string[] = [];
+  step.fields.forEach((f, i) => {
+    const arg = f.calls.length === 1 && f.calls[0]!.arg ? `arg[${i}](rec, frame)` : "null";
+    if (f.calls.length !== 1) lines.push(`field(${i}, s, rec, frame);`);
+    else if (!f.by) lines.push(`fs[${i}] = ag[${i}].add(fs[${i}], ${arg});`);
+    else
+      lines.push(`{
+  const sub = subKey(by[${i}](rec, frame));
+  const v = ${arg};
+  const a = ag[${i}];
+  const list = fs[${i}];
+  if (Array.isArray(list)) {
+    let j = 0;
+    while (j < list.length && list[j] !== sub) j += 2;
+    if (j < list.length) list[j + 1] = a.add(list[j + 1], v);
+    else fs[${i}] = bySet(list, sub, a.add(a.create(), v));
+  } else {
+    const had = list.get(sub);
+    const next = a.add(had === undefined ? a.create() : had, v);
+    if (next !== had) list.set(sub, next);
+  }
+}`);
+  });
+  type Make = (ag: ReadonlyArray<unknown>, arg: ReadonlyArray<unknown>, by: ReadonlyArray<unknown>, subKey: unknown, bySet: unknown, field: unknown) => Fold;
+  const make = generated<Make>([], ["ag", "arg", "by", "subKey", "bySet", "field"], `return (s, rec, frame) => {\nconst fs = s.fields;\n${lines.join("\n")}\n};`);
+  const field = (i: number, s: Session, rec: Rec, frame: Frame): void => foldField(step, i, s, rec, frame);
+  fold =
+    make?.(
+      step.fields.map((f) => (f.calls.length === 1 ? f.calls[0]!.aggregate : undefined)),
+      step.fields.map((f) => (f.calls.length === 1 ? f.calls[0]!.arg : undefined)),
+      step.fields.map((f) => f.by),
+      subKey,
+      bySet,
+      field,
+    ) ?? ((s, rec, frame) => loopFold(step, s, rec, frame));
+  folds.set(step, fold);
+  return fold;
 }
 
 /** Folds window `later` into `into`: its accumulators, and its span of event time. */
@@ -351,6 +406,7 @@ function idleGap(step: AggregateStep, ctx: OpContext): number | null {
 export function addEventRecords(step: AggregateStep, input: ReadonlyArray<Rec>, sessions: Sessions, clock: EventClock, ctx: OpContext, late: Rec[], reasons: string[] | undefined): void {
   const eventTime = step.eventTime!;
   const frame = newFrame(ctx.env, 0);
+  const fold = foldOf(step);
   const lateness = eventTime.lateness({}, frame);
   const latenessMs = lateness instanceof Duration ? lateness.ms : 0;
   const gap = idleGap(step, ctx);
@@ -405,7 +461,7 @@ export function addEventRecords(step: AggregateStep, input: ReadonlyArray<Rec>, 
     if (!s) sessions.add((s = openSession(step, keys.slice(), ctx, ms, keyRec)));
     if (ms < s.first) s.first = ms;
     if (ms > s.last) s.last = ms;
-    fold(step, s, rec, frame);
+    fold(s, rec, frame);
   }
 }
 
