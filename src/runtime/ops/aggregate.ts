@@ -308,9 +308,10 @@ function foldOf(step: AggregateStep): Fold {
     if (f.calls.length !== 1) lines.push(`field(${i}, s, rec, frame);`);
     else if (!f.by) lines.push(`fs[${i}] = ag[${i}].add(fs[${i}], ${arg});`);
     else
+      // The argument before the sub-key, as the loop evaluates them (a failing host function is reported in that order).
       lines.push(`{
-  const sub = subKey(by[${i}](rec, frame));
   const v = ${arg};
+  const sub = subKey(by[${i}](rec, frame));
   const a = ag[${i}];
   const list = fs[${i}];
   if (Array.isArray(list)) {
