@@ -48,6 +48,22 @@ sink o from m to jsonl "o.jsonl"`;
   assert.equal(out, [{ row: { id: "a", name: "Acme", plan: "pro", seats: 3 }, plan: "pro" }]);
 });
 
+test("a row named with `let`, then read field by field, keeps every column it may reach", () => {
+  const text = `stream t
+${CRM}
+source s { id string }
+map m from s {
+  let row = crm[id]
+  plan = row.plan
+  seats = row.seats
+}
+sink o from m to jsonl "o.jsonl"`;
+  const p = plan(text);
+  assert.is(keptOf(p, "crm"), undefined);
+  const out = createRunner(p, { tables: { crm: [{ id: "a", name: "Acme", plan: "pro", seats: "3" }] } }).run({ sources: { s: [{ id: "a" }] }, now: NOW }).outputs.o;
+  assert.equal(out, [{ plan: "pro", seats: 3 }]);
+});
+
 test("a column nothing reads is still checked: a row whose unread column does not fit is refused", () => {
   const p = plan(`stream t
 ${CRM}

@@ -6,25 +6,9 @@
 // rows are accepted.
 import type { CheckedStream } from "../check/checked.js";
 import type * as A from "../syntax/ast.js";
-import { childExprs, declExprs } from "../syntax/walk.js";
 
 /** Per table: the columns read (its key columns always), or "all". */
 export type ColumnsRead = ReadonlyMap<string, ReadonlySet<string> | "all">;
-
-function testExprs(body: ReadonlyArray<A.TestStmt>): A.Expr[] {
-  return body.flatMap((s): A.Expr[] => {
-    switch (s.kind) {
-      case "TestGiven":
-        return [s.records];
-      case "TestExpect":
-        return [...(s.records ? [s.records] : []), ...(s.count ? [s.count] : [])];
-      case "TestRun":
-        return testExprs(s.body);
-      default:
-        return [];
-    }
-  });
-}
 
 export function tableColumnsRead(checked: CheckedStream): ColumnsRead {
   const read = new Map<string, Set<string> | "all">();
@@ -33,21 +17,30 @@ export function tableColumnsRead(checked: CheckedStream): ColumnsRead {
     const res = checked.refs.get(e);
     return res?.kind === "table" ? res.name : undefined;
   };
-  const walk = (e: A.Expr, parent: A.Expr | undefined): void => {
+  // Every node of the syntax tree, not only the expressions some list names: a row read
+  // that this walk missed would be pruned, and read as null, without a word.
+  const seen = new Set<object>();
+  const walk = (node: unknown, parent: unknown): void => {
+    if (typeof node !== "object" || node === null || seen.has(node)) return;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      for (const x of node) walk(x, parent);
+      return;
+    }
+    const e = node as A.Expr;
     if (e.kind === "Index" && e.keys.length > 0) {
       const table = tableOf(e.object);
       if (table !== undefined) {
         const cols = read.get(table);
         if (cols !== undefined && cols !== "all") {
-          if (parent?.kind === "Member" && parent.object === e) cols.add(parent.field.name);
+          const p = parent as A.Expr | undefined;
+          if (p?.kind === "Member" && p.object === e) cols.add(p.field.name);
           else read.set(table, "all");
         }
       }
     }
-    for (const c of childExprs(e)) walk(c, e);
+    for (const [k, v] of Object.entries(node)) if (k !== "span") walk(v, node);
   };
-  for (const d of checked.ast.decls) {
-    for (const e of d.kind === "Test" ? testExprs(d.body) : declExprs(d)) walk(e, undefined);
-  }
+  walk(checked.ast.decls, undefined);
   return read;
 }
