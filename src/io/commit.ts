@@ -428,19 +428,31 @@ export async function commitAppends(options: AppendCommitOptions): Promise<IoRes
     current = `write the journal ${displayPath(journal)}`;
     await writeDurably(journal, JSON.stringify({ ...body, checksum: appendChecksum(body) } satisfies AppendJournal));
     step("prepare");
-    for (let i = 0; i < files.length; i++) {
-      const b = files[i]!;
-      current = `write ${displayPath(b.path)}`;
-      written.push(b);
-      const handle = await fs.promises.open(b.path, b.size === null ? "w" : "r+");
-      try {
-        if (b.size !== null && b.keep !== b.size) await handle.truncate(b.keep);
-        await writeText(handle, options.files[i]!.append!, b.keep);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      step(`temp-${i}`);
+    // The outputs are written side by side, so their fsyncs overlap: the journal already holds every
+    // length to truncate back to. Each write reports its failure rather than throwing, so all have ended before anything is undone.
+    written.push(...files);
+    const writes = await Promise.all(
+      files.map(async (b, i): Promise<{ readonly what: string; readonly e: unknown } | undefined> => {
+        try {
+          const handle = await fs.promises.open(b.path, b.size === null ? "w" : "r+");
+          try {
+            if (b.size !== null && b.keep !== b.size) await handle.truncate(b.keep);
+            await writeText(handle, options.files[i]!.append!, b.keep);
+            await handle.sync();
+          } finally {
+            await handle.close();
+          }
+        } catch (e) {
+          return { what: `write ${displayPath(b.path)}`, e };
+        }
+        step(`temp-${i}`);
+        return undefined;
+      }),
+    );
+    const failed = writes.find((w) => w !== undefined);
+    if (failed) {
+      current = failed.what;
+      throw failed.e;
     }
     for (const dir of uniqueDirs(targets)) await fsyncDir(dir);
     if (options.commitStore) {
