@@ -112,6 +112,26 @@ test("a failed commit leaves everything as it was", async () => {
   assert.equal(leftovers(dir), []);
 });
 
+test("an appending commit whose one write fails puts back the outputs written beside it", async () => {
+  const dir = setUp();
+  fs.mkdirSync(path.join(dir, "out/blocked"));
+  const r = await commitAppends({
+    journal: path.join(dir, ".peppa-commit.json"),
+    stream: "s",
+    run: 2,
+    files: [
+      { path: path.join(dir, "out/a.jsonl"), append: ['{"new":"a"}\n'] },
+      { path: path.join(dir, "out/blocked"), append: "a folder takes no text\n" },
+      { path: path.join(dir, "out/sub/b.csv"), append: "new,b\n" },
+      { path: path.join(dir, "out/fresh.jsonl"), append: "fresh\n" },
+    ],
+  });
+  if (isRight(r)) throw new Error("expected an error");
+  assert.match(r.left.message, /^cannot write .*out\/blocked: .*; the outputs and state are unchanged$/);
+  assert.equal(snapshot(dir), OLD);
+  assert.equal(leftovers(dir), [], "the file the run would have created is gone, and so is the journal");
+});
+
 /** The targets of the child's commit (commit-child.ts), which recovery may touch. */
 const guard = (dir: string) => ({ stream: "s", targets: Object.keys(OLD).map((name) => path.join(dir, name)) });
 

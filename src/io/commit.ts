@@ -430,11 +430,12 @@ export async function commitAppends(options: AppendCommitOptions): Promise<IoRes
     step("prepare");
     // The outputs are written side by side, so their fsyncs overlap: the journal already holds every
     // length to truncate back to. Each write reports its failure rather than throwing, so all have ended before anything is undone.
-    written.push(...files);
     const writes = await Promise.all(
       files.map(async (b, i): Promise<{ readonly what: string; readonly e: unknown } | undefined> => {
         try {
           const handle = await fs.promises.open(b.path, b.size === null ? "w" : "r+");
+          // Opened: from here the file may change, so an undo puts it back (one that never opened is as it was).
+          written.push(b);
           try {
             if (b.size !== null && b.keep !== b.size) await handle.truncate(b.keep);
             await writeText(handle, options.files[i]!.append!, b.keep);
