@@ -29,6 +29,8 @@ export function buildTable(plan: TablePlan, rows: ReadonlyArray<TableRow>, optio
   // Only the columns the stream reads are kept (every declared one is still checked).
   const kept = plan.kept;
   const keep = kept === undefined ? undefined : recordMaker(kept);
+  // One scratch list of a row's kept values; `keep` copies them into the row it makes.
+  const values: Value[] = new Array(kept?.length ?? 0);
   rows.forEach((row, i) => {
     let d;
     try {
@@ -54,7 +56,8 @@ export function buildTable(plan: TablePlan, rows: ReadonlyArray<TableRow>, optio
       errors.push(`table \`${plan.name}\`, ${whereOf(row, i)}: duplicate key ${(keys ?? [one]).map((v) => (typeof v === "bigint" ? String(v) : JSON.stringify(v))).join(", ")}`);
       return;
     }
-    index.set(k, keep ? keep(kept!.map((n) => (d.record as Record<string, Value>)[n] ?? null)) : d.record);
+    if (keep) for (let c = 0; c < kept!.length; c++) values[c] = (d.record as Record<string, Value>)[kept![c]!] ?? null;
+    index.set(k, keep ? keep(values) : d.record);
   });
   if (errors.length) return left(errors);
   let keyList: Value[] | undefined;

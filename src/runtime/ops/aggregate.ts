@@ -66,6 +66,12 @@ function bySet(by: ByKey, key: string, accs: Accs): ByKey {
       return by;
     }
   }
+  return byAdded(by, key, accs);
+}
+
+/** `by` with `key`, which it does not hold yet: a list one entry longer, or a Map once the list is full. */
+function byAdded(by: ByKey, key: string, accs: Accs): ByKey {
+  if (!Array.isArray(by)) return by.set(key, accs);
   if (by.length >= 2 * FLAT_KEYS) return new Map([...byEntries(by), [key, accs]]);
   const next: unknown[] = new Array(by.length + 2);
   for (let j = 0; j < by.length; j++) next[j] = by[j];
@@ -266,7 +272,7 @@ function foldField(step: AggregateStep, i: number, s: Session, rec: Rec, frame: 
         let j = 0;
         while (j < by.length && by[j] !== sub) j += 2;
         if (j < by.length) by[j + 1] = c.aggregate.add(by[j + 1], v);
-        else s.fields[i] = bySet(by, sub, c.aggregate.add(c.aggregate.create(), v));
+        else s.fields[i] = byAdded(by, sub, c.aggregate.add(c.aggregate.create(), v));
       } else {
         const a = by.get(sub);
         const next = c.aggregate.add(a === undefined ? c.aggregate.create() : a, v);
@@ -280,7 +286,7 @@ function foldField(step: AggregateStep, i: number, s: Session, rec: Rec, frame: 
     const sub = subKey(f.by(rec, frame));
     const by = s.fields[i] as ByKey;
     let a = byGet(by, sub) as unknown[] | undefined;
-    if (!a) s.fields[i] = bySet(by, sub, (a = newAccs(step, i) as unknown[]));
+    if (!a) s.fields[i] = byAdded(by, sub, (a = newAccs(step, i) as unknown[]));
     accs = a;
   } else accs = s.fields[i] as unknown[];
   for (let j = 0; j < calls.length; j++) {
@@ -318,7 +324,7 @@ function foldOf(step: AggregateStep): Fold {
     let j = 0;
     while (j < list.length && list[j] !== sub) j += 2;
     if (j < list.length) list[j + 1] = a.add(list[j + 1], v);
-    else fs[${i}] = bySet(list, sub, a.add(a.create(), v));
+    else fs[${i}] = byAdded(list, sub, a.add(a.create(), v));
   } else {
     const had = list.get(sub);
     const next = a.add(had === undefined ? a.create() : had, v);
@@ -326,8 +332,8 @@ function foldOf(step: AggregateStep): Fold {
   }
 }`);
   });
-  type Make = (ag: ReadonlyArray<unknown>, arg: ReadonlyArray<unknown>, by: ReadonlyArray<unknown>, subKey: unknown, bySet: unknown, field: unknown) => Fold;
-  const make = generated<Make>([], ["ag", "arg", "by", "subKey", "bySet", "field"], `return (s, rec, frame) => {\nconst fs = s.fields;\n${lines.join("\n")}\n};`);
+  type Make = (ag: ReadonlyArray<unknown>, arg: ReadonlyArray<unknown>, by: ReadonlyArray<unknown>, subKey: unknown, byAdded: unknown, field: unknown) => Fold;
+  const make = generated<Make>([], ["ag", "arg", "by", "subKey", "byAdded", "field"], `return (s, rec, frame) => {\nconst fs = s.fields;\n${lines.join("\n")}\n};`);
   const field = (i: number, s: Session, rec: Rec, frame: Frame): void => foldField(step, i, s, rec, frame);
   fold =
     make?.(
@@ -335,7 +341,7 @@ function foldOf(step: AggregateStep): Fold {
       step.fields.map((f) => (f.calls.length === 1 ? f.calls[0]!.arg : undefined)),
       step.fields.map((f) => f.by),
       subKey,
-      bySet,
+      byAdded,
       field,
     ) ?? ((s, rec, frame) => loopFold(step, s, rec, frame));
   folds.set(step, fold);
