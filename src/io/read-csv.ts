@@ -365,10 +365,13 @@ async function* splitOrHandOver(source: AsyncIterator<Buffer | string>, file: st
     return;
   }
   if (rest === undefined) return;
-  const prefix =
+  const lines =
     header === undefined ? "\n".repeat(line)
     : headerText === undefined ? headerPrefix(header, delimiter, line)
     : "\n".repeat(headerLine - 1) + headerText + "\n".repeat(line - headerLine + 1);
+  // csv-parse drops a BOM that begins its input; the file's own was dropped already, so a header
+  // that begins with one more (a column named so) gets a BOM in front for csv-parse to drop.
+  const prefix = lines.charCodeAt(0) === 0xfeff ? "\ufeff" + lines : lines;
   const handed = rest;
   async function* remaining(): AsyncGenerator<Buffer> {
     if (prefix !== "") yield Buffer.from(prefix, "utf8");
