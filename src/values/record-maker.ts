@@ -16,10 +16,16 @@ export type RecordMaker = (values: ReadonlyArray<Value>) => Rec;
  * code generation is not allowed (a strict content security policy); the caller
  * then uses its plain loop, which does the same.
  */
+/** How many functions `generated` has made (see there). */
+let made = 0;
+
 export function generated<F>(names: ReadonlyArray<string>, params: ReadonlyArray<string>, body: string): F | undefined {
   if (new Set(names).size !== names.length || names.length > 200) return undefined;
   try {
-    return new Function(...params, `"use strict";\n${body}`) as F;
+    // The number makes each function's text unique: V8 gives functions compiled from the same
+    // text one shared type feedback, so two steps' checks or reads of different record
+    // shapes would each see the other's shapes and calls, and be optimized for neither.
+    return new Function(...params, `"use strict";\n${body}\n// ${++made}`) as F;
   } catch {
     return undefined;
   }
