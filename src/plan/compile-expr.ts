@@ -10,6 +10,7 @@ import { compileCall as compileFunctionCall } from "../values/functions/registry
 import { Duration, compareValues, isMap, isRecord, setField, valueEquals, type Value } from "../values/value.js";
 import type { Fn, Frame, RunEnv, TableData } from "./env.js";
 import { generated } from "../values/record-maker.js";
+import { perSite } from "../values/per-site.js";
 
 export interface CompileScope {
   readonly checked: CheckedStream;
@@ -28,8 +29,6 @@ export function readField(v: Value, name: string): Value {
   if (isMap(v)) return v.get(name) ?? null;
   return null;
 }
-
-const truthy = (v: Value): boolean => v === true;
 
 /**
  * A read of one named field, generated per read (the name only as a JSON string
@@ -56,12 +55,42 @@ function memberRead(obj: Fn, name: string): Fn {
       ? undefined
       : generated<(has: typeof hasOwn) => (o: Value) => Value>([name], ["hasOwn"], `return (o) => typeof o === "object" && o !== null && hasOwn.call(o, ${JSON.stringify(name)}) ? (o[${JSON.stringify(name)}] ?? null) : null;`);
   const read = make?.(hasOwn);
-  if (read) return (r, f) => read(obj(r, f));
+  if (read) return perSite(applied)(read, obj);
   return (r, f) => {
     const o = obj(r, f);
     return typeof o === "object" && o !== null && hasOwn.call(o, name) ? ((o as Record<string, Value>)[name] ?? null) : null;
   };
 }
+
+// The factories of expression nodes, each copied per node (values/per-site.ts).
+type Apply = (v: Value) => Value;
+const applied = (fn: Apply, x: Fn): Fn => (r, f) => fn(x(r, f));
+const fieldOf = (read: typeof readField, obj: Fn, name: string): Fn => (r, f) => read(obj(r, f), name);
+const lookedUp = (table: (f: Frame) => TableData | undefined, k: Fn): Fn => (r, f) => table(f)?.lookup1(k(r, f)) ?? null;
+const lookedUpAll = (table: (f: Frame) => TableData | undefined, keys: ReadonlyArray<Fn>): Fn => (r, f) => table(f)?.lookup(keys.map((k) => k(r, f))) ?? null;
+const inTable = (table: (f: Frame) => TableData | undefined, left: Fn): Fn => (r, f) => {
+  const v = left(r, f);
+  return v !== null && (table(f)?.lookup1(v) ?? null) !== null;
+};
+const not = (x: Fn): Fn => (r, f) => x(r, f) !== true;
+const matched = (subject: Fn, test: (s: string) => boolean): Fn => (r, f) => {
+  const s = subject(r, f);
+  return typeof s === "string" && test(s);
+};
+const chosen = (cond: Fn, then: Fn, otherwise: Fn): Fn => (r, f) => (cond(r, f) === true ? then(r, f) : otherwise(r, f));
+const orElse = (l: Fn, rr: Fn): Fn => (r, f) => {
+  const v = l(r, f);
+  return v === null ? rr(r, f) : v;
+};
+const both = (left: Fn, right: Fn): Fn => (r, f) => left(r, f) === true && right(r, f) === true;
+const either = (left: Fn, right: Fn): Fn => (r, f) => left(r, f) === true || right(r, f) === true;
+const compared = (cmp: typeof compare, op: ComparisonOp, left: Fn, right: Fn): Fn => (r, f) => cmp(op, left(r, f), right(r, f));
+type Order = typeof compareValues;
+const less = (order: Order, left: Fn, right: Fn): Fn => (r, f) => (order(left(r, f), right(r, f)) ?? NaN) < 0;
+const atMost = (order: Order, left: Fn, right: Fn): Fn => (r, f) => (order(left(r, f), right(r, f)) ?? NaN) <= 0;
+const more = (order: Order, left: Fn, right: Fn): Fn => (r, f) => (order(left(r, f), right(r, f)) ?? NaN) > 0;
+const atLeast = (order: Order, left: Fn, right: Fn): Fn => (r, f) => (order(left(r, f), right(r, f)) ?? NaN) >= 0;
+const kerneled = (kernel: (a: Value, b: Value) => Value, left: Fn, right: Fn): Fn => (r, f) => kernel(left(r, f), right(r, f));
 
 /** A table by name, looked up once per runner (its tables Map stays the same from run to run). */
 function tableOf(name: string): (f: Frame) => TableData | undefined {
@@ -118,7 +147,7 @@ export function compileExpr(e: A.Expr, scope: CompileScope): Fn {
       const name = e.field.name;
       // A value the checker typed as a record is a record or null: no need to rule out the other kinds.
       if (typeOf(e.object).kind === "record") return memberRead(obj, name);
-      return (r, f) => readField(obj(r, f), name);
+      return perSite(fieldOf)(readField, obj, name);
     }
     case "Index": {
       const keys = e.keys.map(c);
@@ -126,11 +155,8 @@ export function compileExpr(e: A.Expr, scope: CompileScope): Fn {
       if (res?.kind === "table") {
         const name = res.name;
         const table = tableOf(name);
-        if (keys.length === 1) {
-          const k = keys[0]!;
-          return (r, f) => table(f)?.lookup1(k(r, f)) ?? null;
-        }
-        return (r, f) => table(f)?.lookup(keys.map((k) => k(r, f))) ?? null;
+        if (keys.length === 1) return perSite(lookedUp)(table, keys[0]!);
+        return perSite(lookedUpAll)(table, keys);
       }
       const obj = c(e.object);
       const k = keys[0] ?? NULL_FN;
@@ -146,8 +172,8 @@ export function compileExpr(e: A.Expr, scope: CompileScope): Fn {
       return compileCall(e, scope, c, typeOf);
     case "Unary": {
       const operand = c(e.operand);
-      if (e.op === "not") return (r, f) => !truthy(operand(r, f));
-      return (r, f) => negate(operand(r, f));
+      if (e.op === "not") return perSite(not)(operand);
+      return perSite(applied)(negate, operand);
     }
     case "Binary":
       return compileBinaryExpr(e, scope, c, typeOf);
@@ -155,11 +181,7 @@ export function compileExpr(e: A.Expr, scope: CompileScope): Fn {
       const subject = c(e.subject);
       const re = e.pattern.kind === "StringLit" ? compileRegex(e.pattern.value) : undefined;
       if (!re || !re.ok) return () => false;
-      const test = re.test;
-      return (r, f) => {
-        const s = subject(r, f);
-        return typeof s === "string" && test(s);
-      };
+      return perSite(matched)(subject, re.test);
     }
     case "Between": {
       const v = c(e.value);
@@ -174,7 +196,7 @@ export function compileExpr(e: A.Expr, scope: CompileScope): Fn {
       const cond = c(e.cond);
       const then = widened(c(e.then), typeOf(e), typeOf(e.then));
       const otherwise = widened(c(e.otherwise), typeOf(e), typeOf(e.otherwise));
-      return (r, f) => (cond(r, f) === true ? then(r, f) : otherwise(r, f));
+      return perSite(chosen)(cond, then, otherwise);
     }
   }
 }
@@ -182,7 +204,7 @@ export function compileExpr(e: A.Expr, scope: CompileScope): Fn {
 /** `fn`, its value widened to the type its `??`, `if` or chosen argument was given (decimal ?? number is a number). */
 function widened(fn: Fn, to: Type, from: Type): Fn {
   const widen = widenTo(to, from);
-  return widen ? (r, f) => widen(fn(r, f)) : fn;
+  return widen ? perSite(applied)(widen, fn) : fn;
 }
 
 function compileRef(res: NonNullable<ReturnType<CheckedStream["refs"]["get"]>>, scope: CompileScope): Fn {
@@ -209,11 +231,7 @@ function compileBinaryExpr(e: A.Binary, scope: CompileScope, c: (x: A.Expr) => F
   if (e.op === "in") {
     const res = scope.checked.refs.get(e.right);
     if (res?.kind === "table") {
-      const table = tableOf(res.name);
-      return (r, f) => {
-        const v = left(r, f);
-        return v !== null && (table(f)?.lookup1(v) ?? null) !== null;
-      };
+      return perSite(inTable)(tableOf(res.name), left);
     }
     const right = c(e.right);
     return (r, f) => {
@@ -231,33 +249,26 @@ function compileBinaryExpr(e: A.Binary, scope: CompileScope, c: (x: A.Expr) => F
       const type = typeOf(e);
       const l = widened(left, type, typeOf(e.left));
       const rr = widened(right, type, typeOf(e.right));
-      return (r, f) => {
-        const v = l(r, f);
-        return v === null ? rr(r, f) : v;
-      };
+      return perSite(orElse)(l, rr);
     }
     case "and":
-      return (r, f) => truthy(left(r, f)) && truthy(right(r, f));
+      return perSite(both)(left, right);
     case "or":
-      return (r, f) => truthy(left(r, f)) || truthy(right(r, f));
+      return perSite(either)(left, right);
     case "==":
-    case "!=": {
-      const op: ComparisonOp = e.op;
-      return (r, f) => compare(op, left(r, f), right(r, f));
-    }
+    case "!=":
+      return perSite(compared)(compare, e.op, left, right);
     // Orderings are chosen here, once, rather than by operator on every record.
     case "<":
-      return (r, f) => (compareValues(left(r, f), right(r, f)) ?? NaN) < 0;
+      return perSite(less)(compareValues, left, right);
     case "<=":
-      return (r, f) => (compareValues(left(r, f), right(r, f)) ?? NaN) <= 0;
+      return perSite(atMost)(compareValues, left, right);
     case ">":
-      return (r, f) => (compareValues(left(r, f), right(r, f)) ?? NaN) > 0;
+      return perSite(more)(compareValues, left, right);
     case ">=":
-      return (r, f) => (compareValues(left(r, f), right(r, f)) ?? NaN) >= 0;
-    default: {
-      const kernel = compileBinary(e.op, typeOf(e.left), typeOf(e.right));
-      return (r, f) => kernel(left(r, f), right(r, f));
-    }
+      return perSite(atLeast)(compareValues, left, right);
+    default:
+      return perSite(kerneled)(compileBinary(e.op, typeOf(e.left), typeOf(e.right)), left, right);
   }
 }
 

@@ -5,6 +5,7 @@
 import { T, assignable, isNumeric, typeToString, unify, type Type } from "../types.js";
 import type { Rec, Timestamp, Value } from "../value.js";
 import { message, type Message } from "../../diagnostics/codes.js";
+import { perSite } from "../per-site.js";
 
 export type CheckResult = { readonly ok: true; readonly type: Type } | { readonly ok: false; readonly message: Message; readonly arg?: number };
 
@@ -166,46 +167,81 @@ export function unifyArgs(name: string, args: ReadonlyArray<Type>): CheckResult 
  * fault of the step (counted in the report) and the call's value is null.
  */
 export function compileCall<F extends CallFrame>(def: FunctionDef, args: ReadonlyArray<Compiled<F>>, site: CallSite): Compiled<F> | undefined {
-  if (def.compile) {
-    const call = def.compile(args, site);
-    return (r, f) => {
-      try {
-        return call(r, f);
-      } catch (error) {
-        return fault(f, def.name, error);
-      }
-    };
-  }
+  if (def.compile) return perSite(guarded)(def.compile(args, site), fault, def.name);
   const impl = def.impl;
   if (!impl) return undefined;
   const name = def.name;
-  const safe = (f: F, ...xs: Value[]): Value => {
+  switch (args.length) {
+    case 0:
+      return perSite(called0)(impl, fault, name);
+    case 1:
+      return perSite(called1)(impl, fault, name, args[0]!);
+    case 2:
+      return perSite(called2)(impl, fault, name, args[0]!, args[1]!);
+    case 3:
+      return perSite(called3)(impl, fault, name, args[0]!, args[1]!, args[2]!);
+    default:
+      return perSite(calledN)(impl, fault, name, args);
+  }
+}
+
+// A call site's closure, copied per site (values/per-site.ts); `undefined` from an implementation is null.
+type Impl = NonNullable<FunctionDef["impl"]>;
+type Fault = typeof fault;
+const guarded =
+  <F extends CallFrame>(call: Compiled<F>, fault: Fault, name: string): Compiled<F> =>
+  (r, f) => {
     try {
-      const v = impl(...xs);
-      return v === undefined ? null : v;
+      return call(r, f);
     } catch (error) {
       return fault(f, name, error);
     }
   };
-  switch (args.length) {
-    case 0:
-      return (_r, f) => safe(f);
-    case 1: {
-      const [a] = args as [Compiled<F>];
-      return (r, f) => safe(f, a(r, f));
+const called0 =
+  <F extends CallFrame>(impl: Impl, fault: Fault, name: string): Compiled<F> =>
+  (_r, f) => {
+    try {
+      return impl() ?? null;
+    } catch (error) {
+      return fault(f, name, error);
     }
-    case 2: {
-      const [a, b] = args as [Compiled<F>, Compiled<F>];
-      return (r, f) => safe(f, a(r, f), b(r, f));
+  };
+const called1 =
+  <F extends CallFrame>(impl: Impl, fault: Fault, name: string, a: Compiled<F>): Compiled<F> =>
+  (r, f) => {
+    try {
+      return impl(a(r, f)) ?? null;
+    } catch (error) {
+      return fault(f, name, error);
     }
-    case 3: {
-      const [a, b, d] = args as [Compiled<F>, Compiled<F>, Compiled<F>];
-      return (r, f) => safe(f, a(r, f), b(r, f), d(r, f));
+  };
+const called2 =
+  <F extends CallFrame>(impl: Impl, fault: Fault, name: string, a: Compiled<F>, b: Compiled<F>): Compiled<F> =>
+  (r, f) => {
+    try {
+      return impl(a(r, f), b(r, f)) ?? null;
+    } catch (error) {
+      return fault(f, name, error);
     }
-    default:
-      return (r, f) => safe(f, ...args.map((a) => a(r, f)));
-  }
-}
+  };
+const called3 =
+  <F extends CallFrame>(impl: Impl, fault: Fault, name: string, a: Compiled<F>, b: Compiled<F>, c: Compiled<F>): Compiled<F> =>
+  (r, f) => {
+    try {
+      return impl(a(r, f), b(r, f), c(r, f)) ?? null;
+    } catch (error) {
+      return fault(f, name, error);
+    }
+  };
+const calledN =
+  <F extends CallFrame>(impl: Impl, fault: Fault, name: string, args: ReadonlyArray<Compiled<F>>): Compiled<F> =>
+  (r, f) => {
+    try {
+      return impl(...args.map((a) => a(r, f))) ?? null;
+    } catch (error) {
+      return fault(f, name, error);
+    }
+  };
 
 function fault(f: CallFrame, name: string, error: unknown): null {
   const faults = f.env.faults;

@@ -7,7 +7,8 @@ import { T } from "../types.js";
 import { Duration, Timestamp, type Value } from "../value.js";
 import { endOfMonthIn, formatTimeIn, parseTimeIn, periodAtSite, periodIn } from "../time-in-zone.js";
 import { checkZoneName, compileFormat, compileParse } from "../time-pattern.js";
-import { example, sig, type BuiltinDef, type FunctionDef, type LiteralProblem } from "./def.js";
+import { example, sig, type BuiltinDef, type CallFrame, type Compiled, type FunctionDef, type LiteralProblem } from "./def.js";
+import { perSite } from "../per-site.js";
 
 type Unit = "year" | "month" | "day" | "hour";
 
@@ -90,11 +91,16 @@ const patternLiteral =
     };
   };
 
+// Copied per call site (values/per-site.ts).
+const inZone =
+  <F extends CallFrame>(at: (t: Value, zone: Value) => Value, arg: Compiled<F>, zoneArg: Compiled<F>): Compiled<F> =>
+  (r, f) =>
+    at(arg(r, f), zoneArg(r, f));
+
 /** A call site of `year month day hour` with a zone (values/time-in-zone.ts: the last period per zone value). */
 function truncateInZoneAtSite(unit: Unit): NonNullable<FunctionDef["compile"]> {
   return ([arg, zoneArg]) => {
-    const at = periodAtSite(unit);
-    return (r, f) => at(arg!(r, f), zoneArg!(r, f));
+    return perSite(inZone)(periodAtSite(unit), arg!, zoneArg!);
   };
 }
 
