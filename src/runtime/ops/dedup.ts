@@ -8,7 +8,8 @@
 import { DEFAULT_DEDUP_WITHIN, type DedupStep } from "../../plan/plan.js";
 import { Duration, type Rec, type Value } from "../../values/value.js";
 import { groupKey, singleKey } from "../../values/keys.js";
-import { newFrame } from "../../plan/env.js";
+import { newFrame, type Frame } from "../../plan/env.js";
+import { perSite } from "../../values/per-site.js";
 import type { DedupKeys } from "../state.js";
 import type { OpContext, OpenOperator, Ports } from "./types.js";
 
@@ -94,29 +95,42 @@ export class ChunkKeys implements DedupKeys {
   }
 }
 
-export function runDedup(step: DedupStep, input: ReadonlyArray<Rec>, seen: DedupKeys, ctx: OpContext): Ports {
-  const frame = newFrame(ctx.env, 0);
-  const keep: Rec[] = [];
-  const dups: Rec[] = [];
-  const keys = step.keys;
-  const n = keys.length;
-  const values: Value[] = new Array(n);
-  // One key: the value's own string where it can be (see singleKey).
-  const single = n === 1 ? keys[0]! : undefined;
-  for (const rec of input) {
-    let k: string;
-    if (single) k = singleKey(single(rec, frame));
-    else {
-      for (let i = 0; i < n; i++) values[i] = keys[i]!(rec, frame);
-      k = groupKey(values);
+/**
+ * A chunk's first sightings on `main`, the others on `duplicates`; copied per step
+ * (values/per-site.ts), so its calls see one step's key and records.
+ */
+const deduping =
+  (keys: DedupStep["keys"], singleKey: (v: Value) => string, groupKey: (vs: ReadonlyArray<Value>) => string) =>
+  (input: ReadonlyArray<Rec>, seen: DedupKeys, frame: Frame): Ports => {
+    const keep: Rec[] = [];
+    const dups: Rec[] = [];
+    const n = keys.length;
+    const values: Value[] = new Array(n);
+    // One key: the value's own string where it can be (see singleKey).
+    const single = n === 1 ? keys[0]! : undefined;
+    for (let i = 0; i < input.length; i++) {
+      const rec = input[i]!;
+      let k: string;
+      if (single) k = singleKey(single(rec, frame));
+      else {
+        for (let j = 0; j < n; j++) values[j] = keys[j]!(rec, frame);
+        k = groupKey(values);
+      }
+      if (seen.has(k)) dups.push(rec);
+      else {
+        seen.add(k);
+        keep.push(rec);
+      }
     }
-    if (seen.has(k)) dups.push(rec);
-    else {
-      seen.add(k);
-      keep.push(rec);
-    }
-  }
-  return new Map([["main", keep], ["duplicates", dups]]);
+    return new Map([["main", keep], ["duplicates", dups]]);
+  };
+
+/** Each step's copy, made once: a copy per run would start cold every run. */
+const runs = new WeakMap<DedupStep, ReturnType<typeof deduping>>();
+function runOf(step: DedupStep): ReturnType<typeof deduping> {
+  let run = runs.get(step);
+  if (!run) runs.set(step, (run = perSite(deduping)(step.keys, singleKey, groupKey)));
+  return run;
 }
 
 /**
@@ -126,13 +140,15 @@ export function runDedup(step: DedupStep, input: ReadonlyArray<Rec>, seen: Dedup
  */
 export const openDedup: OpenOperator<DedupStep> = (step, saved, ctx) => {
   const windowMs = dedupWindow(step, ctx);
+  const frame = newFrame(ctx.env, 0);
+  const run = runOf(step);
   if (saved.keys) {
     const stored = saved.keys.openKeys(step.name, windowMs, ctx.nowMs);
-    return { take: (_input, records) => runDedup(step, records, stored, ctx), finish: () => undefined, close: () => ({}) };
+    return { take: (_input, records) => run(records, stored, frame), finish: () => undefined, close: () => ({}) };
   }
   const keys = new ChunkKeys(saved.dedup ?? [], windowMs, ctx.nowMs);
   return {
-    take: (_input, records) => runDedup(step, records, keys, ctx),
+    take: (_input, records) => run(records, keys, frame),
     finish: () => undefined,
     close: () => ({ state: { dedup: keys.close() } }),
   };

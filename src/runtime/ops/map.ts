@@ -2,19 +2,32 @@
 import type { EnrichStep, MapStep } from "../../plan/plan.js";
 import type { Rec, Value } from "../../values/value.js";
 import { isMap } from "../../values/value.js";
-import { newFrame } from "../../plan/env.js";
+import { newFrame, type Frame } from "../../plan/env.js";
+import { perSite } from "../../values/per-site.js";
 import { MAIN } from "../../model/ports.js";
-import type { OpContext, OpenOperator, Ports } from "./types.js";
+import type { OpenOperator, Ports } from "./types.js";
 
-export function runMap(step: MapStep | EnrichStep, input: ReadonlyArray<Rec>, ctx: OpContext): Ports {
-  const frame = newFrame(ctx.env, step.block.slots);
+/** A chunk's records, one built per input; copied per step (values/per-site.ts), so its call sees one step's builder. */
+const mapping =
+  (build: MapStep["block"]["build"]) =>
+  (input: ReadonlyArray<Rec>, frame: Frame): Ports => {
+    const out: Rec[] = [];
+    for (let i = 0; i < input.length; i++) out.push(build(input[i]!, frame));
+    return new Map([["main", out]]);
+  };
+
+/** Each step's copy, made once: a copy per run would start cold every run. */
+const runs = new WeakMap<MapStep | EnrichStep, ReturnType<typeof mapping>>();
+function runOf(step: MapStep | EnrichStep): ReturnType<typeof mapping> {
+  let run = runs.get(step);
+  if (!run) runs.set(step, (run = perSite(mapping)(step.block.build)));
+  return run;
+}
+
+/** A `for each` map's chunk: one record per item. */
+function runEach(step: MapStep, each: NonNullable<MapStep["forEach"]>, input: ReadonlyArray<Rec>, frame: Frame): Ports {
   const out: Rec[] = [];
   const build = step.block.build;
-  const each = step.kind === "map" ? step.forEach : undefined;
-  if (!each) {
-    for (const rec of input) out.push(build(rec, frame));
-    return new Map([["main", out]]);
-  }
   const [first, second] = each.slots;
   for (const rec of input) {
     const coll = each.over(rec, frame);
@@ -38,16 +51,17 @@ export function runMap(step: MapStep | EnrichStep, input: ReadonlyArray<Rec>, ct
 
 /** The operator; a `for each` map absorbs its input records and creates one per item. */
 export const openMap: OpenOperator<MapStep | EnrichStep> = (step, _saved, ctx) => {
-  const each = step.kind === "map" && step.forEach !== undefined;
+  const each = step.kind === "map" ? step.forEach : undefined;
+  const frame = newFrame(ctx.env, step.block.slots);
+  const run = each ? undefined : runOf(step);
   let absorbed = 0;
   let created = 0;
   return {
     take(_input, records) {
-      const ports = runMap(step, records, ctx);
-      if (each) {
-        absorbed += records.length;
-        created += ports.get(MAIN)!.length;
-      }
+      if (run) return run(records, frame);
+      const ports = runEach(step as MapStep, each!, records, frame);
+      absorbed += records.length;
+      created += ports.get(MAIN)!.length;
       return ports;
     },
     finish: () => undefined,

@@ -4,7 +4,8 @@ import type { ValidateStep } from "../../plan/plan.js";
 import type { Rec, Value } from "../../values/value.js";
 import { newFrame, type Frame } from "../../plan/env.js";
 import { generated } from "../../values/record-maker.js";
-import type { OpContext, OpenOperator, Ports } from "./types.js";
+import { perSite } from "../../values/per-site.js";
+import type { OpenOperator, Ports } from "./types.js";
 
 type Check = (rec: Rec, frame: Frame) => Rec[] | undefined;
 
@@ -33,19 +34,20 @@ function checkOf(step: ValidateStep): Check {
   return check;
 }
 
-export function runValidate(step: ValidateStep, input: ReadonlyArray<Rec>, ctx: OpContext): Ports {
-  const frame = newFrame(ctx.env, 0);
-  const ok: Rec[] = [];
-  const invalid: Rec[] = [];
-  const check = checkOf(step);
-  const make = step.invalidRecord;
-  for (const rec of input) {
-    const errors = check(rec, frame);
-    if (errors === undefined) ok.push(rec);
-    else invalid.push(make ? make(rec, errors as Value) : { ...withoutErrors(rec), errors: errors as Value });
-  }
-  return new Map([["main", ok], ["invalid", invalid]]);
-}
+/** A chunk's records on `main` and `invalid`; copied per step (values/per-site.ts), so its calls see one step's check and records. */
+const validating =
+  (check: Check, make: ValidateStep["invalidRecord"], withoutErrors: (rec: Rec) => Rec) =>
+  (input: ReadonlyArray<Rec>, frame: Frame): Ports => {
+    const ok: Rec[] = [];
+    const invalid: Rec[] = [];
+    for (let i = 0; i < input.length; i++) {
+      const rec = input[i]!;
+      const errors = check(rec, frame);
+      if (errors === undefined) ok.push(rec);
+      else invalid.push(make ? make(rec, errors as Value) : { ...withoutErrors(rec), errors: errors as Value });
+    }
+    return new Map([["main", ok], ["invalid", invalid]]);
+  };
 
 /** A record that already carries `errors` (validated twice) keeps only the latest ones. */
 function withoutErrors(rec: Rec): Rec {
@@ -54,8 +56,20 @@ function withoutErrors(rec: Rec): Rec {
   return rest;
 }
 
-export const openValidate: OpenOperator<ValidateStep> = (step, _saved, ctx) => ({
-  take: (_input, records) => runValidate(step, records, ctx),
-  finish: () => undefined,
-  close: () => ({}),
-});
+/** Each step's copy, made once: a copy per run would start cold every run. */
+const runs = new WeakMap<ValidateStep, ReturnType<typeof validating>>();
+function runOf(step: ValidateStep): ReturnType<typeof validating> {
+  let run = runs.get(step);
+  if (!run) runs.set(step, (run = perSite(validating)(checkOf(step), step.invalidRecord, withoutErrors)));
+  return run;
+}
+
+export const openValidate: OpenOperator<ValidateStep> = (step, _saved, ctx) => {
+  const frame = newFrame(ctx.env, 0);
+  const run = runOf(step);
+  return {
+    take: (_input, records) => run(records, frame),
+    finish: () => undefined,
+    close: () => ({}),
+  };
+};
