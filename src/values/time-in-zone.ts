@@ -21,19 +21,23 @@ export function periodIn(unit: PeriodUnit): (t: Value, zone?: Value) => Value {
   };
 }
 
-/** What one call site remembers of a zone value: the zone (null: no zone) and its last period. */
+/** What one call site remembers of a zone value: the zone (null: no zone) and its last two periods. */
 interface SitePeriod {
   readonly zone: Zone;
   lo: number;
   hi: number;
   last: Timestamp | null;
+  lo2: number;
+  hi2: number;
+  last2: Timestamp | null;
 }
 /** Zone values one call site remembers (they come from data, so bounded). */
 const SITE_ZONES = 1000;
 
 /**
- * `year month day hour` with a zone, at one call site: the last period of each zone value,
- * handing out the same (immutable) Timestamp while a zone's records fall in it. The records of
+ * `year month day hour` with a zone, at one call site: the last two periods of each zone value,
+ * handing out the same (immutable) Timestamp while a zone's records fall in them (a day's
+ * records of the last 24 hours fall on two local days, in any order). The records of
  * many accounts alternate between their zones, so remembering only the last zone (as before)
  * missed on most records and paid a zone look-up and a period search each time.
  */
@@ -45,13 +49,17 @@ export function periodAtSite(unit: PeriodUnit): (t: Value, zone: Value) => Value
     if (p === undefined) {
       if (byValue.size >= SITE_ZONES) byValue.clear();
       const z = zoneNamed(zone);
-      byValue.set(zone, (p = z ? { zone: z, lo: 0, hi: 0, last: null } : null));
+      byValue.set(zone, (p = z ? { zone: z, lo: 0, hi: 0, last: null, lo2: 0, hi2: 0, last2: null } : null));
     }
     if (p === null) return null;
     const ms = t.ms;
     if (ms >= p.lo && ms < p.hi) return p.last;
+    if (ms >= p.lo2 && ms < p.hi2) return p.last2;
     const period = periodOf(ms, unit, p.zone);
     if (period === undefined) return null;
+    p.lo2 = p.lo;
+    p.hi2 = p.hi;
+    p.last2 = p.last;
     p.lo = period[0];
     p.hi = period[1];
     return (p.last = new Timestamp(period[0]));
