@@ -1,6 +1,7 @@
 // The generated code (record builders, field reads, validate checks, aggregate
-// folds) has a plain fallback for hosts that forbid code generation from strings
-// (a strict content security policy); both must give the same outputs.
+// folds, and the per-node and per-step copies of values/per-site.ts) has a plain
+// fallback for hosts that forbid code generation from strings (a strict content
+// security policy); both must give the same outputs.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

@@ -10,7 +10,7 @@ import { compileCall as compileFunctionCall } from "../values/functions/registry
 import { Duration, compareValues, isMap, isRecord, setField, valueEquals, type Value } from "../values/value.js";
 import type { Fn, Frame, RunEnv, TableData } from "./env.js";
 import { generated } from "../values/record-maker.js";
-import { perSite } from "../values/per-site.js";
+import { perSite, siteFactory } from "../values/per-site.js";
 
 export interface CompileScope {
   readonly checked: CheckedStream;
@@ -64,33 +64,39 @@ function memberRead(obj: Fn, name: string): Fn {
 
 // The factories of expression nodes, each copied per node (values/per-site.ts).
 type Apply = (v: Value) => Value;
-const applied = (fn: Apply, x: Fn): Fn => (r, f) => fn(x(r, f));
-const fieldOf = (read: typeof readField, obj: Fn, name: string): Fn => (r, f) => read(obj(r, f), name);
-const lookedUp = (table: (f: Frame) => TableData | undefined, k: Fn): Fn => (r, f) => table(f)?.lookup1(k(r, f)) ?? null;
-const lookedUpAll = (table: (f: Frame) => TableData | undefined, keys: ReadonlyArray<Fn>): Fn => (r, f) => table(f)?.lookup(keys.map((k) => k(r, f))) ?? null;
-const inTable = (table: (f: Frame) => TableData | undefined, left: Fn): Fn => (r, f) => {
-  const v = left(r, f);
-  return v !== null && (table(f)?.lookup1(v) ?? null) !== null;
-};
-const not = (x: Fn): Fn => (r, f) => x(r, f) !== true;
-const matched = (subject: Fn, test: (s: string) => boolean): Fn => (r, f) => {
-  const s = subject(r, f);
-  return typeof s === "string" && test(s);
-};
-const chosen = (cond: Fn, then: Fn, otherwise: Fn): Fn => (r, f) => (cond(r, f) === true ? then(r, f) : otherwise(r, f));
-const orElse = (l: Fn, rr: Fn): Fn => (r, f) => {
-  const v = l(r, f);
-  return v === null ? rr(r, f) : v;
-};
-const both = (left: Fn, right: Fn): Fn => (r, f) => left(r, f) === true && right(r, f) === true;
-const either = (left: Fn, right: Fn): Fn => (r, f) => left(r, f) === true || right(r, f) === true;
-const compared = (cmp: typeof compare, op: ComparisonOp, left: Fn, right: Fn): Fn => (r, f) => cmp(op, left(r, f), right(r, f));
+const applied = siteFactory((fn: Apply, x: Fn): Fn => (r, f) => fn(x(r, f)));
+const fieldOf = siteFactory((read: typeof readField, obj: Fn, name: string): Fn => (r, f) => read(obj(r, f), name));
+const lookedUp = siteFactory((table: (f: Frame) => TableData | undefined, k: Fn): Fn => (r, f) => table(f)?.lookup1(k(r, f)) ?? null);
+const lookedUpAll = siteFactory((table: (f: Frame) => TableData | undefined, keys: ReadonlyArray<Fn>): Fn => (r, f) => table(f)?.lookup(keys.map((k) => k(r, f))) ?? null);
+const inTable = siteFactory(
+  (table: (f: Frame) => TableData | undefined, left: Fn): Fn => (r, f) => {
+    const v = left(r, f);
+    return v !== null && (table(f)?.lookup1(v) ?? null) !== null;
+  },
+);
+const not = siteFactory((x: Fn): Fn => (r, f) => x(r, f) !== true);
+const matched = siteFactory(
+  (subject: Fn, test: (s: string) => boolean): Fn => (r, f) => {
+    const s = subject(r, f);
+    return typeof s === "string" && test(s);
+  },
+);
+const chosen = siteFactory((cond: Fn, then: Fn, otherwise: Fn): Fn => (r, f) => (cond(r, f) === true ? then(r, f) : otherwise(r, f)));
+const orElse = siteFactory(
+  (l: Fn, rr: Fn): Fn => (r, f) => {
+    const v = l(r, f);
+    return v === null ? rr(r, f) : v;
+  },
+);
+const both = siteFactory((left: Fn, right: Fn): Fn => (r, f) => left(r, f) === true && right(r, f) === true);
+const either = siteFactory((left: Fn, right: Fn): Fn => (r, f) => left(r, f) === true || right(r, f) === true);
+const compared = siteFactory((cmp: typeof compare, op: ComparisonOp, left: Fn, right: Fn): Fn => (r, f) => cmp(op, left(r, f), right(r, f)));
 type Order = typeof compareValues;
-const less = (order: Order, left: Fn, right: Fn): Fn => (r, f) => (order(left(r, f), right(r, f)) ?? NaN) < 0;
-const atMost = (order: Order, left: Fn, right: Fn): Fn => (r, f) => (order(left(r, f), right(r, f)) ?? NaN) <= 0;
-const more = (order: Order, left: Fn, right: Fn): Fn => (r, f) => (order(left(r, f), right(r, f)) ?? NaN) > 0;
-const atLeast = (order: Order, left: Fn, right: Fn): Fn => (r, f) => (order(left(r, f), right(r, f)) ?? NaN) >= 0;
-const kerneled = (kernel: (a: Value, b: Value) => Value, left: Fn, right: Fn): Fn => (r, f) => kernel(left(r, f), right(r, f));
+const less = siteFactory((order: Order, left: Fn, right: Fn): Fn => (r, f) => (order(left(r, f), right(r, f)) ?? NaN) < 0);
+const atMost = siteFactory((order: Order, left: Fn, right: Fn): Fn => (r, f) => (order(left(r, f), right(r, f)) ?? NaN) <= 0);
+const more = siteFactory((order: Order, left: Fn, right: Fn): Fn => (r, f) => (order(left(r, f), right(r, f)) ?? NaN) > 0);
+const atLeast = siteFactory((order: Order, left: Fn, right: Fn): Fn => (r, f) => (order(left(r, f), right(r, f)) ?? NaN) >= 0);
+const kerneled = siteFactory((kernel: (a: Value, b: Value) => Value, left: Fn, right: Fn): Fn => (r, f) => kernel(left(r, f), right(r, f)));
 
 /** A table by name, looked up once per runner (its tables Map stays the same from run to run). */
 function tableOf(name: string): (f: Frame) => TableData | undefined {

@@ -9,7 +9,7 @@ import { DEFAULT_DEDUP_WITHIN, type DedupStep } from "../../plan/plan.js";
 import { Duration, type Rec, type Value } from "../../values/value.js";
 import { groupKey, singleKey } from "../../values/keys.js";
 import { newFrame, type Frame } from "../../plan/env.js";
-import { perSite } from "../../values/per-site.js";
+import { perSite, siteFactory } from "../../values/per-site.js";
 import type { DedupKeys } from "../state.js";
 import type { OpContext, OpenOperator, Ports } from "./types.js";
 
@@ -99,31 +99,32 @@ export class ChunkKeys implements DedupKeys {
  * A chunk's first sightings on `main`, the others on `duplicates`; copied per step
  * (values/per-site.ts), so its calls see one step's key and records.
  */
-const deduping =
+const deduping = siteFactory(
   (keys: DedupStep["keys"], singleKey: (v: Value) => string, groupKey: (vs: ReadonlyArray<Value>) => string) =>
-  (input: ReadonlyArray<Rec>, seen: DedupKeys, frame: Frame): Ports => {
-    const keep: Rec[] = [];
-    const dups: Rec[] = [];
-    const n = keys.length;
-    const values: Value[] = new Array(n);
-    // One key: the value's own string where it can be (see singleKey).
-    const single = n === 1 ? keys[0]! : undefined;
-    for (let i = 0; i < input.length; i++) {
-      const rec = input[i]!;
-      let k: string;
-      if (single) k = singleKey(single(rec, frame));
-      else {
-        for (let j = 0; j < n; j++) values[j] = keys[j]!(rec, frame);
-        k = groupKey(values);
+    (input: ReadonlyArray<Rec>, seen: DedupKeys, frame: Frame): Ports => {
+      const keep: Rec[] = [];
+      const dups: Rec[] = [];
+      const n = keys.length;
+      const values: Value[] = new Array(n);
+      // One key: the value's own string where it can be (see singleKey).
+      const single = n === 1 ? keys[0]! : undefined;
+      for (let i = 0; i < input.length; i++) {
+        const rec = input[i]!;
+        let k: string;
+        if (single) k = singleKey(single(rec, frame));
+        else {
+          for (let j = 0; j < n; j++) values[j] = keys[j]!(rec, frame);
+          k = groupKey(values);
+        }
+        if (seen.has(k)) dups.push(rec);
+        else {
+          seen.add(k);
+          keep.push(rec);
+        }
       }
-      if (seen.has(k)) dups.push(rec);
-      else {
-        seen.add(k);
-        keep.push(rec);
-      }
-    }
-    return new Map([["main", keep], ["duplicates", dups]]);
-  };
+      return new Map([["main", keep], ["duplicates", dups]]);
+    },
+);
 
 /** Each step's copy, made once: a copy per run would start cold every run. */
 const runs = new WeakMap<DedupStep, ReturnType<typeof deduping>>();

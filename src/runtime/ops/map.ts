@@ -3,18 +3,19 @@ import type { EnrichStep, MapStep } from "../../plan/plan.js";
 import type { Rec, Value } from "../../values/value.js";
 import { isMap } from "../../values/value.js";
 import { newFrame, type Frame } from "../../plan/env.js";
-import { perSite } from "../../values/per-site.js";
+import { perSite, siteFactory } from "../../values/per-site.js";
 import { MAIN } from "../../model/ports.js";
 import type { OpenOperator, Ports } from "./types.js";
 
 /** A chunk's records, one built per input; copied per step (values/per-site.ts), so its call sees one step's builder. */
-const mapping =
+const mapping = siteFactory(
   (build: MapStep["block"]["build"]) =>
-  (input: ReadonlyArray<Rec>, frame: Frame): Ports => {
-    const out: Rec[] = [];
-    for (let i = 0; i < input.length; i++) out.push(build(input[i]!, frame));
-    return new Map([["main", out]]);
-  };
+    (input: ReadonlyArray<Rec>, frame: Frame): Ports => {
+      const out: Rec[] = [];
+      for (let i = 0; i < input.length; i++) out.push(build(input[i]!, frame));
+      return new Map([["main", out]]);
+    },
+);
 
 /** Each step's copy, made once: a copy per run would start cold every run. */
 const runs = new WeakMap<MapStep | EnrichStep, ReturnType<typeof mapping>>();

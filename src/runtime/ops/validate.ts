@@ -4,7 +4,7 @@ import type { ValidateStep } from "../../plan/plan.js";
 import type { Rec, Value } from "../../values/value.js";
 import { newFrame, type Frame } from "../../plan/env.js";
 import { generated } from "../../values/record-maker.js";
-import { perSite } from "../../values/per-site.js";
+import { perSite, siteFactory } from "../../values/per-site.js";
 import type { OpenOperator, Ports } from "./types.js";
 
 type Check = (rec: Rec, frame: Frame) => Rec[] | undefined;
@@ -35,19 +35,20 @@ function checkOf(step: ValidateStep): Check {
 }
 
 /** A chunk's records on `main` and `invalid`; copied per step (values/per-site.ts), so its calls see one step's check and records. */
-const validating =
+const validating = siteFactory(
   (check: Check, make: ValidateStep["invalidRecord"], withoutErrors: (rec: Rec) => Rec) =>
-  (input: ReadonlyArray<Rec>, frame: Frame): Ports => {
-    const ok: Rec[] = [];
-    const invalid: Rec[] = [];
-    for (let i = 0; i < input.length; i++) {
-      const rec = input[i]!;
-      const errors = check(rec, frame);
-      if (errors === undefined) ok.push(rec);
-      else invalid.push(make ? make(rec, errors as Value) : { ...withoutErrors(rec), errors: errors as Value });
-    }
-    return new Map([["main", ok], ["invalid", invalid]]);
-  };
+    (input: ReadonlyArray<Rec>, frame: Frame): Ports => {
+      const ok: Rec[] = [];
+      const invalid: Rec[] = [];
+      for (let i = 0; i < input.length; i++) {
+        const rec = input[i]!;
+        const errors = check(rec, frame);
+        if (errors === undefined) ok.push(rec);
+        else invalid.push(make ? make(rec, errors as Value) : { ...withoutErrors(rec), errors: errors as Value });
+      }
+      return new Map([["main", ok], ["invalid", invalid]]);
+    },
+);
 
 /** A record that already carries `errors` (validated twice) keeps only the latest ones. */
 function withoutErrors(rec: Rec): Rec {

@@ -5,7 +5,7 @@
 import { T, assignable, isNumeric, typeToString, unify, type Type } from "../types.js";
 import type { Rec, Timestamp, Value } from "../value.js";
 import { message, type Message } from "../../diagnostics/codes.js";
-import { perSite } from "../per-site.js";
+import { perSite, siteFactory } from "../per-site.js";
 
 export type CheckResult = { readonly ok: true; readonly type: Type } | { readonly ok: false; readonly message: Message; readonly arg?: number };
 
@@ -188,60 +188,66 @@ export function compileCall<F extends CallFrame>(def: FunctionDef, args: Readonl
 // A call site's closure, copied per site (values/per-site.ts); `undefined` from an implementation is null.
 type Impl = NonNullable<FunctionDef["impl"]>;
 type Fault = typeof fault;
-const guarded =
+const guarded = siteFactory(
   <F extends CallFrame>(call: Compiled<F>, fault: Fault, name: string): Compiled<F> =>
-  (r, f) => {
-    try {
-      return call(r, f);
-    } catch (error) {
-      return fault(f, name, error);
-    }
-  };
-const called0 =
+    (r, f) => {
+      try {
+        return call(r, f);
+      } catch (error) {
+        return fault(f, name, error);
+      }
+    },
+);
+const called0 = siteFactory(
   <F extends CallFrame>(impl: Impl, fault: Fault, name: string): Compiled<F> =>
-  (_r, f) => {
-    try {
-      return impl() ?? null;
-    } catch (error) {
-      return fault(f, name, error);
-    }
-  };
-const called1 =
+    (_r, f) => {
+      try {
+        return impl() ?? null;
+      } catch (error) {
+        return fault(f, name, error);
+      }
+    },
+);
+const called1 = siteFactory(
   <F extends CallFrame>(impl: Impl, fault: Fault, name: string, a: Compiled<F>): Compiled<F> =>
-  (r, f) => {
-    try {
-      return impl(a(r, f)) ?? null;
-    } catch (error) {
-      return fault(f, name, error);
-    }
-  };
-const called2 =
+    (r, f) => {
+      try {
+        return impl(a(r, f)) ?? null;
+      } catch (error) {
+        return fault(f, name, error);
+      }
+    },
+);
+const called2 = siteFactory(
   <F extends CallFrame>(impl: Impl, fault: Fault, name: string, a: Compiled<F>, b: Compiled<F>): Compiled<F> =>
-  (r, f) => {
-    try {
-      return impl(a(r, f), b(r, f)) ?? null;
-    } catch (error) {
-      return fault(f, name, error);
-    }
-  };
-const called3 =
+    (r, f) => {
+      try {
+        return impl(a(r, f), b(r, f)) ?? null;
+      } catch (error) {
+        return fault(f, name, error);
+      }
+    },
+);
+const called3 = siteFactory(
   <F extends CallFrame>(impl: Impl, fault: Fault, name: string, a: Compiled<F>, b: Compiled<F>, c: Compiled<F>): Compiled<F> =>
-  (r, f) => {
-    try {
-      return impl(a(r, f), b(r, f), c(r, f)) ?? null;
-    } catch (error) {
-      return fault(f, name, error);
-    }
-  };
-const calledN =
+    (r, f) => {
+      try {
+        return impl(a(r, f), b(r, f), c(r, f)) ?? null;
+      } catch (error) {
+        return fault(f, name, error);
+      }
+    },
+);
+const calledN = siteFactory(
   <F extends CallFrame>(impl: Impl, fault: Fault, name: string, args: ReadonlyArray<Compiled<F>>): Compiled<F> =>
-  (r, f) => {
-    try {
-      return impl(...args.map((a) => a(r, f))) ?? null;
-    } catch (error) {
-      return fault(f, name, error);
-    }
-  };
+    (r, f) => {
+      try {
+        return impl(...args.map((a) => a(r, f))) ?? null;
+      } catch (error) {
+        return fault(f, name, error);
+      }
+    },
+);
 
 function fault(f: CallFrame, name: string, error: unknown): null {
   const faults = f.env.faults;

@@ -8,7 +8,7 @@ import { Duration, Timestamp, type Value } from "../value.js";
 import { endOfMonthIn, formatTimeIn, parseTimeIn, periodAtSite, periodIn } from "../time-in-zone.js";
 import { checkZoneName, compileFormat, compileParse } from "../time-pattern.js";
 import { example, sig, type BuiltinDef, type CallFrame, type Compiled, type FunctionDef, type LiteralProblem } from "./def.js";
-import { perSite } from "../per-site.js";
+import { perSite, siteFactory } from "../per-site.js";
 
 type Unit = "year" | "month" | "day" | "hour";
 
@@ -92,10 +92,11 @@ const patternLiteral =
   };
 
 // Copied per call site (values/per-site.ts).
-const inZone =
+const inZone = siteFactory(
   <F extends CallFrame>(at: (t: Value, zone: Value) => Value, arg: Compiled<F>, zoneArg: Compiled<F>): Compiled<F> =>
-  (r, f) =>
-    at(arg(r, f), zoneArg(r, f));
+    (r, f) =>
+      at(arg(r, f), zoneArg(r, f)),
+);
 
 /** A call site of `year month day hour` with a zone (values/time-in-zone.ts: the last period per zone value). */
 function truncateInZoneAtSite(unit: Unit): NonNullable<FunctionDef["compile"]> {
