@@ -102,7 +102,9 @@ export class ChunkKeys implements DedupKeys {
 const deduping = siteFactory(
   (keys: DedupStep["keys"], singleKey: (v: Value) => string, groupKey: (vs: ReadonlyArray<Value>) => string) =>
     (input: ReadonlyArray<Rec>, seen: DedupKeys, frame: Frame): Ports => {
-      const keep: Rec[] = [];
+      // Made at the chunk's size and cut to the first sightings (push from empty allocates about three times).
+      const keep: Rec[] = new Array(input.length);
+      let kept = 0;
       const dups: Rec[] = [];
       const n = keys.length;
       const values: Value[] = new Array(n);
@@ -119,9 +121,10 @@ const deduping = siteFactory(
         if (seen.has(k)) dups.push(rec);
         else {
           seen.add(k);
-          keep.push(rec);
+          keep[kept++] = rec;
         }
       }
+      keep.length = kept;
       return new Map([["main", keep], ["duplicates", dups]]);
     },
 );

@@ -38,14 +38,17 @@ function checkOf(step: ValidateStep): Check {
 const validating = siteFactory(
   (check: Check, make: ValidateStep["invalidRecord"], withoutErrors: (rec: Rec) => Rec) =>
     (input: ReadonlyArray<Rec>, frame: Frame): Ports => {
-      const ok: Rec[] = [];
+      // Made at the chunk's size and cut to what passed: an array grown by push from empty allocates about three times its size.
+      const ok: Rec[] = new Array(input.length);
+      let passed = 0;
       const invalid: Rec[] = [];
       for (let i = 0; i < input.length; i++) {
         const rec = input[i]!;
         const errors = check(rec, frame);
-        if (errors === undefined) ok.push(rec);
+        if (errors === undefined) ok[passed++] = rec;
         else invalid.push(make ? make(rec, errors as Value) : { ...withoutErrors(rec), errors: errors as Value });
       }
+      ok.length = passed;
       return new Map([["main", ok], ["invalid", invalid]]);
     },
 );
