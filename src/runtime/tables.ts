@@ -21,6 +21,23 @@ export type TableResult = Either<ReadonlyArray<string>, TableData>;
 /** Where a row came from, for a message (made only for one). */
 const whereOf = (row: TableRow, i: number): string => row.where ?? `row ${i + 1}`;
 
+/**
+ * A one-key table's lookup that remembers its last key and row: one record's expressions
+ * often look up the same key twice in a row (`account_id in crm_accounts`, then
+ * `crm_accounts[account_id].tz`), and a row never changes while the table lives.
+ */
+function lastLookup(index: Map<unknown, Rec>): (key: Value) => Rec | null {
+  let lastKey: Value | undefined;
+  let lastRow: Rec | null = null;
+  return (key) => {
+    if (key === lastKey) return lastRow;
+    const row = key === null ? null : (index.get(keyAtom(key)) ?? null);
+    lastKey = key;
+    lastRow = row;
+    return row;
+  };
+}
+
 export function buildTable(plan: TablePlan, rows: ReadonlyArray<TableRow>, options: { readonly csv?: boolean } = {}): TableResult {
   const decode = options.csv ? plan.decodeCsv : plan.decode;
   const errors: string[] = [];
@@ -68,7 +85,7 @@ export function buildTable(plan: TablePlan, rows: ReadonlyArray<TableRow>, optio
     get keyList() {
       return (keyList ??= [...index.values()].map((r) => (single ? ((r as Record<string, Value>)[plan.keys[0]!] ?? null) : plan.keys.map((k) => (r as Record<string, Value>)[k] ?? null))));
     },
-    lookup1: single ? (key) => (key === null ? null : (index.get(keyAtom(key)) ?? null)) : () => null,
+    lookup1: single ? lastLookup(index) : () => null,
     lookup: (keys) => (single ? (keys[0] == null ? null : (index.get(keyAtom(keys[0]!)) ?? null)) : (index.get(groupKey(keys)) ?? null)),
   };
   return right(table);
