@@ -4,7 +4,8 @@ import Big from "big.js";
 import { aggregateFor } from "../../src/values/aggregates.js";
 import { isLeft, left } from "fp-ts/lib/Either.js";
 import { T, type Type } from "../../src/values/types.js";
-import { Timestamp, valueEquals, type Value } from "../../src/values/value.js";
+import fc from "fast-check";
+import { Timestamp, compareValues, valueEquals, type Value } from "../../src/values/value.js";
 
 /** Folds values, round-tripping the accumulator through JSON text halfway (as the state file does). */
 function fold(name: string, values: Value[], type?: Type, argCount = 1): Value {
@@ -40,6 +41,27 @@ test("sum and avg", () => {
   assert.is(fold("avg", [1, 2], T.number), 1.5);
   assert.ok((fold("avg", [new Big("1"), new Big("2"), new Big("2")], T.decimal) as Big).eq(new Big(5).div(3)));
   assert.is(fold("avg", [], T.number), null);
+});
+
+test("property: min, max, first and last of timestamps or ints are what a sort and a filter give, and merging two halves' accumulators gives the whole's", () => {
+  const values = fc.oneof(
+    fc.array(fc.option(fc.integer({ min: -1e15, max: 1e15 }).map((ms) => new Timestamp(ms)) as fc.Arbitrary<Value>, { nil: null })),
+    fc.array(fc.option(fc.integer() as fc.Arbitrary<Value>, { nil: null })),
+  );
+  fc.assert(
+    fc.property(values, fc.nat(), (vs, cut) => {
+      const present = vs.filter((v) => v !== null);
+      const sorted = [...present].sort((a, b) => compareValues(a, b)!);
+      const expected: Record<string, Value> = { min: sorted[0] ?? null, max: sorted[sorted.length - 1] ?? null, first: present[0] ?? null, last: present[present.length - 1] ?? null };
+      for (const name of ["min", "max", "first", "last"]) {
+        eq(fold(name, vs), expected[name]!);
+        const agg = aggregateFor(name, 1)!;
+        const at = vs.length ? cut % (vs.length + 1) : 0;
+        const half = (part: Value[]) => part.reduce((acc, v) => agg.add(acc, v), agg.create());
+        eq(agg.result(agg.merge(half(vs.slice(0, at)), half(vs.slice(at)))), expected[name]!);
+      }
+    }),
+  );
 });
 
 test("min, max, first, last skip nulls", () => {

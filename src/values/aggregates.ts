@@ -8,7 +8,7 @@ import Big from "big.js";
 import { isLeft, left, right, type Either } from "fp-ts/lib/Either.js";
 import { decodeValue, encodeValue } from "./json.js";
 import type { Type } from "./types.js";
-import { DECIMAL_MAX_EXPONENT, compareValues, intOf, scaleOf, withScale, type Value } from "./value.js";
+import { DECIMAL_MAX_EXPONENT, Timestamp, compareValues, intOf, scaleOf, withScale, type Value } from "./value.js";
 import { groupKey } from "./keys.js";
 
 export interface Aggregate<Acc = any> {
@@ -182,8 +182,8 @@ function avg(type: Type | undefined): Aggregate<Sum & { count: number }> {
 }
 
 /** Holds one value chosen by `keep(current, next)` (null until a value comes). */
-function single(name: string, keep: (current: Value, next: Value) => boolean): Aggregate<Value> {
-  const add = (cur: Value, v: Value): Value => (v !== null && (cur === null || keep(cur, v)) ? v : cur);
+/** An aggregate that holds one of its values, the one `add` keeps (nulls are skipped). */
+function single(name: string, add: (cur: Value, v: Value) => Value): Aggregate<Value> {
   return {
     name,
     create: () => null,
@@ -194,6 +194,13 @@ function single(name: string, keep: (current: Value, next: Value) => boolean): A
     decode: (j) => decodeValue(j),
   };
 }
+
+// Each with an add of its own, not one add calling a `keep` (whose call would see every such
+// aggregate's); min and max compare event times, their usual argument, by their instants.
+const MIN = single("min", (cur, v) => (v === null ? cur : cur === null ? v : v instanceof Timestamp && cur instanceof Timestamp ? (v.ms < cur.ms ? v : cur) : (compareValues(v, cur) ?? 0) < 0 ? v : cur));
+const MAX = single("max", (cur, v) => (v === null ? cur : cur === null ? v : v instanceof Timestamp && cur instanceof Timestamp ? (v.ms > cur.ms ? v : cur) : (compareValues(v, cur) ?? 0) > 0 ? v : cur));
+const FIRST = single("first", (cur, v) => (cur === null ? v : cur));
+const LAST = single("last", (cur, v) => (v === null ? cur : v));
 
 const countDistinct: Aggregate<Set<string>> = {
   name: "count_distinct",
@@ -251,13 +258,13 @@ export function aggregateFor(name: string, argCount: number, argType?: Type): Ag
     case "avg":
       return avg(argType);
     case "min":
-      return single("min", (cur, next) => (compareValues(next, cur) ?? 0) < 0);
+      return MIN;
     case "max":
-      return single("max", (cur, next) => (compareValues(next, cur) ?? 0) > 0);
+      return MAX;
     case "first":
-      return single("first", () => false);
+      return FIRST;
     case "last":
-      return single("last", () => true);
+      return LAST;
     case "count_distinct":
       return countDistinct;
     case "collect_set":
