@@ -44,24 +44,33 @@ function truncate(unit: Unit) {
 }
 
 /**
- * A call site of `year month day hour` remembers the last period it computed and
- * hands out the same (immutable) Timestamp while records fall in it, as a
- * batch's records mostly do (these run once per record in most aggregate keys).
+ * A call site of `year month day hour` remembers the last two periods it computed and
+ * hands out the same (immutable) Timestamp while records fall in them, as a batch's
+ * records mostly do (these run once per record in most aggregate keys); two, because
+ * the last 24 hours' records fall on two days in any order.
  */
 function truncateAtSite(unit: Unit): NonNullable<FunctionDef["compile"]> {
   const of = PERIODS[unit];
   return ([arg]) => {
+    // Empty until the first calls.
     let lo = 0;
-    let hi = 0; // empty until the first call
+    let hi = 0;
     let last: Timestamp | null = null;
+    let lo2 = 0;
+    let hi2 = 0;
+    let last2: Timestamp | null = null;
     return (r, f) => {
       const t = arg!(r, f);
       if (!(t instanceof Timestamp)) return null;
       const ms = t.ms;
       if (ms >= lo && ms < hi) return last;
+      if (ms >= lo2 && ms < hi2) return last2;
       if (!Number.isFinite(new Date(ms).getTime())) return null;
       const [start, end] = of(ms);
       if (!Number.isFinite(start)) return null;
+      lo2 = lo;
+      hi2 = hi;
+      last2 = last;
       last = new Timestamp(start);
       lo = start;
       hi = Number.isFinite(end) ? end : start;
