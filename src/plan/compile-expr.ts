@@ -11,6 +11,7 @@ import { Duration, compareValues, isMap, isRecord, setField, valueEquals, type V
 import type { Fn, Frame, RunEnv, TableData } from "./env.js";
 import { generated } from "../values/record-maker.js";
 import { perSite, siteFactory } from "../values/per-site.js";
+import { exprSource } from "./expr-source.js";
 
 export interface CompileScope {
   readonly checked: CheckedStream;
@@ -111,7 +112,16 @@ function tableOf(name: string): (f: Frame) => TableData | undefined {
   };
 }
 
+/**
+ * The expression as one generated function where its nodes allow it (expr-source.ts),
+ * else as a closure per node.
+ */
 export function compileExpr(e: A.Expr, scope: CompileScope): Fn {
+  return exprSource(e, { scope, closure: (x) => compileClosure(x, scope), tableOf, readField }) ?? compileClosure(e, scope);
+}
+
+/** The expression as a closure per node (its children each as compileExpr makes them). */
+function compileClosure(e: A.Expr, scope: CompileScope): Fn {
   const typeOf = (x: A.Expr): Type => scope.checked.types.get(x) ?? T.any;
   const c = (x: A.Expr): Fn => compileExpr(x, scope);
   switch (e.kind) {
