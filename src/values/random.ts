@@ -3,7 +3,7 @@
 // it is, and a run is reproducible.
 
 /** 32-bit avalanche mix (murmur3's finaliser). */
-function mix(h: number): number {
+export function mix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -16,16 +16,16 @@ function mix(h: number): number {
 function fold(n: number): number {
   const lo = n >>> 0;
   const hi = Math.floor(n / 4294967296) >>> 0;
-  return mix(lo ^ mix(hi + 0x9e3779b9));
+  return mix32(lo ^ mix32(hi + 0x9e3779b9));
 }
 
 /** A generator of uniform numbers in [0, 1) for one (seed, run, position). */
 export function simulationRandom(seed: number, run: number, position: number): () => number {
   // sfc32 seeded from a hash of the triple.
-  let a = mix(fold(seed) ^ 0x243f6a88);
-  let b = mix(fold(run) + a);
-  let c = mix(fold(position) ^ b);
-  let d = mix(a ^ b ^ c ^ 0x13198a2e);
+  let a = mix32(fold(seed) ^ 0x243f6a88);
+  let b = mix32(fold(run) + a);
+  let c = mix32(fold(position) ^ b);
+  let d = mix32(a ^ b ^ c ^ 0x13198a2e);
   const next = (): number => {
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;

@@ -10,16 +10,18 @@ import { Duration, type Rec, type Value } from "../../values/value.js";
 import { groupKey, singleKey } from "../../values/keys.js";
 import { newFrame, type Frame } from "../../plan/env.js";
 import { perSite, siteFactory } from "../../values/per-site.js";
+import { KeyTable } from "../../values/key-table.js";
 import type { DedupKeys } from "../state.js";
 import type { OpContext, OpenOperator, Ports } from "./types.js";
 
 export type SeenChunk = readonly [number, ReadonlyArray<string>];
 export type SeenState = ReadonlyArray<SeenChunk>;
 /**
- * Key -> the chunk it was first seen in. The chunk, not its run clock: a
- * clock in ms is no small integer, so V8 would box a fresh number per key.
+ * Key -> the chunk it was first seen in (a KeyTable, not a Map: see there). The
+ * chunk, not its run clock: a clock in ms is no small integer, so V8 would box a
+ * fresh number per key.
  */
-export type SeenKeys = Map<string, SeenChunk>;
+export type SeenKeys = KeyTable<SeenChunk>;
 
 export function dedupWindow(step: DedupStep, ctx: OpContext): number {
   const w = step.within({}, newFrame(ctx.env, 0));
@@ -27,8 +29,8 @@ export function dedupWindow(step: DedupStep, ctx: OpContext): number {
 }
 
 /**
- * The lookup Map of each state this module produced, so the next run takes it
- * over instead of rebuilding it. A Map is handed over once: a second run from
+ * The lookup table of each state this module produced, so the next run takes it
+ * over instead of rebuilding it. A table is handed over once: a second run from
  * the same state (a rerun, a test) rebuilds its own from the chunks.
  */
 const live = new WeakMap<SeenState, SeenKeys>();
@@ -39,17 +41,17 @@ export function takeSeenKeys(saved: SeenState): SeenKeys {
     live.delete(saved);
     return map;
   }
-  const rebuilt: SeenKeys = new Map();
+  const rebuilt: SeenKeys = new KeyTable(saved.reduce((n, chunk) => n + chunk[1].length, 0));
   for (const chunk of saved) for (const k of chunk[1]) if (!rebuilt.has(k)) rebuilt.set(k, chunk);
   return rebuilt;
 }
 
-/** The chunks still inside their window; keys of the others leave the Map. */
+/** The chunks still inside their window; keys of the others leave the table. */
 export function expireChunks(saved: SeenState, seen: SeenKeys, windowMs: number, nowMs: number): SeenChunk[] {
   const kept: SeenChunk[] = [];
   for (const chunk of saved) {
     if (chunk[0] + windowMs > nowMs) kept.push(chunk);
-    else for (const k of chunk[1]) if (seen.get(k) === chunk) seen.delete(k);
+    else for (const k of chunk[1]) seen.delete(k, chunk);
   }
   return kept;
 }
@@ -57,7 +59,7 @@ export function expireChunks(saved: SeenState, seen: SeenKeys, windowMs: number,
 /** The next state: the kept chunks as they are, and this run's keys (`added[1]`) as one new chunk. */
 export function nextSeenState(kept: SeenChunk[], seen: SeenKeys, added: SeenChunk): SeenState {
   if (added[1].length) {
-    // Frozen in place: its keys' Map entries point at this very chunk.
+    // Frozen in place: its keys' table entries point at this very chunk.
     Object.freeze(added[1]);
     kept.push(Object.freeze(added));
   }
@@ -66,11 +68,11 @@ export function nextSeenState(kept: SeenChunk[], seen: SeenKeys, added: SeenChun
   return next;
 }
 
-/** The in-memory key store: the state's chunks, with their lookup Map (used by hosts and specs). */
+/** The in-memory key store: the state's chunks, with their lookup table (used by hosts and specs). */
 export class ChunkKeys implements DedupKeys {
   private readonly seen: SeenKeys;
   private readonly kept: SeenChunk[];
-  /** This run's chunk, filled as keys are added and frozen at close: the Map's value for its keys. */
+  /** This run's chunk, filled as keys are added and frozen at close: the table's value for its keys. */
   private readonly added: SeenChunk;
   private readonly keys: string[] = [];
 
