@@ -5,18 +5,27 @@ import { KeyTable } from "../../src/values/key-table.js";
 
 // Few distinct keys in a table that starts at 16 slots: homes collide all the
 // time, so probing, growing and the backward shift of `delete` are all exercised.
-const key = fc.oneof(fc.constantFrom("", "a", "b", "é", "\ud800", "evt-1-1", "evt-1-2"), fc.string({ maxLength: 4 }), fc.integer({ min: 0, max: 300 }).map((n) => `k${n}`));
-const op = fc.oneof(
-  fc.record({ kind: fc.constant("set" as const), key, value: fc.integer({ min: 0, max: 3 }) }),
-  fc.record({ kind: fc.constant("has" as const), key }),
-  fc.record({ kind: fc.constant("get" as const), key }),
+const key = fc.oneof(
+  { arbitrary: fc.constantFrom("", "a", "b", "é", "\ud800", "evt-1-1", "evt-1-2"), weight: 1 },
+  { arbitrary: fc.integer({ min: 0, max: 40 }).map((n) => `k${n}`), weight: 4 },
+  { arbitrary: fc.string({ maxLength: 1 }), weight: 1 },
+);
+const removal = fc.oneof(
   fc.record({ kind: fc.constant("delete" as const), key }),
   fc.record({ kind: fc.constant("deleteIf" as const), key, value: fc.integer({ min: 0, max: 3 }) }),
 );
+const op = fc.oneof(
+  { arbitrary: fc.record({ kind: fc.constant("set" as const), key, value: fc.integer({ min: 0, max: 3 }) }), weight: 3 },
+  { arbitrary: fc.record({ kind: fc.constant("has" as const), key }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant("get" as const), key }), weight: 1 },
+  { arbitrary: removal, weight: 2 },
+);
+// Calls, then a spell of removals (as when a window's chunks expire, so the table compacts), then calls.
+const calls = fc.tuple(fc.array(op, { maxLength: 600, size: "max" }), fc.array(removal, { maxLength: 600, size: "max" }), fc.array(op, { maxLength: 200, size: "max" })).map(([a, b, c]) => [...a, ...b, ...c]);
 
 test("a KeyTable answers every sequence of calls as a Map does", () => {
   fc.assert(
-    fc.property(fc.array(op, { maxLength: 600 }), fc.nat({ max: 200 }), (ops, expected) => {
+    fc.property(calls, fc.constantFrom(0, 0, 0, 5, 200), (ops, expected) => {
       const table = new KeyTable<number>(expected);
       const model = new Map<string, number>();
       for (const o of ops) {
@@ -63,6 +72,19 @@ test("a KeyTable keeps 200,000 keys through growth and deletes half of them", ()
   assert.is(table.size, 200_000);
   assert.is(table.get("new-100"), -100);
   assert.is(table.get("evt-101"), 101);
+});
+
+test("a KeyTable whose keys mostly expired shrinks to what it keeps, and still finds all of them", () => {
+  const table = new KeyTable<string>();
+  for (let i = 0; i < 100_000; i++) table.set(`id-${i}`, `chunk-${i % 7}`);
+  assert.ok(table.capacity >= 100_000);
+  for (let i = 0; i < 100_000; i++) if (i % 50 !== 0) assert.ok(table.delete(`id-${i}`, `chunk-${i % 7}`));
+  assert.is(table.size, 2_000);
+  assert.ok(table.capacity < 8_192, `capacity ${table.capacity}`);
+  for (let i = 0; i < 100_000; i++) assert.is(table.get(`id-${i}`), i % 50 === 0 ? `chunk-${i % 7}` : undefined);
+  table.set("id-1", "again");
+  assert.is(table.get("id-1"), "again");
+  assert.is(table.size, 2_001);
 });
 
 test.run();

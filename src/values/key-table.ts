@@ -51,6 +51,11 @@ export class KeyTable<V> {
     return this.count;
   }
 
+  /** How many keys fit before the table grows. */
+  get capacity(): number {
+    return (this.mask + 1) / LOAD;
+  }
+
   has(key: string): boolean {
     return this.find(key) >= 0;
   }
@@ -112,6 +117,9 @@ export class KeyTable<V> {
     }
     s[hole * 2] = 0;
     s[hole * 2 + 1] = 0;
+    // Once most entries are free (a window's keys expired after a busy spell), the
+    // arrays and slots shrink to what is kept, as a Map would.
+    if (this.free.length >= MIN_SLOTS && this.free.length * 2 > this.keys.length) this.compact();
     return true;
   }
 
@@ -134,8 +142,28 @@ export class KeyTable<V> {
 
   /** Twice the slots, every entry placed again from its stored hash (no key is read). */
   private grow(): void {
+    this.rehash((this.mask + 1) * 2, (entry) => entry);
+  }
+
+  /** The entries renumbered without the free ones, in as few slots as the kept keys need. */
+  private compact(): void {
+    const keys = this.keys.slice();
+    const values = this.values.slice();
+    this.keys.length = 0;
+    this.values.length = 0;
+    this.free.length = 0;
+    let n = MIN_SLOTS;
+    while (n < this.count * LOAD) n *= 2;
+    this.rehash(n, (entry) => {
+      this.keys.push(keys[entry - 1]);
+      this.values.push(values[entry - 1]);
+      return this.keys.length;
+    });
+  }
+
+  /** `n` slots, every entry placed again from its stored hash (no key is read), numbered by `renumber`. */
+  private rehash(n: number, renumber: (entry: number) => number): void {
     const old = this.slots;
-    const n = (this.mask + 1) * 2;
     const s = new Int32Array(n * 2);
     const m = n - 1;
     for (let i = 0; i < old.length; i += 2) {
@@ -144,7 +172,7 @@ export class KeyTable<V> {
       let j = old[i]! & m;
       while (s[j * 2 + 1] !== 0) j = (j + 1) & m;
       s[j * 2] = old[i]!;
-      s[j * 2 + 1] = entry;
+      s[j * 2 + 1] = renumber(entry);
     }
     this.slots = s;
     this.mask = m;
