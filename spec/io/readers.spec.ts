@@ -100,6 +100,32 @@ test("property: csv read by the fast path gives what csv-parse gives, on any tex
   );
 });
 
+test("csv: a CR alone in a file of LF lines stays in its cell and counts as a line; the bad row after it is the one rejected, and each row ends where the next begins", async () => {
+  const flat = async (chunks: AsyncIterable<ReadonlyArray<unknown>>): Promise<unknown[]> => {
+    const out: unknown[] = [];
+    for await (const c of chunks) out.push(...c);
+    return out;
+  };
+  const text = Buffer.concat([Buffer.from("h,k\nx\ry,1\n2,"), Buffer.from([0xff]), Buffer.from("\n3,4\n")]);
+  const expected = [
+    { kind: "record", file: "p.csv", line: 2, record: { h: "x\ry", k: "1" } },
+    { kind: "reject", file: "p.csv", line: 4, reason: "line 4: invalid UTF-8 at byte offset 2 of line 4 (12 in the file): FF", text: "2,\ufffd" },
+    { kind: "record", file: "p.csv", line: 5, record: { h: "3", k: "4" } },
+  ];
+  assert.equal(await flat(readCsvChunks(Readable.from([text]), "p.csv")), expected);
+  // The end of input arriving later than its bytes changes nothing (it once moved the header).
+  async function* late(bytes: Buffer): AsyncGenerator<Buffer> {
+    yield bytes;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.equal(await flat(readCsvParsed(Readable.from(late(text), { objectMode: false }), "p.csv")), expected);
+  const odd = Buffer.concat([Buffer.from("\n\n\ra\n,x,"), Buffer.from([0xff])]);
+  assert.equal(await flat(readCsvParsed(Readable.from(late(odd), { objectMode: false }), "p.csv")), await flat(readCsvParsed(Readable.from([odd]), "p.csv")));
+  const ends: number[] = [];
+  for await (const c of readCsvPieces(Readable.from([Buffer.from("a\nx\ry\nz\nw\n")]), "p.csv")) ends.push(...c.ends);
+  assert.equal(ends, [6, 8, 10]);
+});
+
 test("csv: a header that begins with a second BOM keeps it when the fast path hands over to csv-parse", async () => {
   // The file's BOM is dropped, the next one names the column; csv-parse drops a BOM that begins its input.
   const flat = async (chunks: AsyncIterable<ReadonlyArray<unknown>>): Promise<unknown[]> => {

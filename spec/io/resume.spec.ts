@@ -83,6 +83,8 @@ const csvCell = (delimiter: string, plain: boolean) =>
     TEXT.map((t) => t.replace(/[",;\r\n]/g, "").split(delimiter).join("")),
     fc.tuple(TEXT, fc.constantFrom("\n", "\r\n", delimiter, '""', "")).map(([t, inner]) => `"${t.replace(/"/g, '""')}${inner}${t.replace(/"/g, '""')}"`),
     fc.constantFrom("", '""'),
+    // A CR alone inside a cell, which csv-parse counts as a line of its own.
+    fc.constantFrom("x\ry", "\r", '"p\rq"'),
   );
 const csvRow = (delimiter: string, plain: boolean) =>
   fc.oneof(

@@ -26,6 +26,8 @@ export class LineEndNormalizer extends Transform {
   private lineStart = 0;
   private offset = 0;
   private lastByte = -1;
+  /** Whether the last byte scanned was a CR, which the next piece's first byte makes a CRLF or a line end of its own. */
+  private crAtEnd = false;
   private runs: EndingRun[] = [];
   private invalid: Utf8Error[] = [];
   /** File offsets where lines start: `starts[k]` is line `startsFrom + k - head`'s (earlier ones are forgotten). */
@@ -127,17 +129,43 @@ export class LineEndNormalizer extends Transform {
     return text;
   }
 
-  /** Counts the line ends in `piece[from, to)` and notes whether each is CRLF. */
+  /**
+   * Counts the line ends in `piece[from, to)` and notes whether each is CRLF. A CR that no LF
+   * follows ends a line too: csv-parse counts it as one (its `info.lines`), whatever the record
+   * delimiter, so the lines asked about here are numbered as csv-parse numbers them.
+   */
   private scanLines(piece: Buffer, from: number, to: number): void {
-    for (let i = piece.indexOf(10, from); i >= 0 && i < to; i = piece.indexOf(10, i + 1)) {
-      const crlf = (i > 0 ? piece[i - 1] : this.lastByte) === 13;
-      const run = this.runs[this.runs.length - 1];
-      if (run === undefined || run.crlf !== crlf) this.runs.push({ from: this.line, crlf });
-      this.line++;
-      this.lineStart = this.offset + i + 1;
-      this.starts.push(this.lineStart);
+    if (from >= to) return;
+    if (this.crAtEnd) {
+      // The previous piece ended with a CR: the first byte says whether it was a CRLF.
+      this.crAtEnd = false;
+      if (piece[from] !== 10) this.lineEnd(from, false);
     }
-    if (to > from) this.lastByte = piece[to - 1]!;
+    let lf = piece.indexOf(10, from);
+    let cr = piece.indexOf(13, from);
+    for (;;) {
+      if (lf >= to) lf = -1;
+      if (cr >= to) cr = -1;
+      if (lf < 0 && cr < 0) break;
+      if (cr >= 0 && (lf < 0 || cr < lf)) {
+        if (cr + 1 >= piece.length) this.crAtEnd = true;
+        else if (piece[cr + 1] !== 10) this.lineEnd(cr + 1, false);
+        cr = piece.indexOf(13, cr + 1);
+      } else {
+        this.lineEnd(lf + 1, (lf > 0 ? piece[lf - 1] : this.lastByte) === 13);
+        lf = piece.indexOf(10, lf + 1);
+      }
+    }
+    this.lastByte = piece[to - 1]!;
+  }
+
+  /** A line ends just before `next` (an index into the piece being scanned). */
+  private lineEnd(next: number, crlf: boolean): void {
+    const run = this.runs[this.runs.length - 1];
+    if (run === undefined || run.crlf !== crlf) this.runs.push({ from: this.line, crlf });
+    this.line++;
+    this.lineStart = this.offset + next;
+    this.starts.push(this.lineStart);
   }
 
   private emitText(decoded: string, last: boolean): void {

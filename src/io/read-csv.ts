@@ -20,12 +20,18 @@ export interface CsvStart extends ReadStart {
   readonly header: ReadonlyArray<string>;
 }
 
-/** The line a raw CSV record starts on, from the line it ends on (csv-parse's info.lines). */
+/**
+ * The line a raw CSV record starts on, from the line it ends on (csv-parse's info.lines, which
+ * counts a CR as a line break as well as an LF; the text it reads has no CRLF left).
+ */
 function startLine(endLine: number, raw: string | undefined): number {
   if (raw === undefined) return endLine;
   const body = raw.replace(/^\n+/, "").replace(/\n$/, "");
   let breaks = 0;
-  for (let i = 0; i < body.length; i++) if (body.charCodeAt(i) === 10) breaks++;
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    if (c === 10 || c === 13) breaks++;
+  }
   return Math.max(1, endLine - breaks);
 }
 
@@ -64,18 +70,29 @@ function unquotedEmptyToNull(cells: (string | null)[], raw: string | undefined, 
   }
 }
 
-/** A quoted cell's line breaks as the file wrote them: the k-th LF of a row starting on `line` ended line `line + k`. */
+/**
+ * A quoted cell's line breaks as the file wrote them: the k-th line break (LF, or a CR alone) of a
+ * row starting on `line` ended line `line + k`, and an LF that ended a CRLF line is CRLF again.
+ */
 function restoreCrlf(cells: (string | null)[], line: number, normalizer: LineEndNormalizer): void {
   let at = line;
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i];
-    if (cell === null || cell === undefined || cell.indexOf("\n") < 0) continue;
+    if (cell === null || cell === undefined) continue;
+    if (cell.indexOf("\n") < 0) {
+      for (let cr = cell.indexOf("\r"); cr >= 0; cr = cell.indexOf("\r", cr + 1)) at++;
+      continue;
+    }
     let out = "";
     let start = 0;
-    for (let nl = cell.indexOf("\n"); nl >= 0; nl = cell.indexOf("\n", start)) {
-      out += cell.slice(start, nl) + (normalizer.endsWithCrlf(at) ? "\r\n" : "\n");
-      at++;
-      start = nl + 1;
+    for (let j = 0; j < cell.length; j++) {
+      const c = cell.charCodeAt(j);
+      if (c === 13) at++;
+      else if (c === 10) {
+        out += cell.slice(start, j) + (normalizer.endsWithCrlf(at) ? "\r\n" : "\n");
+        at++;
+        start = j + 1;
+      }
     }
     cells[i] = out + cell.slice(start);
   }
