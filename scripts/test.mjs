@@ -19,7 +19,8 @@ const typeErrors = tsc.status === 0 ? 0 : 1;
 if (typeErrors) console.log("type check failed");
 
 const uvuBin = path.join(path.join(root, "node_modules", "uvu"), "bin.js");
-const child = spawn(process.execPath, ["--import", "tsx", uvuBin, "spec", filter, "--no-color"], {
+// spec/setup.ts configures fast-check for every spec (see there).
+const child = spawn(process.execPath, ["--import", "tsx", "--import", "./spec/setup.ts", uvuBin, "spec", filter, "--no-color"], {
   cwd: root,
   stdio: ["ignore", "pipe", "inherit"],
   env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },
