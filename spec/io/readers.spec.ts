@@ -124,6 +124,10 @@ test("csv: a CR alone in a file of LF lines stays in its cell and counts as a li
   const ends: number[] = [];
   for await (const c of readCsvPieces(Readable.from([Buffer.from("a\nx\ry\nz\nw\n")]), "p.csv")) ends.push(...c.ends);
   assert.equal(ends, [6, 8, 10]);
+  // A file of CR lines, with an empty line, a CR inside quotes and bad UTF-8: each row on its line.
+  const mac = Buffer.concat([Buffer.from('n;v\ra;b\r\rc;"x\ry"\rd;'), Buffer.from([0xff]), Buffer.from("\re;f\r")]);
+  const lines = (await flat(readCsvChunks(Readable.from([mac]), "p.csv", { delimiter: ";" }))).map((i) => [(i as { line: number }).line, (i as { kind: string }).kind]);
+  assert.equal(lines, [[2, "record"], [4, "record"], [6, "reject"], [7, "record"]]);
 });
 
 test("csv: a header that begins with a second BOM keeps it when the fast path hands over to csv-parse", async () => {

@@ -64,6 +64,8 @@ async function readResumed(options: FileSourceOptions): Promise<{ items: Item[];
 }
 
 const LINE_END = fc.constantFrom("\n", "\r\n");
+/** CSV rows may also end at a CR alone (a file of CR lines, or one CR among LF lines). */
+const CSV_LINE_END = fc.constantFrom("\n", "\r\n", "\r");
 /** Text with multi-byte UTF-8 (2, 3 and 4 bytes), quotes and delimiters now and then. */
 const TEXT = fc.array(fc.constantFrom("a", "b", "é", "€", "𝄞", " ", '"', ",", ";", "x"), { maxLength: 6 }).map((cs) => cs.join(""));
 const INVALID_UTF8 = Buffer.from([0xc3, 0x28]);
@@ -139,7 +141,7 @@ for (const plain of [false, true]) {
                 fc.boolean(),
                 plain ? fc.constant("n") : fc.constantFrom("n", '"n"', '"n\nm"'),
                 fc.array(csvRow(delimiter, plain), { maxLength: 12 }),
-                plain ? fc.constant(["\n"]) : fc.array(LINE_END, { minLength: 1, maxLength: 3 }),
+                plain ? fc.constant(["\n"]) : fc.array(CSV_LINE_END, { minLength: 1, maxLength: 3 }),
                 fc.boolean(),
               ),
               { minLength: 1, maxLength: 2 },

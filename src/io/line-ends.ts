@@ -135,12 +135,13 @@ export class LineEndNormalizer extends Transform {
    * delimiter, so the lines asked about here are numbered as csv-parse numbers them.
    */
   private scanLines(piece: Buffer, from: number, to: number): void {
-    if (from >= to) return;
-    if (this.crAtEnd) {
-      // The previous piece ended with a CR: the first byte says whether it was a CRLF.
+    if (this.crAtEnd && from < piece.length) {
+      // The previous piece ended with a CR: the byte after it says whether it was a CRLF. It is
+      // settled before anything on the line after it is noted (a bad byte right after the CR).
       this.crAtEnd = false;
       if (piece[from] !== 10) this.lineEnd(from, false);
     }
+    if (from >= to) return;
     let lf = piece.indexOf(10, from);
     let cr = piece.indexOf(13, from);
     for (;;) {

@@ -21,18 +21,28 @@ export interface CsvStart extends ReadStart {
 }
 
 /**
- * The line a raw CSV record starts on, from the line it ends on (csv-parse's info.lines, which
- * counts a CR as a line break as well as an LF; the text it reads has no CRLF left).
+ * The line a raw CSV record starts on, from the line it ends on (csv-parse's info.lines).
+ * csv-parse counts a CR or an LF as a line break once a character follows it (the text it
+ * reads has no CRLF left), so the record's own line end, its last character, is not counted
+ * yet, nor is a break at the very end of the input; the empty lines skipped before the record
+ * (`rd`, the record delimiter, repeated) are not part of it.
  */
-function startLine(endLine: number, raw: string | undefined): number {
+function startLine(endLine: number, raw: string | undefined, rd: number): number {
   if (raw === undefined) return endLine;
-  const body = raw.replace(/^\n+/, "").replace(/\n$/, "");
+  let from = 0;
+  while (from < raw.length && raw.charCodeAt(from) === rd) from++;
   let breaks = 0;
-  for (let i = 0; i < body.length; i++) {
-    const c = body.charCodeAt(i);
+  for (let i = from; i < raw.length - 1; i++) {
+    const c = raw.charCodeAt(i);
     if (c === 10 || c === 13) breaks++;
   }
   return Math.max(1, endLine - breaks);
+}
+
+/** The record delimiter csv-parse found (a CR for a file of CR lines), as a char code; LF until it has found one. */
+function recordDelimiter(parser: { options: unknown }): number {
+  const rd = (parser.options as { record_delimiter?: Buffer[] }).record_delimiter;
+  return rd !== undefined && rd.length === 1 && rd[0]!.length === 1 && rd[0]![0] === 13 ? 13 : 10;
 }
 
 function rowText(raw: string | undefined): string {
@@ -443,7 +453,7 @@ async function* readCsvParsedPieces(input: Readable, file: string, options: CsvO
     skip_records_with_error: true,
     on_skip: (err: CsvError | undefined, raw: string | undefined) => {
       const end = typeof err?.lines === "number" ? err.lines : 0;
-      const line = startLine(end, raw);
+      const line = startLine(end, raw, recordDelimiter(parser));
       skipped.push({ kind: "reject", file, line, reason: `line ${line}: malformed CSV: ${err?.message ?? "unreadable row"}`, text: rowText(raw) });
       return undefined;
     },
@@ -479,7 +489,7 @@ async function* readCsvParsedPieces(input: Readable, file: string, options: CsvO
       const endLines: number[] = [];
       for (const row of rows) {
         const end = row.info.lines;
-        const line = startLine(end, row.raw);
+        const line = startLine(end, row.raw, recordDelimiter(parser));
         skippedBefore(line, out, ends, endLines);
         const bad = normalizer.invalidOn(line, end);
         normalizer.forget(line);
