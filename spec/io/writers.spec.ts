@@ -35,10 +35,12 @@ test("csv: header in column order, quoting, nested values as JSON, null as empty
   assert.is(out, 'a,b,c,d\n1,"say ""hi"", then\nleave",,"{""x"":[1,2]}"\ntrue,,,\n');
   assert.is(writeCsv([{ a: "x" }], { columns: ["a"], header: false }), "x\n");
   assert.is(writeCsv([{ a: "x;y" }], { columns: ["a"], delimiter: ";" }), 'a\n"x;y"\n');
+  // A CR alone is a line break to many readers: its cell is quoted, as one with an LF is.
+  assert.is(writeCsv([{ a: "x\ry", b: "\r", c: "plain" }], { columns: ["a", "b", "c"] }), 'a,b,c\n"x\ry","\r",plain\n');
 });
 
 test("csv: what the writer writes, the reader reads back", async () => {
-  const records = [{ a: 'q"uo,te', b: "line\nbreak" }, { a: "", b: " spaced " }];
+  const records = [{ a: 'q"uo,te', b: "line\nbreak" }, { a: "", b: " spaced " }, { a: "cr\ralone", b: "crlf\r\nin a cell" }, { a: "\r", b: "x" }];
   const text = writeCsv(records, { columns: ["a", "b"] });
   const items = await collect(readItems(Readable.from([text]), "-", { format: "csv" }));
   assert.equal(recordsOf(items), records);

@@ -28,5 +28,7 @@ export function writeCsv(records: Iterable<JsonRecord>, options: CsvWriteOptions
   if (rows.length === 0) return "";
   // PostgreSQL's rule, as the reader reads it: an empty cell is null, `""` is the empty string.
   const quoteEmpty = { string: (v: string) => (v === "" ? { value: "", quoted_empty: true } : v) };
-  return stringify(rows, { delimiter: options.delimiter ?? ",", record_delimiter: "\n", cast: quoteEmpty });
+  // A CR is quoted too (csv-stringify quotes only the LF it ends rows with): most readers, ours
+  // included, count a CR alone as a line break, and some end a row there.
+  return stringify(rows, { delimiter: options.delimiter ?? ",", record_delimiter: "\n", cast: quoteEmpty, quoted_match: /\r/ });
 }
