@@ -39,11 +39,14 @@ function startLine(endLine: number, raw: string | undefined, rd: number): number
   return Math.max(1, endLine - breaks);
 }
 
-/** The record delimiter csv-parse found (a CR for a file of CR lines), as a char code; LF until it has found one. */
-function recordDelimiter(parser: { options: unknown }): number {
+/** The one-byte record delimiter csv-parse found (LF, or CR in a file of CR lines), or -1 while it has found none. */
+function foundDelimiter(parser: { options: unknown }): number {
   const rd = (parser.options as { record_delimiter?: Buffer[] }).record_delimiter;
-  return rd !== undefined && rd.length === 1 && rd[0]!.length === 1 && rd[0]![0] === 13 ? 13 : 10;
+  return rd !== undefined && rd.length === 1 && rd[0]!.length === 1 ? rd[0]![0]! : -1;
 }
+
+/** The delimiter whose repeats are the empty lines before a record (startLine): CR in a file of CR lines, else LF. */
+const blankLines = (parser: { options: unknown }): number => (foundDelimiter(parser) === 13 ? 13 : 10);
 
 function rowText(raw: string | undefined): string {
   return (raw ?? "").replace(/^\n+/, "").replace(/\n$/, "");
@@ -89,10 +92,6 @@ function restoreCrlf(cells: (string | null)[], line: number, normalizer: LineEnd
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i];
     if (cell === null || cell === undefined) continue;
-    if (cell.indexOf("\n") < 0) {
-      for (let cr = cell.indexOf("\r"); cr >= 0; cr = cell.indexOf("\r", cr + 1)) at++;
-      continue;
-    }
     let out = "";
     let start = 0;
     for (let j = 0; j < cell.length; j++) {
@@ -104,7 +103,7 @@ function restoreCrlf(cells: (string | null)[], line: number, normalizer: LineEnd
         start = j + 1;
       }
     }
-    cells[i] = out + cell.slice(start);
+    if (start > 0) cells[i] = out + cell.slice(start);
   }
 }
 
@@ -453,7 +452,7 @@ async function* readCsvParsedPieces(input: Readable, file: string, options: CsvO
     skip_records_with_error: true,
     on_skip: (err: CsvError | undefined, raw: string | undefined) => {
       const end = typeof err?.lines === "number" ? err.lines : 0;
-      const line = startLine(end, raw, recordDelimiter(parser));
+      const line = startLine(end, raw, blankLines(parser));
       skipped.push({ kind: "reject", file, line, reason: `line ${line}: malformed CSV: ${err?.message ?? "unreadable row"}`, text: rowText(raw) });
       return undefined;
     },
@@ -487,9 +486,10 @@ async function* readCsvParsedPieces(input: Readable, file: string, options: CsvO
       const out: ReadItem[] = [];
       const ends: number[] = [];
       const endLines: number[] = [];
+      const blank = blankLines(parser);
       for (const row of rows) {
         const end = row.info.lines;
-        const line = startLine(end, row.raw, recordDelimiter(parser));
+        const line = startLine(end, row.raw, blank);
         skippedBefore(line, out, ends, endLines);
         const bad = normalizer.invalidOn(line, end);
         normalizer.forget(line);
@@ -519,8 +519,7 @@ async function* readCsvParsedPieces(input: Readable, file: string, options: CsvO
             headerOnly(names);
             return;
           }
-          const rd = (parser.options as { record_delimiter?: Buffer[] }).record_delimiter;
-          lfRows = rd !== undefined && rd.length === 1 && rd[0]!.length === 1 && rd[0]![0] === 10;
+          lfRows = foundDelimiter(parser) === 10;
           continue;
         }
         // After the LF that ends the row's last line (-1 if none does, at the end of the file).

@@ -19,7 +19,7 @@ const MIN_SLOTS = 16;
 const SEED = (Math.random() * 4294967296) >>> 0;
 
 /** A 32-bit hash of a string's UTF-16 code units (FNV-1a from the process's seed, then mixed). */
-export function hashKey(key: string): number {
+function hashKey(key: string): number {
   let h = 0x811c9dc5 ^ SEED;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   return mix32(h ^ key.length) | 0;
@@ -67,21 +67,17 @@ export class KeyTable<V> {
 
   /** Adds `key` with `value`, or replaces the value it has. */
   set(key: string, value: V): void {
-    let slot: number;
-    let h: number;
-    if (key === this.missKey) {
-      // A `has` or `get` of this key just missed and nothing changed since: its probe ended here.
-      slot = this.missSlot;
-      h = this.missHash;
-    } else {
+    // Unless a `has` or `get` of this key just missed (and nothing changed since), probe for it;
+    // either way a miss leaves the empty slot its probe ended at.
+    if (key !== this.missKey) {
       const found = this.find(key);
       if (found >= 0) {
         this.values[this.slots[found * 2 + 1]! - 1] = value;
         return;
       }
-      slot = this.missSlot;
-      h = this.missHash;
     }
+    const slot = this.missSlot;
+    const h = this.missHash;
     this.missKey = undefined;
     const entry = this.free.length > 0 ? this.free.pop()! : this.keys.length;
     this.keys[entry] = key;
