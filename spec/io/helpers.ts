@@ -17,6 +17,13 @@ export async function collect(items: AsyncIterable<ReadItem>): Promise<ReadItem[
   return out;
 }
 
+/** Every item of a reader that yields them a chunk at a time, in order. */
+export async function collectChunks<T>(chunks: AsyncIterable<ReadonlyArray<T>>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const c of chunks) out.push(...c);
+  return out;
+}
+
 /** A compact view of items for assertions: "7:record" / "9:reject". */
 export function shape(items: ReadonlyArray<ReadItem>): string[] {
   return items.map((i) => (i.kind === "error" ? `error` : `${i.line}:${i.kind}`));

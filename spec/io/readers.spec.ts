@@ -10,7 +10,7 @@ import { parseJsonArray } from "../../src/io/read-json.js";
 import { readTable } from "../../src/io/read-table.js";
 import { readCsvChunks, readCsvParsed, readCsvPieces } from "../../src/io/read-csv.js";
 import { resolvedItem } from "../../src/io/read-jsonl.js";
-import { collect, FIXTURES, recordsOf, shape, tempDir } from "./helpers.js";
+import { collect, collectChunks, FIXTURES, recordsOf, shape, tempDir } from "./helpers.js";
 
 async function readFixture(name: string, format: "jsonl" | "csv" | "json", delimiter?: string) {
   const opened = await openFileItems(path.join(FIXTURES, name), name, { format, ...(delimiter ? { delimiter } : {}) });
@@ -75,11 +75,6 @@ test("property: csv cells read back as written (an unquoted empty cell is null, 
 });
 
 test("property: csv read by the fast path gives what csv-parse gives, on any text and any cut into pieces", async () => {
-  const flat = async (chunks: AsyncIterable<ReadonlyArray<unknown>>): Promise<unknown[]> => {
-    const out: unknown[] = [];
-    for await (const c of chunks) out.push(...c);
-    return out;
-  };
   // Mostly plain text, so that pieces of it take the fast path before a quote, CR or bad byte hands over.
   const piece = fc.oneof(
     { weight: 8, arbitrary: fc.constantFrom("a", "b", "__proto__", ";", ",", "\n", "\n\n", " ", "é") },
@@ -92,8 +87,8 @@ test("property: csv read by the fast path gives what csv-parse gives, on any tex
       const bytes = Buffer.concat(parts.map((p) => (p === "\xff" ? Buffer.from([0xff]) : Buffer.from(p, "utf8"))));
       const at = [...new Set(cuts.map((c) => Math.min(c, bytes.length)))].sort((a, b) => a - b);
       const pieces = [...at, bytes.length].map((end, i) => bytes.subarray(i === 0 ? 0 : at[i - 1]!, end)).filter((b) => b.length > 0);
-      const fast = await flat(readCsvChunks(Readable.from(pieces), "p.csv", { delimiter }));
-      const parsed = await flat(readCsvParsed(Readable.from([bytes]), "p.csv", { delimiter }));
+      const fast = await collectChunks(readCsvChunks(Readable.from(pieces), "p.csv", { delimiter }));
+      const parsed = await collectChunks(readCsvParsed(Readable.from([bytes]), "p.csv", { delimiter }));
       assert.equal(fast, parsed, JSON.stringify(bytes.toString("latin1")));
     }),
     { numRuns: 1000 },
@@ -101,45 +96,35 @@ test("property: csv read by the fast path gives what csv-parse gives, on any tex
 });
 
 test("csv: a CR alone in a file of LF lines stays in its cell and counts as a line; the bad row after it is the one rejected, and each row ends where the next begins", async () => {
-  const flat = async (chunks: AsyncIterable<ReadonlyArray<unknown>>): Promise<unknown[]> => {
-    const out: unknown[] = [];
-    for await (const c of chunks) out.push(...c);
-    return out;
-  };
   const text = Buffer.concat([Buffer.from("h,k\nx\ry,1\n2,"), Buffer.from([0xff]), Buffer.from("\n3,4\n")]);
   const expected = [
     { kind: "record", file: "p.csv", line: 2, record: { h: "x\ry", k: "1" } },
     { kind: "reject", file: "p.csv", line: 4, reason: "line 4: invalid UTF-8 at byte offset 2 of line 4 (12 in the file): FF", text: "2,\ufffd" },
     { kind: "record", file: "p.csv", line: 5, record: { h: "3", k: "4" } },
   ];
-  assert.equal(await flat(readCsvChunks(Readable.from([text]), "p.csv")), expected);
+  assert.equal(await collectChunks(readCsvChunks(Readable.from([text]), "p.csv")), expected);
   // The end of input arriving later than its bytes changes nothing (it once moved the header).
   async function* late(bytes: Buffer): AsyncGenerator<Buffer> {
     yield bytes;
     await new Promise((r) => setTimeout(r, 5));
   }
-  assert.equal(await flat(readCsvParsed(Readable.from(late(text), { objectMode: false }), "p.csv")), expected);
+  assert.equal(await collectChunks(readCsvParsed(Readable.from(late(text), { objectMode: false }), "p.csv")), expected);
   const odd = Buffer.concat([Buffer.from("\n\n\ra\n,x,"), Buffer.from([0xff])]);
-  assert.equal(await flat(readCsvParsed(Readable.from(late(odd), { objectMode: false }), "p.csv")), await flat(readCsvParsed(Readable.from([odd]), "p.csv")));
+  assert.equal(await collectChunks(readCsvParsed(Readable.from(late(odd), { objectMode: false }), "p.csv")), await collectChunks(readCsvParsed(Readable.from([odd]), "p.csv")));
   const ends: number[] = [];
   for await (const c of readCsvPieces(Readable.from([Buffer.from("a\nx\ry\nz\nw\n")]), "p.csv")) ends.push(...c.ends);
   assert.equal(ends, [6, 8, 10]);
   // A file of CR lines, with an empty line, a CR inside quotes and bad UTF-8: each row on its line.
   const mac = Buffer.concat([Buffer.from('n;v\ra;b\r\rc;"x\ry"\rd;'), Buffer.from([0xff]), Buffer.from("\re;f\r")]);
-  const lines = (await flat(readCsvChunks(Readable.from([mac]), "p.csv", { delimiter: ";" }))).map((i) => [(i as { line: number }).line, (i as { kind: string }).kind]);
+  const lines = (await collectChunks(readCsvChunks(Readable.from([mac]), "p.csv", { delimiter: ";" }))).map((i) => [(i as { line: number }).line, (i as { kind: string }).kind]);
   assert.equal(lines, [[2, "record"], [4, "record"], [6, "reject"], [7, "record"]]);
 });
 
 test("csv: a header that begins with a second BOM keeps it when the fast path hands over to csv-parse", async () => {
   // The file's BOM is dropped, the next one names the column; csv-parse drops a BOM that begins its input.
-  const flat = async (chunks: AsyncIterable<ReadonlyArray<unknown>>): Promise<unknown[]> => {
-    const out: unknown[] = [];
-    for await (const c of chunks) out.push(...c);
-    return out;
-  };
   for (const text of ['\ufeff\ufeff\n\n"";', '\ufeff\ufeffh\nx\n"a"\n"b"\n']) {
     const bytes = Buffer.from(text, "utf8");
-    assert.equal(await flat(readCsvChunks(Readable.from([bytes]), "p.csv")), await flat(readCsvParsed(Readable.from([bytes]), "p.csv")), JSON.stringify(text));
+    assert.equal(await collectChunks(readCsvChunks(Readable.from([bytes]), "p.csv")), await collectChunks(readCsvParsed(Readable.from([bytes]), "p.csv")), JSON.stringify(text));
   }
   const ends: number[] = [];
   const records: unknown[] = [];
